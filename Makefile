@@ -1,0 +1,36 @@
+# jobctl — see README.md. `make run` and `make test` work on a fresh Debian machine with Swift.
+SWIFT      ?= swift
+CONFIG     ?= jobs.conf.example
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+RELEASE_BIN = .build/release/jobctl
+
+.PHONY: deps build release run test bench clean
+
+# Installs the system packages the build needs when they are missing (non-interactive).
+deps:
+	@missing=""; \
+	for p in libsqlite3-dev; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product jobctl
+	$(SWIFT) build -c release --product jobctl-bench
+
+run: build
+	.build/debug/jobctl run --config $(CONFIG)
+
+test: build
+	$(SWIFT) test --parallel
+
+bench: release
+	@for b in Benchmarks/bench-*.sh; do echo "== $$b"; sh $$b || exit 1; done
+
+clean:
+	rm -rf .build

@@ -1,0 +1,5 @@
+import ArgumentParser
+@main struct Jobctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobctl")
+    func run() async throws {}
+}
