@@ -1,0 +1,85 @@
+/// The six fields of a cron expression, their ranges and names.
+public enum CronFieldKind: Int, Sendable, CaseIterable {
+    case second, minute, hour, dayOfMonth, month, dayOfWeek
+
+    public var name: String {
+        switch self {
+        case .second: "second"
+        case .minute: "minute"
+        case .hour: "hour"
+        case .dayOfMonth: "day-of-month"
+        case .month: "month"
+        case .dayOfWeek: "day-of-week"
+        }
+    }
+
+    public var range: ClosedRange<Int> {
+        switch self {
+        case .second, .minute: 0...59
+        case .hour: 0...23
+        case .dayOfMonth: 1...31
+        case .month: 1...12
+        case .dayOfWeek: 0...7
+        }
+    }
+
+    /// The range as written in messages (`day-of-week` accepts 7 for Sunday).
+    var rangeText: String { "\(range.lowerBound)-\(range.upperBound)" }
+
+    var names: [String: Int] {
+        switch self {
+        case .month: CronFieldKind.monthNames
+        case .dayOfWeek: CronFieldKind.dayNames
+        default: [:]
+        }
+    }
+
+    static let monthNames: [String: Int] = [
+        "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
+        "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12,
+    ]
+    static let dayNames: [String: Int] = [
+        "SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6,
+    ]
+    static let monthAbbreviations = ["", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+}
+
+/// A problem in a schedule, with the character range (offsets into the schedule text) it is
+/// about, so that config errors can put a caret under it.
+public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    /// Offsets (in characters) into the schedule text.
+    public var span: Range<Int>
+
+    public init(_ message: String, span: Range<Int>) {
+        self.message = message
+        self.span = span
+    }
+
+    public var description: String { message }
+}
+
+/// Bit helpers: the next-fire search is "next set bit at or after n".
+@usableFromInline
+enum Bits {
+    @inline(__always) @usableFromInline
+    static func next(_ mask: UInt64, atOrAfter n: Int) -> Int? {
+        guard n < 64 else { return nil }
+        let m = mask & (~UInt64(0) << UInt64(n))
+        return m == 0 ? nil : m.trailingZeroBitCount
+    }
+
+    @inline(__always) @usableFromInline
+    static func first(_ mask: UInt64) -> Int? {
+        mask == 0 ? nil : mask.trailingZeroBitCount
+    }
+
+    @inline(__always) @usableFromInline
+    static func contains(_ mask: UInt64, _ n: Int) -> Bool {
+        n >= 0 && n < 64 && mask & (UInt64(1) << UInt64(n)) != 0
+    }
+
+    static func values(_ mask: UInt64) -> [Int] {
+        (0..<64).filter { contains(mask, $0) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+
+/// Loads IANA zones by name, shares one `ZoneRules` (and its segment cache) per zone, and
+/// suggests the closest identifiers for a name it does not know.
+public enum Zones {
+    private static let loaded = Mutex<[String: ZoneRules]>([:])
+
+    public enum LookupError: Error, Sendable, Equatable, CustomStringConvertible {
+        case unknown(name: String, suggestions: [String])
+
+        public var description: String {
+            switch self {
+            case .unknown(let name, let suggestions):
+                let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
+                return "unknown time zone '\(name)'\(hint)"
+            }
+        }
+    }
+
+    public static func named(_ name: String) throws(LookupError) -> ZoneRules {
+        if let hit = loaded.withLock({ $0[name] }) { return hit }
+        // IANA names only: Foundation also accepts abbreviations and offsets like "GMT+5".
+        // ICU lists canonical names; links such as Asia/Kolkata and Etc/GMT+5 have a slash.
+        let looksIANA = knownIdentifiers.contains(name) || name.contains("/")
+        guard looksIANA, let zone = ZoneRules(identifier: name) else {
+            throw .unknown(name: name, suggestions: suggestions(for: name))
+        }
+        return loaded.withLock { cache in
+            if let hit = cache[name] { return hit }
+            cache[name] = zone
+            return zone
+        }
+    }
+
+    /// The machine's zone. A copied `/etc/localtime` reads as GMT on Linux Foundation; the
+    /// config's `TZ=` should win, and `jobctl list` says which zone each job uses.
+    public static func current(environment: [String: String]) -> ZoneRules {
+        if let tz = environment["TZ"], let zone = try? named(tz.hasPrefix(":") ? String(tz.dropFirst()) : tz) {
+            return zone
+        }
+        let identifier = TimeZone.current.identifier
+        return (try? named(identifier)) ?? ZoneRules(TimeZone.current)
+    }
+
+    static let knownIdentifiers: Set<String> = {
+        var ids = Set(TimeZone.knownTimeZoneIdentifiers)
+        ids.formUnion(["UTC", "GMT", "Etc/UTC", "Etc/GMT"])
+        return ids
+    }()
+
+    /// The three identifiers closest to `name` by edit distance (case-insensitive), the exact
+    /// case-insensitive match first.
+    public static func suggestions(for name: String) -> [String] {
+        let lower = name.lowercased()
+        if let exact = knownIdentifiers.first(where: { $0.lowercased() == lower }) { return [exact] }
+        let target = Array(lower.utf8)
+        let scored = knownIdentifiers.map { id -> (Int, String) in
+            let candidate = Array(id.lowercased().utf8)
+            // A name that matches the city part alone (`new_york`) is close.
+            let city = Array((id.split(separator: "/").last.map(String.init) ?? id).lowercased().utf8)
+            return (min(editDistance(target, candidate), editDistance(target, city) + 1), id)
+        }
+        let limit = max(3, target.count / 3)
+        return scored.filter { $0.0 <= limit }.sorted { $0 < $1 }.prefix(3).map(\.1)
+    }
+
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
