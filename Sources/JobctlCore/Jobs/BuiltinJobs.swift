@@ -2,7 +2,28 @@
 public enum BuiltinJobs {
     public static let all: [any BuiltinJob.Type] = []
 
-    public static func named(_ name: String) -> (any BuiltinJob.Type)? {
-        all.first { $0.name == name }
+    /// Concrete descriptions of `all`, so callers need not open existential metatypes.
+    public static let kinds: [BuiltinJobKind] = all.map { BuiltinJobKind($0) }
+
+    public static func named(_ name: String) -> BuiltinJobKind? {
+        kinds.first { $0.name == name }
+    }
+}
+
+/// A built-in job type, described by value.
+public struct BuiltinJobKind: Sendable {
+    public let name: String
+    public let summary: String
+    public let options: [JobOptionSpec]
+    public let defaultCatchupMilliseconds: Int64?
+    /// Makes a job from validated options.
+    public let make: @Sendable ([String: JobOptionValue]) -> any BuiltinJob
+
+    public init<J: BuiltinJob>(_ type: J.Type) {
+        name = J.name
+        summary = J.summary
+        options = J.options
+        defaultCatchupMilliseconds = J.defaultCatchupMilliseconds
+        make = { J(options: $0) }
     }
 }

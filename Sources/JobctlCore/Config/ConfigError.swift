@@ -1,0 +1,57 @@
+/// Where in a config file something is: 1-based line and column (in characters).
+public struct ConfigLocation: Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var column: Int
+
+    public init(path: String, line: Int, column: Int) {
+        self.path = path
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(path):\(line):\(column)" }
+}
+
+/// One config problem with its location, the text of its line and the width of the
+/// offending text, rendered compiler-style:
+///
+///     jobs.conf:3:3: error: minute: 60 is out of range 0-59
+///     0 60 * * * cleanup
+///       ^~
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var location: ConfigLocation
+    public var message: String
+    public var lineText: String
+    public var width: Int
+
+    public init(location: ConfigLocation, message: String, lineText: String = "", width: Int = 1) {
+        self.location = location
+        self.message = message
+        self.lineText = lineText
+        self.width = max(1, width)
+    }
+
+    /// `FILE:LINE:COLUMN: error: MESSAGE` only.
+    public var headline: String { "\(location): error: \(message)" }
+
+    /// The headline, then the line and a caret under the offending text.
+    public var description: String {
+        guard !lineText.isEmpty else { return headline }
+        let indent = lineText.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        let available = max(1, lineText.count - (location.column - 1))
+        return "\(headline)\n\(lineText)\n\(indent)^\(String(repeating: "~", count: min(width, available) - 1))"
+    }
+}
+
+/// Every problem found in a config file, in line order.
+public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [ConfigError]
+
+    public init(_ errors: [ConfigError]) { self.errors = errors }
+
+    public var description: String {
+        errors.map(\.description).joined(separator: "\n")
+            + "\n\(errors.count) error\(errors.count == 1 ? "" : "s")"
+    }
+}
