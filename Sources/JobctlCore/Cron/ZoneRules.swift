@@ -36,9 +36,16 @@ public final class ZoneRules: Sendable {
 
     /// Loads a zone by IANA identifier; nil for an unknown one. Accepts "UTC".
     public convenience init?(identifier: String) {
-        guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else { return nil }
+        guard !identifier.isEmpty,
+            let zone = Self.foundation.withLock({ _ in TimeZone(identifier: identifier) })
+        else { return nil }
         self.init(zone)
     }
+
+    /// Serializes every call into Foundation's zone code: concurrent use on Linux was seen
+    /// to answer Pacific/Apia's 2011 offsets wrongly (+13:00 instead of -10:00/+14:00). The
+    /// calls are rare (segments are cached), so one lock costs nothing measurable.
+    static let foundation = Mutex<Void>(())
 
     /// The segment that contains instant `t` (Unix seconds).
     public func segment(containing t: Int64) -> Segment {
@@ -102,12 +109,16 @@ public final class ZoneRules: Sendable {
     // MARK: - Foundation access and cache
 
     private func offsetFromFoundation(at t: Int64) -> Int64 {
-        Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))))
+        Self.foundation.withLock { _ in
+            Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))))
+        }
     }
 
     private func nextTransition(after t: Int64) -> Int64? {
-        guard let date = timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(t)))
-        else { return nil }
+        let found = Self.foundation.withLock { _ in
+            timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(t)))
+        }
+        guard let date = found else { return nil }
         let next = Int64(date.timeIntervalSince1970.rounded(.down))
         return next > t ? next : nil
     }

@@ -39,12 +39,12 @@ public enum Zones {
         if let tz = environment["TZ"], let zone = try? named(tz.hasPrefix(":") ? String(tz.dropFirst()) : tz) {
             return zone
         }
-        let identifier = TimeZone.current.identifier
-        return (try? named(identifier)) ?? ZoneRules(TimeZone.current)
+        let current = ZoneRules.foundation.withLock { _ in TimeZone.current }
+        return (try? named(current.identifier)) ?? ZoneRules(current)
     }
 
     static let knownIdentifiers: Set<String> = {
-        var ids = Set(TimeZone.knownTimeZoneIdentifiers)
+        var ids = ZoneRules.foundation.withLock { _ in Set(TimeZone.knownTimeZoneIdentifiers) }
         ids.formUnion(["UTC", "GMT", "Etc/UTC", "Etc/GMT"])
         return ids
     }()
