@@ -94,39 +94,51 @@ extension HistoryStore {
                 _ = arguments.append(contentsOf: [sinceMs])
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // One scan of the covering (job, status, started_at, duration_ms, lateness_ms)
+            // index; plain aggregates per (job, status) are cheaper than CASE sums per job.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT job, COUNT(*) AS runs,
-                        SUM(status = 'succeeded') AS succeeded,
-                        SUM(status IN ('failed','timed_out','interrupted')) AS failed,
-                        SUM(status = 'partial') AS partial,
-                        SUM(status = 'skipped') AS skipped,
-                        SUM(status = 'running') AS running,
-                        COUNT(duration_ms) AS durations,
-                        MAX(duration_ms) AS max_duration,
-                        AVG(lateness_ms) AS mean_lateness,
-                        MAX(lateness_ms) AS max_lateness,
-                        COUNT(lateness_ms) AS latenesses
+                    SELECT job, status, COUNT(*) AS runs, COUNT(duration_ms) AS durations,
+                        MAX(duration_ms) AS max_duration, TOTAL(lateness_ms) AS lateness_sum,
+                        MAX(lateness_ms) AS max_lateness, COUNT(lateness_ms) AS latenesses
                     FROM job_executions \(whereClause)
-                    GROUP BY job ORDER BY job
+                    GROUP BY job, status ORDER BY job
                     """,
                 arguments: arguments)
+            struct Partial { var stats: JobStats; var durations = 0; var latenessSum = 0.0; var latenesses = 0 }
+            var partials: [Partial] = []
+            for row in rows {
+                let name: String = row["job"]
+                if partials.last?.stats.job != name { partials.append(Partial(stats: JobStats(job: name))) }
+                let last = partials.count - 1
+                let runs: Int = row["runs"]
+                switch ExecutionStatus(rawValue: row["status"] as String) {
+                case .succeeded?: partials[last].stats.succeeded += runs
+                case .failed?, .timedOut?, .interrupted?: partials[last].stats.failed += runs
+                case .partial?: partials[last].stats.partial += runs
+                case .skipped?: partials[last].stats.skipped += runs
+                case .running?: partials[last].stats.running += runs
+                case nil: break
+                }
+                partials[last].stats.runs += runs
+                partials[last].durations += row["durations"] as Int
+                partials[last].stats.durationMaxMs = Self.maxOptional(partials[last].stats.durationMaxMs, row["max_duration"])
+                partials[last].stats.latenessMaxMs = Self.maxOptional(partials[last].stats.latenessMaxMs, row["max_lateness"])
+                partials[last].latenessSum += row["lateness_sum"] as Double
+                partials[last].latenesses += row["latenesses"] as Int
+            }
             var jobs: [JobStats] = []
             var overall = JobStats(job: nil)
             var latenessSum = 0.0
             var latenessCount = 0
-            for row in rows {
-                let name: String = row["job"]
-                var stats = JobStats(
-                    job: name, runs: row["runs"], succeeded: row["succeeded"], failed: row["failed"],
-                    partial: row["partial"], skipped: row["skipped"], running: row["running"],
-                    durationMaxMs: row["max_duration"], latenessMeanMs: row["mean_lateness"],
-                    latenessMaxMs: row["max_lateness"])
-                let durations: Int = row["durations"]
-                if durations > 0 {
-                    stats.durationP50Ms = try Self.durationRank(db, job: name, sinceMs: sinceMs, rank: Self.rank(0.50, of: durations))
-                    stats.durationP95Ms = try Self.durationRank(db, job: name, sinceMs: sinceMs, rank: Self.rank(0.95, of: durations))
+            for partial in partials {
+                var stats = partial.stats
+                let name = stats.job ?? ""
+                if partial.latenesses > 0 { stats.latenessMeanMs = partial.latenessSum / Double(partial.latenesses) }
+                if partial.durations > 0 {
+                    stats.durationP50Ms = try Self.duration(db, job: name, sinceMs: sinceMs, rank: Self.rank(0.50, of: partial.durations), of: partial.durations)
+                    stats.durationP95Ms = try Self.duration(db, job: name, sinceMs: sinceMs, rank: Self.rank(0.95, of: partial.durations), of: partial.durations)
                 }
                 let lastSuccess = try Self.newest(db, job: name, statuses: [.succeeded])
                 let lastFailure = try Self.newest(db, job: name, statuses: [.failed, .timedOut, .interrupted])
@@ -143,11 +155,8 @@ extension HistoryStore {
                 overall.running += stats.running
                 overall.durationMaxMs = Self.maxOptional(overall.durationMaxMs, stats.durationMaxMs)
                 overall.latenessMaxMs = Self.maxOptional(overall.latenessMaxMs, stats.latenessMaxMs)
-                let count: Int = row["latenesses"]
-                if let mean = stats.latenessMeanMs {
-                    latenessSum += mean * Double(count)
-                    latenessCount += count
-                }
+                latenessSum += partial.latenessSum
+                latenessCount += partial.latenesses
                 overall.lastSuccess = Self.maxOptional(overall.lastSuccess, stats.lastSuccess)
                 overall.lastFailure = Self.maxOptional(overall.lastFailure, stats.lastFailure)
             }
@@ -161,25 +170,24 @@ extension HistoryStore {
         max(1, min(n, Int((p * Double(n)).rounded(.up))))
     }
 
-    static func durationRank(_ db: Database, job: String, sinceMs: Int64?, rank: Int) throws -> Int64? {
-        if let sinceMs {
-            return try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT duration_ms FROM job_executions
-                    WHERE job = ? AND duration_ms IS NOT NULL AND started_at >= ?
-                    ORDER BY duration_ms LIMIT 1 OFFSET ?
-                    """,
-                arguments: [job, sinceMs, rank - 1])
-        }
+    /// The `rank`-th smallest of the job's `count` durations, walking the (job, duration_ms,
+    /// started_at) index from whichever end is nearer (p95 is 5 % from the top).
+    static func duration(_ db: Database, job: String, sinceMs: Int64?, rank: Int, of count: Int) throws -> Int64? {
+        let fromTop = rank > count / 2
+        let offset = fromTop ? count - rank : rank - 1
+        let order = fromTop ? "DESC" : "ASC"
+        let window = sinceMs == nil ? "" : "AND started_at >= ?"
+        var arguments: StatementArguments = [job]
+        if let sinceMs { _ = arguments.append(contentsOf: [sinceMs]) }
+        _ = arguments.append(contentsOf: [offset])
         return try Int64.fetchOne(
             db,
             sql: """
                 SELECT duration_ms FROM job_executions
-                WHERE job = ? AND duration_ms IS NOT NULL
-                ORDER BY duration_ms LIMIT 1 OFFSET ?
+                WHERE job = ? AND duration_ms IS NOT NULL \(window)
+                ORDER BY duration_ms \(order) LIMIT 1 OFFSET ?
                 """,
-            arguments: [job, rank - 1])
+            arguments: arguments)
     }
 
     struct Mark { var startedMs: Int64; var id: Int64; var finished: Date? }

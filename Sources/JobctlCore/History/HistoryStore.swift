@@ -112,9 +112,11 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: """
                 CREATE INDEX job_executions_job_duration
                     ON job_executions(job, duration_ms, started_at);
-                -- Last success / failure and consecutive failures per job; `--job J --status S`.
-                CREATE INDEX job_executions_job_status_started
-                    ON job_executions(job, status, started_at);
+                -- Covers the grouped scan of `stats` (a full table scan reads every row's
+                -- metrics and output); its (job, status, started_at) prefix finds the last
+                -- success / failure and counts consecutive failures.
+                CREATE INDEX job_executions_job_status_stats
+                    ON job_executions(job, status, started_at, duration_ms, lateness_ms);
                 """)
         }
         return migrator
