@@ -10,6 +10,11 @@ struct Jobctl: AsyncParsableCommand {
         subcommands: [
             NextCommand.self,
             CheckCommand.self,
+            HistoryCommand.self,
+            StatsCommand.self,
+            MetricsCommand.self,
+            HistoryBeginCommand.self,
+            HistorySeedCommand.self,
         ]
     )
 }

@@ -1,0 +1,221 @@
+import Foundation
+import GRDB
+
+/// What `jobctl metrics` exports for one job, read from the history.
+public struct JobMetricsSnapshot: Sendable, Equatable {
+    public var job: String
+    /// Executions per status; every status is present (zero when none).
+    public var runs: [ExecutionStatus: Int]
+    /// Cumulative counts of durations ≤ each bound of `PrometheusExporter.durationBuckets`.
+    public var durationBuckets: [Int]
+    /// Runs that have a duration (finished runs that ran; not skipped, running or interrupted).
+    public var durationCount: Int
+    public var durationSumSeconds: Double
+    public var lastSuccess: Date?
+    public var consecutiveFailures: Int
+    public var itemsProcessed: Int64
+    /// Lateness of the newest scheduled or catch-up run that started.
+    public var lastLatenessSeconds: Double?
+
+    public init(
+        job: String, runs: [ExecutionStatus: Int], durationBuckets: [Int], durationCount: Int,
+        durationSumSeconds: Double, lastSuccess: Date?, consecutiveFailures: Int, itemsProcessed: Int64,
+        lastLatenessSeconds: Double?
+    ) {
+        self.job = job
+        self.runs = runs
+        self.durationBuckets = durationBuckets
+        self.durationCount = durationCount
+        self.durationSumSeconds = durationSumSeconds
+        self.lastSuccess = lastSuccess
+        self.consecutiveFailures = consecutiveFailures
+        self.itemsProcessed = itemsProcessed
+        self.lastLatenessSeconds = lastLatenessSeconds
+    }
+}
+
+extension HistoryStore {
+    /// Per-job figures for the Prometheus exporter, over the whole (retained) history.
+    public func metricsSnapshot() throws -> [JobMetricsSnapshot] {
+        let bucketColumns = PrometheusExporter.durationBuckets.enumerated().map { index, bound in
+            "SUM(duration_ms <= \(Int64((bound * 1000).rounded()))) AS b\(index)"
+        }.joined(separator: ", ")
+        return try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT job, status, COUNT(*) AS runs, COUNT(duration_ms) AS durations,
+                        TOTAL(duration_ms) AS duration_sum, TOTAL(items_processed) AS items, \(bucketColumns)
+                    FROM job_executions GROUP BY job, status ORDER BY job
+                    """)
+            var snapshots: [JobMetricsSnapshot] = []
+            let bucketCount = PrometheusExporter.durationBuckets.count
+            for row in rows {
+                let job: String = row["job"]
+                if snapshots.last?.job != job {
+                    snapshots.append(JobMetricsSnapshot(
+                        job: job, runs: Dictionary(uniqueKeysWithValues: ExecutionStatus.allCases.map { ($0, 0) }),
+                        durationBuckets: Array(repeating: 0, count: bucketCount), durationCount: 0,
+                        durationSumSeconds: 0, lastSuccess: nil, consecutiveFailures: 0, itemsProcessed: 0,
+                        lastLatenessSeconds: nil))
+                }
+                let last = snapshots.count - 1
+                let statusText: String = row["status"]
+                if let status = ExecutionStatus(rawValue: statusText) {
+                    snapshots[last].runs[status, default: 0] += row["runs"] as Int
+                }
+                snapshots[last].durationCount += row["durations"] as Int
+                snapshots[last].durationSumSeconds += (row["duration_sum"] as Double) / 1000
+                snapshots[last].itemsProcessed += Int64(row["items"] as Double)
+                for index in 0..<bucketCount {
+                    snapshots[last].durationBuckets[index] += (row["b\(index)"] as Int?) ?? 0
+                }
+            }
+            for index in snapshots.indices {
+                let job = snapshots[index].job
+                let lastSuccess = try Self.newest(db, job: job, statuses: [.succeeded])
+                snapshots[index].lastSuccess = lastSuccess?.finished
+                snapshots[index].consecutiveFailures = try Self.failures(db, job: job, after: lastSuccess)
+                let lateness = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT lateness_ms FROM job_executions
+                        WHERE job = ? AND lateness_ms IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1
+                        """,
+                    arguments: [job])
+                snapshots[index].lastLatenessSeconds = lateness.map { Double($0) / 1000 }
+            }
+            return snapshots
+        }
+    }
+}
+
+/// Prometheus text exposition format 0.0.4, for node_exporter's textfile collector or a scrape.
+public enum PrometheusExporter {
+    /// Upper bounds (seconds) of the duration histogram: jobs take from milliseconds to hours.
+    public static let durationBuckets: [Double] = [
+        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200,
+    ]
+
+    public static func render(_ snapshots: [JobMetricsSnapshot]) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: () -> Void) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            samples()
+        }
+        func sample(_ name: String, _ labels: [(String, String)], _ value: String) {
+            let labelText = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
+            out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labelText)} \(value)\n"
+        }
+        family("jobctl_job_runs_total", "counter", "Executions recorded in the history, by job and status.") {
+            for s in snapshots {
+                for status in ExecutionStatus.allCases {
+                    sample("jobctl_job_runs_total", [("job", s.job), ("status", status.rawValue)], String(s.runs[status] ?? 0))
+                }
+            }
+        }
+        family(
+            "jobctl_job_duration_seconds", "histogram",
+            "Duration of executions that ran to an end (not skipped, running or interrupted)."
+        ) {
+            for s in snapshots {
+                for (index, bound) in durationBuckets.enumerated() {
+                    sample("jobctl_job_duration_seconds_bucket", [("job", s.job), ("le", number(bound))], String(s.durationBuckets[index]))
+                }
+                sample("jobctl_job_duration_seconds_bucket", [("job", s.job), ("le", "+Inf")], String(s.durationCount))
+                sample("jobctl_job_duration_seconds_sum", [("job", s.job)], number(s.durationSumSeconds))
+                sample("jobctl_job_duration_seconds_count", [("job", s.job)], String(s.durationCount))
+            }
+        }
+        family(
+            "jobctl_job_last_success_timestamp_seconds", "gauge",
+            "When the newest successful execution finished, in seconds since the Unix epoch."
+        ) {
+            for s in snapshots {
+                if let last = s.lastSuccess {
+                    sample("jobctl_job_last_success_timestamp_seconds", [("job", s.job)], number(Double(HistoryTime.milliseconds(last)) / 1000))
+                }
+            }
+        }
+        family("jobctl_job_consecutive_failures", "gauge", "Failed, timed-out or interrupted executions since the last success.") {
+            for s in snapshots {
+                sample("jobctl_job_consecutive_failures", [("job", s.job)], String(s.consecutiveFailures))
+            }
+        }
+        family("jobctl_job_items_processed_total", "counter", "Items the job reported as processed, summed over executions.") {
+            for s in snapshots {
+                sample("jobctl_job_items_processed_total", [("job", s.job)], String(s.itemsProcessed))
+            }
+        }
+        family(
+            "jobctl_job_lateness_seconds", "gauge",
+            "How late the newest scheduled or catch-up execution started after its fire time."
+        ) {
+            for s in snapshots {
+                if let lateness = s.lastLatenessSeconds {
+                    sample("jobctl_job_lateness_seconds", [("job", s.job)], number(lateness))
+                }
+            }
+        }
+        return out
+    }
+
+    /// A label value with `\`, `"` and newlines escaped.
+    public static func escape(_ value: String) -> String {
+        var out = ""
+        for ch in value {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// A float as Prometheus reads it: "1", "0.25", "1772942400.123".
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}
+
+/// Writes a file so that readers see the old or the new content, never a part: a temporary
+/// file in the same directory, flushed, then renamed over the target.
+public enum AtomicFileWriter {
+    public static func write(_ text: String, to path: String) throws {
+        let directory = HistoryError.directory(of: path)
+        let name = (path as NSString).lastPathComponent
+        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw HistoryError.cannotWrite(path: path, reason: reason)
+            }
+            written += n
+        }
+        if fsync(fd) != 0 || close(fd) != 0 {
+            throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard rename(temporary, path) == 0 else {
+            throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        ok = true
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import JobctlCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the history database is. `--state-db` wins over the config's STATE_DB.
+struct StateDatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("state-db"), help: ArgumentHelp("The history database (default: STATE_DB of the config, else jobctl.db beside it).", valueName: "path"))
+    var stateDB: String?
+
+    /// `--state-db`, else `jobctl.db` beside `$JOBCTL_CONFIG` or `./jobs.conf`.
+    var path: String {
+        if let stateDB { return stateDB }
+        let config = ProcessInfo.processInfo.environment["JOBCTL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "jobs.conf"
+        let directory = (config as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "jobctl.db" : (directory as NSString).appendingPathComponent("jobctl.db")
+    }
+}
+
+/// Exit codes and one-line messages shared by the history commands.
+enum HistoryCLI {
+    static func fail(_ message: String, code: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("jobctl: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+
+    /// Runs `body`; a history error becomes one line on stderr and exit 1.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as HistoryError {
+            if case .invalidArgument(let message) = error { throw fail(message, code: 2) }
+            throw fail(error.description, code: 1)
+        }
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// `--since`: RFC 3339 or a duration back from now. Usage error (exit 2) when unreadable.
+    static func since(_ text: String?) throws -> Date? {
+        guard let text else { return nil }
+        guard let date = HistorySince.parse(text, now: Date()) else {
+            throw fail("--since: \"\(text)\" is neither an RFC 3339 time (2026-03-08T07:00:00Z) nor a duration (24h, 7d)", code: 2)
+        }
+        return date
+    }
+
+    /// Until the config is wired in: every job's zone is UTC.
+    static func zone(_ job: String) -> TimeZone? { nil }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Show executions, newest first.")
+
+    @OptionGroup var database: StateDatabaseOptions
+    @Option(help: "Show at most this many executions.") var limit: Int = 20
+    @Option(help: "Only this job.") var job: String?
+    @Option(help: "Only this status: \(ExecutionStatus.allCases.map(\.rawValue).joined(separator: ", ")).") var status: String?
+    @Option(help: "Only executions that started since: RFC 3339, or a duration back from now (24h, 7d).") var since: String?
+    @Flag(help: "JSON output.") var json = false
+
+    func run() throws {
+        guard limit >= 0 else { throw HistoryCLI.fail("--limit must not be negative", code: 2) }
+        var statusFilter: ExecutionStatus?
+        if let status {
+            guard let parsed = ExecutionStatus(rawValue: status) else {
+                throw HistoryCLI.fail(
+                    "--status: unknown status \"\(status)\" (one of \(ExecutionStatus.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    code: 2)
+            }
+            statusFilter = parsed
+        }
+        let sinceDate = try HistoryCLI.since(since)
+        try HistoryCLI.run {
+            let store = try HistoryStore(path: database.path, mustExist: true)
+            let records = try store.executions(HistoryFilter(limit: limit, job: job, status: statusFilter, since: sinceDate))
+            HistoryCLI.write(
+                json
+                    ? try HistoryRenderer.json(records)
+                    : HistoryRenderer.table(records, zone: HistoryCLI.zone, color: HistoryCLI.stdoutIsTerminal))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import JobctlCore
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Runs, failures, durations and lateness per job and overall.")
+
+    @OptionGroup var database: StateDatabaseOptions
+    @Option(help: "Only this job.") var job: String?
+    @Option(help: "Only executions that started since: RFC 3339, or a duration back from now (24h, 7d).") var since: String?
+    @Flag(help: "JSON output.") var json = false
+
+    func run() throws {
+        let sinceDate = try HistoryCLI.since(since)
+        try HistoryCLI.run {
+            let store = try HistoryStore(path: database.path, mustExist: true)
+            let stats = try store.stats(job: job, since: sinceDate)
+            HistoryCLI.write(
+                json
+                    ? try HistoryRenderer.statsJSON(stats)
+                    : HistoryRenderer.statsTable(stats, zone: HistoryCLI.zone, color: HistoryCLI.stdoutIsTerminal))
+        }
+    }
+}
