@@ -22,6 +22,3 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
-extension Date {
-    var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
-}

@@ -8,6 +8,8 @@ struct Jobctl: AsyncParsableCommand {
         commandName: "jobctl",
         abstract: "Runs the arcade's jobs on time, exactly once, and provably.",
         subcommands: [
+            RunCommand.self,
+            TriggerCommand.self,
             NextCommand.self,
             CheckCommand.self,
             HistoryCommand.self,

@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+
+/// How one run request ended, as the scheduler and `jobctl trigger` see it.
+public enum RunOutcome: Sendable, Equatable {
+    /// The last attempt's final status and its history row.
+    case finished(ExecutionStatus, runID: Int64)
+    /// Not started: the job's lock is held (recorded `skipped` with the holder).
+    case lockHeld(holder: String, runID: Int64?)
+    /// Not started: this fire is already recorded (another process got there first).
+    case alreadyRecorded
+}
+
+/// Who is running: written into history rows and lock files.
+public struct RunnerIdentity: Sendable {
+    public var host: String
+    public var pid: Int32
+    public var user: String?
+
+    public init(host: String, pid: Int32, user: String?) {
+        self.host = host
+        self.pid = pid
+        self.user = user
+    }
+}
+
+/// Runs one job once (plus its retries): takes the job's lock, records a `running` row before
+/// the job starts and its final status after, enforces the timeout, retries with backoff.
+public struct JobRunner: Sendable {
+    public var config: JobsConfig
+    public var store: HistoryStore
+    public var clock: any WallClock
+    public var logger: Logger
+    public var identity: RunnerIdentity
+    /// SIGTERM → SIGKILL grace for command jobs on timeout or shutdown.
+    public var killGrace: Duration = .seconds(5)
+
+    public init(config: JobsConfig, store: HistoryStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.identity = identity
+    }
+
+    /// Runs `job` for `fire` (nil for a manual run). `nextFire` bounds the retries: a retry
+    /// never starts at or after the job's next scheduled fire.
+    public func run(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?) async -> RunOutcome {
+        let now = clock.now()
+        let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
+        // `overlap=allow` runs share the lock among themselves; everything else is exclusive.
+        let exclusive = !(job.overlap == .allow && trigger != .manual)
+        let lock: JobLock?
+        do {
+            lock = try JobLock.tryAcquire(at: config.lockPath(job: job.name), exclusive: exclusive, owner: owner)
+        } catch {
+            return record(job, fire: fire, trigger: trigger, failure: error.description)
+        }
+        guard let lock else {
+            let holder = JobLock.holder(at: config.lockPath(job: job.name)) ?? "another process"
+            let reason = "already running (lock held by \(holder))"
+            let id = try? store.recordSkipped(start(job, fire: fire, trigger: trigger, attempt: 1, at: now), reason: reason)
+            logger.warning("Job skipped", metadata: meta(job, id ?? nil, fire, ["reason": .string(reason)]))
+            return .lockHeld(holder: holder, runID: id ?? nil)
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        var attempt = 1
+        var currentTrigger = trigger
+        while true {
+            let startedAt = clock.now()
+            let id: Int64
+            do {
+                guard let inserted = try store.begin(start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)) else {
+                    logger.info("Fire already recorded by another process", metadata: meta(job, nil, fire, [:]))
+                    return .alreadyRecorded
+                }
+                id = inserted
+            } catch {
+                logger.error("Cannot record the run; not starting it", metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
+                return .finished(.failed, runID: 0)
+            }
+            logger.info("Job started", metadata: meta(job, id, fire, ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
+            let result = await perform(job, runID: id, fire: fire, startedAt: startedAt)
+            let finishedAt = clock.now()
+            do {
+                try store.finish(id: id, status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error, output: result.output)
+            } catch {
+                logger.error("Cannot record the end of the run", metadata: meta(job, id, fire, ["error": .string("\(error)")]))
+            }
+            logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
+
+            guard result.status == .failed || result.status == .timedOut, attempt <= job.retries, !Task.isCancelled else {
+                return .finished(result.status, runID: id)
+            }
+            let delay = retryDelay(job, attempt: attempt, fire: fire)
+            let retryAt = clock.now().addingMilliseconds(delay)
+            if let nextFire, retryAt >= nextFire {
+                logger.warning("Not retrying: the retry would run past the next fire", metadata: meta(job, id, fire, ["nextFire": .string(TimeText.rfc3339(nextFire.unixSeconds, in: job.zone))]))
+                return .finished(result.status, runID: id)
+            }
+            logger.info("Retrying", metadata: meta(job, id, fire, ["in": .string(DurationText.format(milliseconds: delay)), "attempt": .stringConvertible(attempt + 1)]))
+            do {
+                while clock.now() < retryAt { try await clock.sleep(until: retryAt) }
+            } catch {
+                return .finished(result.status, runID: id)
+            }
+            attempt += 1
+            currentTrigger = .retry
+        }
+    }
+
+    /// Exponential backoff: `backoff × 2^(attempt−1)`, capped at 32× the first delay, with
+    /// "equal jitter" (half fixed, half random) so that retries of many jobs don't align.
+    func retryDelay(_ job: JobDefinition, attempt: Int, fire: Date?) -> Int64 {
+        let base = job.backoffMilliseconds * Int64(1 << min(attempt - 1, 5))
+        let random = Jitter.fraction(job: job.name, fire: (fire ?? clock.now()).unixSeconds, salt: UInt64(attempt))
+        return base / 2 + Int64(Double(base / 2) * random)
+    }
+
+    struct Result {
+        var status: ExecutionStatus
+        var metrics: JobMetrics?
+        var error: String?
+        var output: String?
+    }
+
+    private func perform(_ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date) async -> Result {
+        let deadline = job.timeoutMilliseconds.map { startedAt.addingMilliseconds($0) }
+        switch job.action {
+        case .command(let command):
+            var environment = ProcessInfo.processInfo.environment
+            environment["JOBCTL_JOB"] = job.name
+            environment["JOBCTL_RUN_ID"] = String(runID)
+            environment["JOBCTL_SCHEDULED_AT"] = fire.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) }
+            let logger = self.logger
+            let name = job.name
+            do {
+                let outcome = try await CommandProcess.run(
+                    command, environment: environment, deadline: deadline, clock: clock, grace: killGrace
+                ) { line, isError in
+                    logger.info("\(name): \(line)", metadata: ["job": .string(name), "stream": .string(isError ? "stderr" : "stdout")])
+                }
+                let output = outcome.outputTail.isEmpty ? nil : outcome.outputTail
+                if outcome.cancelled { return Result(status: .interrupted, error: "interrupted by shutdown", output: output) }
+                if outcome.timedOut {
+                    return Result(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: job.timeoutMilliseconds ?? 0))", output: output)
+                }
+                switch outcome.ending {
+                case .exited(0): return Result(status: .succeeded, output: output)
+                case .exited(let code): return Result(status: .failed, error: "exit status \(code)", output: output)
+                case .signalled(let signal): return Result(status: .failed, error: "killed by signal \(signal)", output: output)
+                }
+            } catch {
+                return Result(status: .failed, error: error.description)
+            }
+        case .builtin(let kind, let options):
+            let context = JobContext(
+                appDatabasePath: config.appDatabasePath, logger: logger, timeZone: job.zone.timeZone,
+                scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
+            let instance = kind.make(options)
+            return await runBuiltin(instance, context: context, deadline: deadline, timeout: job.timeoutMilliseconds)
+        }
+    }
+
+    private enum Race: Sendable {
+        case done(Swift.Result<JobResult, any Error>)
+        case deadline
+        case sleeperCancelled
+    }
+
+    /// Runs a built-in job; at the deadline it is cancelled cooperatively and awaited.
+    private func runBuiltin(_ job: any BuiltinJob, context: JobContext, deadline: Date?, timeout: Int64?) async -> Result {
+        let clock = self.clock
+        let (race, timedOut) = await withTaskGroup(of: Race.self) { group -> (Race, Bool) in
+            group.addTask {
+                do { return .done(.success(try await job.run(context))) } catch { return .done(.failure(error)) }
+            }
+            if let deadline {
+                group.addTask {
+                    do {
+                        while clock.now() < deadline { try await clock.sleep(until: deadline) }
+                        return .deadline
+                    } catch {
+                        return .sleeperCancelled
+                    }
+                }
+            }
+            var timedOut = false
+            while let next = await group.next() {
+                switch next {
+                case .done: group.cancelAll(); return (next, timedOut)
+                case .deadline: timedOut = true; group.cancelAll()  // wait for the job to notice
+                case .sleeperCancelled: continue
+                }
+            }
+            return (.sleeperCancelled, timedOut)
+        }
+        guard case .done(let result) = race else { return Result(status: .failed, error: "the job did not report a result") }
+        switch result {
+        case .success(let value):
+            if timedOut { return Result(status: .timedOut, metrics: value.metrics, error: "timed out") }
+            if let partial = value.partialFailure { return Result(status: .partial, metrics: value.metrics, error: partial) }
+            return Result(status: .succeeded, metrics: value.metrics)
+        case .failure(let error):
+            if timedOut {
+                return Result(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: timeout ?? 0))")
+            }
+            if error is CancellationError || Task.isCancelled { return Result(status: .interrupted, error: "interrupted by shutdown") }
+            return Result(status: .failed, error: String(describing: error))
+        }
+    }
+
+    private func start(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, attempt: Int, at: Date) -> ExecutionStart {
+        ExecutionStart(
+            job: job.name, scheduledFor: fire, startedAt: at, attempt: attempt, triggeredBy: trigger,
+            user: trigger == .manual ? identity.user : nil, host: identity.host, pid: identity.pid)
+    }
+
+    /// A run that could not even take its lock: recorded as failed so that it is visible.
+    private func record(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, failure: String) -> RunOutcome {
+        let now = clock.now()
+        guard let id = try? store.begin(start(job, fire: fire, trigger: trigger, attempt: 1, at: now)) else { return .alreadyRecorded }
+        try? store.finish(id: id, status: .failed, finishedAt: now, metrics: nil, error: failure, output: nil)
+        logger.error("Job failed", metadata: meta(job, id, fire, ["error": .string(failure)]))
+        return .finished(.failed, runID: id)
+    }
+
+    private func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Date?, _ extra: Logger.Metadata) -> Logger.Metadata {
+        var m: Logger.Metadata = ["job": .string(job.name)]
+        if let id { m["run"] = .stringConvertible(id) }
+        if let fire { m["scheduled"] = .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)) }
+        return m.merging(extra) { $1 }
+    }
+
+    private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: Result, duration: Int64) {
+        var extra: Logger.Metadata = ["status": .string(result.status.rawValue), "duration": .string(Self.formatDuration(duration))]
+        if let metrics = result.metrics { extra["metrics"] = .string(HistoryFormat.summary(of: metrics)) }
+        if let error = result.error { extra["error"] = .string(error) }
+        let m = meta(job, id, fire, extra)
+        switch result.status {
+        case .succeeded: logger.info("Job succeeded in \(Self.formatDuration(duration))", metadata: m)
+        case .partial: logger.warning("Job partially succeeded in \(Self.formatDuration(duration))", metadata: m)
+        default: logger.error("Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(Self.formatDuration(duration))", metadata: m)
+        }
+    }
+
+    static func formatDuration(_ ms: Int64) -> String {
+        ms < 1000 ? "\(ms) ms" : ms < 60_000 ? String(format: "%.1f s", Double(ms) / 1000) : "\(ms / 60_000)m \(String(format: "%02d", ms / 1000 % 60))s"
+    }
+}
+
+/// Deterministic pseudo-random fractions per (job, fire): a restart computes the same jitter.
+public enum Jitter {
+    /// A fraction in [0, 1) from FNV-1a of the job name, the fire time and a salt.
+    public static func fraction(job: String, fire: Int64, salt: UInt64 = 0) -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in job.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for shift in stride(from: 0, to: 64, by: 8) { hash = (hash ^ (UInt64(bitPattern: fire) >> UInt64(shift) & 0xff)) &* 0x100_0000_01b3 }
+        hash = (hash ^ salt) &* 0x100_0000_01b3
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        return Double(hash >> 11) / Double(UInt64(1) << 53)
+    }
+
+    /// The delay before a scheduled run: up to `jitter`, never reaching the next fire.
+    public static func delay(job: JobDefinition, fire: Date, nextFire: Date?) -> Int64 {
+        guard job.jitterMilliseconds > 0 else { return 0 }
+        var ms = Int64(Double(job.jitterMilliseconds) * fraction(job: job.name, fire: fire.unixSeconds))
+        if let nextFire { ms = min(ms, max(0, nextFire.milliseconds(since: fire) - 1000)) }
+        return ms
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import Logging
+
+/// What reaches a running scheduler from outside (signals, in the CLI).
+public enum SchedulerEvent: Sendable {
+    /// SIGHUP: re-read the config; an invalid one is logged and the old one kept.
+    case reload
+    /// SIGINT/SIGTERM: stop starting runs, wait for running ones up to `grace`, then cancel
+    /// them (recorded `interrupted`).
+    case shutdown(grace: Duration)
+}
+
+/// The foreground scheduler of `jobctl run`: sleeps until the next due fire (never more than
+/// `maxSleep`, re-reading the wall clock on each wake), runs due jobs in parallel through the
+/// `JobRunner`, applies each job's overlap policy, catches up fires missed while it was down,
+/// and prunes old history off the hot path.
+public actor Scheduler {
+    private var config: JobsConfig
+    private let store: HistoryStore
+    private let clock: any WallClock
+    private let logger: Logger
+    private let identity: RunnerIdentity
+    private let loadConfig: @Sendable () throws(ConfigErrors) -> JobsConfig
+    private let maxSleep: TimeInterval
+    private var killGrace: Duration = .seconds(5)
+
+    private var plan: FirePlan
+    private var running: [String: Int] = [:]
+    private var queued: [String: DueFire] = [:]
+    private var tasks: [UUID: Task<Void, Never>] = [:]
+    private var stopping = false
+    private var shutdownGrace: Duration?
+    private var wakeContinuation: CheckedContinuation<Void, Never>?
+    private var pendingWake = false
+    private var nextPrune: Date = .distantPast
+
+    public init(
+        config: JobsConfig, store: HistoryStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
+        maxSleep: TimeInterval = 30, killGrace: Duration = .seconds(5),
+        loadConfig: @escaping @Sendable () throws(ConfigErrors) -> JobsConfig
+    ) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.identity = identity
+        self.maxSleep = maxSleep
+        self.killGrace = killGrace
+        self.loadConfig = loadConfig
+        self.plan = FirePlan(jobs: [], after: clock.now())
+    }
+
+    /// Runs until a shutdown event has been handled and every run has ended.
+    public func run(events: AsyncStream<SchedulerEvent>) async {
+        let listener = Task { [weak self] in
+            for await event in events { await self?.handle(event) }
+        }
+        defer { listener.cancel() }
+        await start()
+        while !stopping {
+            let now = clock.now()
+            for due in plan.takeDue(at: now) { dispatch(due, trigger: .schedule) }
+            prune(now: now)
+            var wake = now.addingTimeInterval(maxSleep)
+            if let next = plan.nextDue, next < wake { wake = next }
+            await sleep(until: wake)
+        }
+        await drain()
+    }
+
+    /// The fires still planned, for tests and `list`.
+    public var nextFires: [String: Date] {
+        Dictionary(plan.entries.compactMap { e in e.next.map { (e.job.name, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public var runningCount: Int { running.values.reduce(0, +) }
+
+    // MARK: Start
+
+    private func start() async {
+        let now = clock.now()
+        let config = self.config
+        if let recovered = try? store.recoverInterrupted(now: now, isLockFree: { JobLock.isFree(at: config.lockPath(job: $0)) }), recovered > 0 {
+            logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
+        }
+        plan = FirePlan(jobs: config.jobs, after: now)
+        logger.info("Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))", metadata: ["pid": .stringConvertible(identity.pid)])
+        for job in config.jobs where job.enabled {
+            if job.isReboot {
+                dispatch(DueFire(job: job, fire: now, nextFire: nil, coalesced: 0), trigger: .schedule)
+                continue
+            }
+            let last: Date?
+            do {
+                last = try store.lastScheduledFire(job: job.name)
+            } catch {
+                logger.error("Cannot read the history for catch-up", metadata: ["job": .string(job.name), "error": .string("\(error)")])
+                continue
+            }
+            if let fire = FirePlan.catchupFire(for: job, lastRecorded: last, now: now) {
+                logger.info("Catching up a fire missed while the scheduler was down", metadata: ["job": .string(job.name), "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone))])
+                dispatch(DueFire(job: job, fire: fire, nextFire: job.nextFire(after: now), coalesced: 0), trigger: .catchup)
+            }
+        }
+    }
+
+    // MARK: Dispatch
+
+    private func dispatch(_ due: DueFire, trigger: TriggerKind) {
+        let job = due.job
+        if due.coalesced > 0 {
+            logger.warning("\(due.coalesced) earlier fire(s) were due at once (clock jump or suspend); running the latest once", metadata: ["job": .string(job.name)])
+        }
+        if running[job.name, default: 0] > 0 {
+            switch job.overlap {
+            case .skip:
+                let start = ExecutionStart(job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger, user: nil, host: identity.host, pid: identity.pid)
+                let id = try? store.recordSkipped(start, reason: "previous run still running (overlap=skip)")
+                logger.warning("Job skipped: previous run still running", metadata: ["job": .string(job.name), "run": .string(id.flatMap { $0 }.map { String($0) } ?? "-"), "scheduled": .string(TimeText.rfc3339(due.fire.unixSeconds, in: job.zone))])
+                return
+            case .queue:
+                queued[job.name] = due
+                logger.info("Job queued: previous run still running (overlap=queue)", metadata: ["job": .string(job.name)])
+                return
+            case .allow:
+                break
+            }
+        }
+        running[job.name, default: 0] += 1
+        let runner = makeRunner()
+        let id = UUID()
+        let clock = self.clock
+        tasks[id] = Task { [weak self] in
+            if trigger == .schedule {
+                let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
+                if delay > 0 {
+                    let at = due.fire.addingMilliseconds(delay)
+                    while clock.now() < at, !Task.isCancelled { try? await clock.sleep(until: at) }
+                }
+            }
+            if !Task.isCancelled {
+                _ = await runner.run(job, fire: due.fire, trigger: trigger, nextFire: due.nextFire)
+            }
+            await self?.finished(job.name, task: id)
+        }
+    }
+
+    private func finished(_ name: String, task: UUID) {
+        tasks[task] = nil
+        running[name, default: 1] -= 1
+        if running[name] == 0 { running[name] = nil }
+        if !stopping, running[name] == nil, let due = queued.removeValue(forKey: name) {
+            // Run the queued fire with the job's current definition.
+            var current = due
+            if let job = config.job(named: name) { current.job = job }
+            dispatch(current, trigger: .schedule)
+        }
+        if stopping { wakeUp() }
+    }
+
+    private func makeRunner() -> JobRunner {
+        var runner = JobRunner(config: config, store: store, clock: clock, logger: logger, identity: identity)
+        runner.killGrace = killGrace
+        return runner
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: SchedulerEvent) {
+        switch event {
+        case .reload:
+            do {
+                let fresh = try loadConfig()
+                config = fresh
+                plan.replace(jobs: fresh.jobs, now: clock.now())
+                logger.info("Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")
+            } catch {
+                logger.error("Config reload refused; keeping the running config:\n\(error.description)")
+            }
+        case .shutdown(let grace):
+            logger.info("Shutting down: no new runs; waiting up to \(grace) for \(runningCount) running job(s)")
+            stopping = true
+            shutdownGrace = grace
+        }
+        wakeUp()
+    }
+
+    private func sleep(until wake: Date) async {
+        if pendingWake {
+            pendingWake = false
+            return
+        }
+        let clock = self.clock
+        let sleeper = Task { [weak self] in
+            try? await clock.sleep(until: wake)
+            await self?.wakeUp()
+        }
+        await withCheckedContinuation { continuation in
+            wakeContinuation = continuation
+        }
+        sleeper.cancel()
+    }
+
+    private func wakeUp() {
+        if let continuation = wakeContinuation {
+            wakeContinuation = nil
+            continuation.resume()
+        } else {
+            pendingWake = true
+        }
+    }
+
+    /// Waits for running jobs up to the grace, then cancels them and waits for them to record
+    /// their `interrupted` rows.
+    private func drain() async {
+        queued.removeAll()
+        let deadline = ContinuousClock.now + (shutdownGrace ?? .zero)
+        while !tasks.isEmpty, ContinuousClock.now < deadline {
+            let timer = Task { [weak self] in
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                await self?.wakeUp()
+            }
+            await sleep(until: .distantFuture)
+            timer.cancel()
+        }
+        if !tasks.isEmpty {
+            logger.warning("Grace period over: interrupting \(tasks.count) run(s)")
+            for task in tasks.values { task.cancel() }
+            for task in tasks.values { await task.value }
+        }
+        logger.info("Scheduler stopped")
+    }
+
+    // MARK: Retention
+
+    private func prune(now: Date) {
+        guard now >= nextPrune else { return }
+        nextPrune = now.addingTimeInterval(3600)
+        let cutoff = now.addingMilliseconds(-config.historyRetentionMilliseconds)
+        let store = self.store
+        let logger = self.logger
+        Task.detached(priority: .background) {
+            do {
+                let deleted = try store.prune(finishedBefore: cutoff, batchSize: 500)
+                if deleted > 0 { logger.info("Pruned \(deleted) history row(s) older than the retention") }
+            } catch {
+                logger.warning("History pruning failed: \(error)")
+            }
+        }
+    }
+}

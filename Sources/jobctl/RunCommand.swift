@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import JobctlCore
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the scheduler in the foreground (stop with SIGINT/SIGTERM, reload with SIGHUP).")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Seconds to wait for running jobs on SIGINT/SIGTERM before interrupting them.")
+    var grace: Int = 30
+
+    func validate() throws {
+        guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
+    }
+
+    func run() async throws {
+        let config = try options.load()
+        LineLogHandler.bootstrap()
+        let logger = Logger(label: "jobctl")
+        let store = try openStore(config)
+        let identity = RunnerIdentity.current
+        let clock = SystemWallClock()
+        let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(clock.now().unixSeconds, in: Zones.current(environment: [:])))"
+        let instance: JobLock?
+        do {
+            instance = try JobLock.tryAcquire(at: config.instanceLockPath, owner: owner)
+        } catch {
+            throw fail(error.description, code: ExitStatus.failure)
+        }
+        guard let instance else {
+            let holder = JobLock.holder(at: config.instanceLockPath) ?? "another process"
+            throw fail("another 'jobctl run' is using \(config.stateDatabasePath) (\(holder))", code: ExitStatus.busy)
+        }
+        let path = options.path
+        let scheduler = Scheduler(
+            config: config, store: store, clock: clock, logger: logger, identity: identity,
+            loadConfig: { () throws(ConfigErrors) -> JobsConfig in
+                try ConfigReader.load(path: path, environment: ProcessInfo.processInfo.environment)
+            })
+        let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
+        let grace = Duration.seconds(grace)
+        let signalTask = Task {
+            var stopping = false
+            for await signal in Signals.stream([SIGINT, SIGTERM, SIGHUP]) {
+                if signal == SIGHUP {
+                    eventSink.yield(.reload)
+                } else if stopping {
+                    logger.warning("Second signal: exiting now")
+                    Glibc.exit(130)
+                } else {
+                    stopping = true
+                    eventSink.yield(.shutdown(grace: grace))
+                }
+            }
+        }
+        await scheduler.run(events: events)
+        signalTask.cancel()
+        withExtendedLifetime(instance) {}
+    }
+}
+
+/// Opens the history database, or exits 1 with a one-line message naming the file.
+func openStore(_ config: JobsConfig) throws -> HistoryStore {
+    do {
+        let directory = (config.stateDatabasePath as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !config.lockDirectory.isEmpty { try? FileManager.default.createDirectory(atPath: config.lockDirectory, withIntermediateDirectories: true) }
+        return try HistoryStore(path: config.stateDatabasePath)
+    } catch {
+        throw fail("\(error)", code: ExitStatus.failure)
+    }
+}

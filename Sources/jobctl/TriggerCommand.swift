@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import JobctlCore
+import Logging
+
+struct TriggerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigger",
+        abstract: "Run one job now, in the foreground, under its lock.",
+        discussion: "Exit 0 succeeded, 1 failed, partial or timed out, 75 already running, 2 unknown job or bad config.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The job's name in the config.")
+    var job: String
+
+    func run() async throws {
+        let config = try options.load()
+        guard let definition = config.job(named: job) else {
+            let names = config.jobs.map(\.name).joined(separator: ", ")
+            throw fail("unknown job '\(job)' in \(config.path) (jobs: \(names.isEmpty ? "none" : names))")
+        }
+        LineLogHandler.bootstrap()
+        let store = try openStore(config)
+        let clock = SystemWallClock()
+        _ = try? store.recoverInterrupted(now: clock.now(), isLockFree: { JobLock.isFree(at: config.lockPath(job: $0)) })
+        let runner = JobRunner(config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current)
+        let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
+        // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.
+        let signals = Task {
+            for await _ in Signals.stream([SIGINT, SIGTERM]) { task.cancel() }
+        }
+        let outcome = await task.value
+        signals.cancel()
+        switch outcome {
+        case .finished(.succeeded, _):
+            return
+        case .finished(let status, let id):
+            let row = try? store.execution(id: id)
+            throw fail("job '\(job)' \(status.rawValue.replacingOccurrences(of: "_", with: " ")) (run \(id))\(row?.error.map { ": \($0)" } ?? "")", code: ExitStatus.failure)
+        case .lockHeld(let holder, _):
+            throw fail("job '\(job)' is already running (\(holder)); recorded as skipped", code: ExitStatus.busy)
+        case .alreadyRecorded:
+            throw fail("job '\(job)': this run is already recorded", code: ExitStatus.busy)
+        }
+    }
+}
