@@ -110,6 +110,25 @@ struct FireCase: Sendable, CustomTestStringConvertible {
         #expect(actual == c.expected)
     }
 
+    /// A segment found without a transition in the look-behind window (Apia after it dropped
+    /// DST in 2021) was cached as reaching back forever, so a later lookup in 2011 read +13:00.
+    @Test func segmentWithoutTransitionInWindowDoesNotReachBack() throws {
+        let zone = ZoneRules(identifier: "Pacific/Apia")!
+        let schedule = try Schedule.parse("0 12 * * *")
+        _ = schedule.nextFire(after: 1_700_000_000, in: zone)  // 2023: +13:00, no DST since 2021
+        let t = try TimeText.parse("2011-12-28T13:00:00", in: zone)
+        let next = try #require(schedule.nextFire(after: t, in: zone))
+        #expect(TimeText.rfc3339(next, in: zone) == "2011-12-29T12:00:00-10:00")
+    }
+
+    @Test func tzdataFooterRuleMatchesFoundationFarAhead() throws {
+        // Beyond the last listed transition the POSIX rule of the TZif footer applies.
+        let zone = try Zones.named("America/New_York")
+        #expect(try fires("30 2 * * *", "America/New_York", from: "2090-03-11T12:00:00", count: 2)
+            == ["2090-03-12T03:00:00-04:00", "2090-03-13T02:30:00-04:00"])
+        #expect(zone.offset(at: 3_800_000_000) == -4 * 3600)  // 2090-06
+    }
+
     @Test func rebootHasNoNextFire() throws {
         let schedule = try Schedule.parse("@reboot")
         #expect(schedule.nextFire(after: 0, in: try Zones.named("UTC")) == nil)

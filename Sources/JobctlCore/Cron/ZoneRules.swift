@@ -4,20 +4,20 @@ import Synchronization
 /// A time zone's offsets as a sequence of segments of constant UTC offset, so that the
 /// next-fire search can convert wall-clock fields to instants with integer arithmetic.
 ///
-/// Offsets and transitions come from Foundation's `TimeZone` (`secondsFromGMT(for:)` and
-/// `nextDaylightSavingTimeTransition(after:)`, ICU data), never from `Calendar`, whose
+/// Offsets and transitions come from the system's compiled tzdata (`TZif`), or from
+/// Foundation's `TimeZone` where the machine has none — never from `Calendar`, whose
 /// `nextDate` is wrong for Lord_Howe and Chatham (see SWIFT-NOTES). Segments are computed
 /// lazily and cached, so a long run of fires within one segment costs no Foundation calls.
 public final class ZoneRules: Sendable {
     /// A stretch of time with one UTC offset: instants in `start ..< end`.
     public struct Segment: Sendable, Equatable {
-        /// First instant (Unix seconds) of the segment; `Int64.min` when unknown/unbounded.
+        /// First instant (Unix seconds) of the segment (or of the window searched for its start).
         public var start: Int64
         /// First instant after the segment (the next transition); `Int64.max` when none.
         public var end: Int64
         /// Seconds east of UTC in this segment.
         public var offset: Int64
-        /// The offset before `start` (equal to `offset` when unbounded).
+        /// The offset before `start` (equal to `offset` when no transition was found).
         public var previousOffset: Int64
 
         @inline(__always)
@@ -26,40 +26,56 @@ public final class ZoneRules: Sendable {
 
     public let identifier: String
     public let timeZone: TimeZone
+    /// The compiled tzdata of the zone, when the machine has it (else Foundation answers).
+    private let tzif: TZif?
     private let cache = Mutex<[Segment]>([])
     private static let lookBehind: Int64 = 400 * 86_400
 
     public init(_ timeZone: TimeZone) {
         self.timeZone = timeZone
         self.identifier = timeZone.identifier
+        self.tzif = TZif.load(name: timeZone.identifier)
     }
 
-    /// Loads a zone by IANA identifier; nil for an unknown one. Accepts "UTC".
+    private init(identifier: String, timeZone: TimeZone, tzif: TZif?) {
+        self.identifier = identifier
+        self.timeZone = timeZone
+        self.tzif = tzif
+    }
+
+    /// Loads a zone by IANA identifier: from the system's tzdata when present, else from
+    /// Foundation; nil for an unknown one.
     public convenience init?(identifier: String) {
-        guard !identifier.isEmpty,
-            let zone = Self.foundation.withLock({ _ in TimeZone(identifier: identifier) })
-        else { return nil }
-        self.init(zone)
+        guard !identifier.isEmpty else { return nil }
+        let tzif = TZif.load(name: identifier)
+        let foundation = Self.foundation.withLock { _ in TimeZone(identifier: identifier) }
+        guard tzif != nil || foundation != nil else { return nil }
+        let fallback = foundation ?? TimeZone(secondsFromGMT: Int(tzif?.offset(at: 0) ?? 0)) ?? TimeZone(secondsFromGMT: 0)!
+        self.init(identifier: identifier, timeZone: fallback, tzif: tzif)
     }
 
-    /// Serializes every call into Foundation's zone code: concurrent use on Linux was seen
-    /// to answer Pacific/Apia's 2011 offsets wrongly (+13:00 instead of -10:00/+14:00). The
-    /// calls are rare (segments are cached), so one lock costs nothing measurable.
+    /// Serializes the fallback calls into Foundation's ICU-backed zone code (only used where
+    /// the machine has no tzdata); the calls are rare because segments are cached.
     static let foundation = Mutex<Void>(())
 
     /// The segment that contains instant `t` (Unix seconds).
     public func segment(containing t: Int64) -> Segment {
         if let hit = cached(t) { return hit }
         let offset = offsetFromFoundation(at: t)
-        var start = Int64.min
+        // Walk forward from a point well before `t` to find the last transition at or before
+        // it. With none in the look-behind window the segment starts at the window's start:
+        // claiming it reaches back forever would let a later lookup of an older instant (Apia
+        // before 2021) hit this cached segment with the wrong offset.
+        var start = t &- Self.lookBehind
         var previousOffset = offset
-        // Walk forward from a point well before `t` to find the last transition at or before it.
-        var probe = t &- Self.lookBehind
+        var foundTransition = false
+        var probe = start
         while let next = nextTransition(after: probe), next <= t {
             start = next
             probe = next
+            foundTransition = true
         }
-        if start != Int64.min {
+        if foundTransition {
             previousOffset = offsetFromFoundation(at: start - 1)
         }
         let end = nextTransition(after: t) ?? Int64.max
@@ -109,12 +125,14 @@ public final class ZoneRules: Sendable {
     // MARK: - Foundation access and cache
 
     private func offsetFromFoundation(at t: Int64) -> Int64 {
-        Self.foundation.withLock { _ in
+        if let tzif { return tzif.offset(at: t) }
+        return Self.foundation.withLock { _ in
             Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))))
         }
     }
 
     private func nextTransition(after t: Int64) -> Int64? {
+        if let tzif { return tzif.nextTransition(after: t) }
         let found = Self.foundation.withLock { _ in
             timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(t)))
         }
