@@ -10,7 +10,7 @@ RELEASE_BIN = .build/release/jobctl
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
 	@missing=""; \
-	for p in libsqlite3-dev; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in libsqlite3-dev tzdata; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \

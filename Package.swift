@@ -39,7 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "jobctlTests",
-            dependencies: ["JobctlCore"],
+            dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -129,6 +129,9 @@ public enum CommandProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Nothing else of ours leaks into the job: descriptors the scheduler inherited without
+        // close-on-exec (a supervisor's pipes, say) would otherwise outlive it in the job.
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
 
         let argv: [UnsafeMutablePointer<CChar>?] = [String](["/bin/sh", "-c", command]).map { (arg: String) in strdup(arg) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { (key: String, value: String) in strdup("\(key)=\(value)") } + [nil]
@@ -138,6 +141,14 @@ public enum CommandProcess {
         }
         return posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
     }
+
+    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module
+    /// does not expose (it needs _GNU_SOURCE); looked up once.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    nonisolated(unsafe) private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     private static func readLines(fd: Int32, _ onLine: (String) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 8192)
