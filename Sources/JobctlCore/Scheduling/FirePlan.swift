@@ -55,7 +55,7 @@ public struct FirePlan: Sendable {
             entries[i].next = following
             due.append(DueFire(job: entries[i].job, fire: fire, nextFire: following, coalesced: coalesced))
         }
-        return due.sorted { $0.fire < $1.fire }
+        return due.sorted { ($0.fire, $0.job.name) < ($1.fire, $1.job.name) }
     }
 
     /// After a config reload: jobs whose schedule and zone are unchanged keep their next fire;
