@@ -237,7 +237,15 @@ public struct ConfigReader: Sendable {
                 case "backoff":
                     if let ms = duration(allowZero: false) { definition.backoffMilliseconds = ms }
                 case "overlap":
-                    if let policy = OverlapPolicy(rawValue: value) { definition.overlap = policy } else { bad("'\(value)' is not one of skip, queue, allow") }
+                    if let policy = OverlapPolicy(rawValue: value) {
+                        if policy == .allow, builtin != nil {
+                            bad("'allow' is refused for built-in jobs: they move money and never run twice at once (use skip or queue)")
+                        } else {
+                            definition.overlap = policy
+                        }
+                    } else {
+                        bad("'\(value)' is not one of skip, queue, allow")
+                    }
                 case "catchup":
                     if value == "off" { definition.catchupMilliseconds = nil } else if let ms = duration(allowZero: false) { definition.catchupMilliseconds = ms }
                 case "jitter":
