@@ -40,7 +40,8 @@ import Testing
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         let queue = try DatabaseQueue(path: path)
-        try HistoryStore.migrator.migrate(queue, upTo: "v1 create job_executions")
+        try HistoryStore.migrate(queue, path: path, upTo: "v1 create job_executions")
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1 create job_executions"])
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO job_executions (job, status, scheduled_at, started_at, finished_at, duration_ms, attempt, triggered_by, host, pid)

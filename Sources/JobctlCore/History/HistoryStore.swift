@@ -57,24 +57,52 @@ public final class HistoryStore: Sendable {
             throw HistoryError.from(error, path: path)
         }
         do {
-            let migrator = Self.migrator
-            let superseded: Set<String> = try dbQueue.read { db in
-                let known = Set(migrator.migrations)
-                return try migrator.appliedIdentifiers(db).subtracting(known)
-            }
-            if !superseded.isEmpty {
-                throw HistoryError.newerSchema(path: path, migrations: Array(superseded))
-            }
-            try migrator.migrate(dbQueue)
+            try Self.migrate(dbQueue, path: path)
         } catch {
             throw HistoryError.from(error, path: path)
         }
     }
 
+    /// Applies the migrations this database lacks. GRDB's `DatabaseMigrator` is not safe when
+    /// two processes open a new database at once (it decides what to run outside a
+    /// transaction), so the check and the migrations run in one IMMEDIATE transaction: the
+    /// second process waits (busy timeout), then finds nothing to do. The bookkeeping table is
+    /// GRDB's `grdb_migrations`. When everything is applied, no write lock is taken.
+    static func migrate(_ dbQueue: DatabaseQueue, path: String, upTo target: String? = nil) throws {
+        let known = migrations.map(\.name)
+        let applied: Set<String>? = try? dbQueue.read { db in
+            try db.tableExists("grdb_migrations")
+                ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        }
+        if let applied {
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
+            if target == nil, applied.isSuperset(of: known) { return }
+        }
+        try dbQueue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
+                let unknown = applied.subtracting(known)
+                if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
+                for migration in migrations where !applied.contains(migration.name) {
+                    try migration.body(db)
+                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.name])
+                    if migration.name == target { break }
+                }
+                return .commit
+            }
+        }
+    }
+
+    struct Migration: Sendable {
+        var name: String
+        var body: @Sendable (Database) throws -> Void
+    }
+
     /// The migrations, in order. Append only: a shipped migration is never edited.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 create job_executions") { db in
+    static let migrations: [Migration] = [
+        Migration(name: "v1 create job_executions") { db in
             try db.execute(sql: """
                 CREATE TABLE job_executions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -105,8 +133,8 @@ public final class HistoryStore: Sendable {
                 CREATE UNIQUE INDEX job_executions_fire ON job_executions(job, scheduled_at, attempt)
                     WHERE triggered_by IN ('schedule','catchup','retry');
                 """)
-        }
-        migrator.registerMigration("v2 index job_executions for stats") { db in
+        },
+        Migration(name: "v2 index job_executions for stats") { db in
             // Duration percentiles per job read this index in order (covering, with started_at
             // for `--since`), instead of sorting a million rows.
             try db.execute(sql: """
@@ -118,12 +146,11 @@ public final class HistoryStore: Sendable {
                 CREATE INDEX job_executions_job_status_stats
                     ON job_executions(job, status, started_at, duration_ms, lateness_ms);
                 """)
-        }
-        return migrator
-    }
+        },
+    ]
 
     /// The names of the migrations this binary knows, in order.
-    public static var migrationNames: [String] { migrator.migrations }
+    public static var migrationNames: [String] { migrations.map(\.name) }
 
     static func checkFile(path: String, mustExist: Bool) throws {
         let directory = HistoryError.directory(of: path)
