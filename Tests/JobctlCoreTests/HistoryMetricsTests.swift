@@ -61,7 +61,8 @@ import Testing
         }
         #expect(value("jobctl_job_runs_total", #"{job="backup",status="failed"}"#) == 2)
         #expect(value("jobctl_job_runs_total", #"{job="backup",status="interrupted"}"#) == 1)
-        #expect(value("jobctl_job_runs_total", #"{job="backup",status="running"}"#) == 0)
+        #expect(value("jobctl_job_runs_total", #"{job="backup",status="running"}"#) == nil)
+        #expect(value("jobctl_job_runs_total", #"{job="backup",status="skipped"}"#) == 1)
         #expect(value("jobctl_job_runs_total", #"{job="we\"ird\\job\nname",status="succeeded"}"#) == 1)
         #expect(value("jobctl_job_consecutive_failures", #"{job="backup"}"#) == 3)
         #expect(value("jobctl_job_last_success_timestamp_seconds", #"{job="backup"}"#) == base.timeIntervalSince1970 + 150)

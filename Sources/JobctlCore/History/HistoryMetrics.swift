@@ -36,26 +36,27 @@ public struct JobMetricsSnapshot: Sendable, Equatable {
 
 extension HistoryStore {
     /// Per-job figures for the Prometheus exporter, over the whole (retained) history.
+    ///
+    /// One grouped scan of the covering stats index for the counts and sums; the histogram
+    /// buckets are counted per job by disjoint ranges of the (job, duration_ms) index and then
+    /// made cumulative (17 `SUM(duration_ms <= bound)` per row cost 5× more on a million rows).
     public func metricsSnapshot() throws -> [JobMetricsSnapshot] {
-        let bucketColumns = PrometheusExporter.durationBuckets.enumerated().map { index, bound in
-            "SUM(duration_ms <= \(Int64((bound * 1000).rounded()))) AS b\(index)"
-        }.joined(separator: ", ")
+        let bounds = PrometheusExporter.durationBuckets.map { Int64(($0 * 1000).rounded()) }
         return try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT job, status, COUNT(*) AS runs, COUNT(duration_ms) AS durations,
-                        TOTAL(duration_ms) AS duration_sum, TOTAL(items_processed) AS items, \(bucketColumns)
-                    FROM job_executions GROUP BY job, status ORDER BY job
+                        TOTAL(duration_ms) AS duration_sum, TOTAL(items_processed) AS items
+                    FROM job_executions GROUP BY job, status ORDER BY job, status
                     """)
             var snapshots: [JobMetricsSnapshot] = []
-            let bucketCount = PrometheusExporter.durationBuckets.count
             for row in rows {
                 let job: String = row["job"]
                 if snapshots.last?.job != job {
                     snapshots.append(JobMetricsSnapshot(
                         job: job, runs: Dictionary(uniqueKeysWithValues: ExecutionStatus.allCases.map { ($0, 0) }),
-                        durationBuckets: Array(repeating: 0, count: bucketCount), durationCount: 0,
+                        durationBuckets: Array(repeating: 0, count: bounds.count), durationCount: 0,
                         durationSumSeconds: 0, lastSuccess: nil, consecutiveFailures: 0, itemsProcessed: 0,
                         lastLatenessSeconds: nil))
                 }
@@ -67,8 +68,17 @@ extension HistoryStore {
                 snapshots[last].durationCount += row["durations"] as Int
                 snapshots[last].durationSumSeconds += (row["duration_sum"] as Double) / 1000
                 snapshots[last].itemsProcessed += Int64(row["items"] as Double)
-                for index in 0..<bucketCount {
-                    snapshots[last].durationBuckets[index] += (row["b\(index)"] as Int?) ?? 0
+            }
+            let rangeCount = try db.makeStatement(sql: """
+                SELECT COUNT(*) FROM job_executions WHERE job = ? AND duration_ms > ? AND duration_ms <= ?
+                """)
+            for index in snapshots.indices {
+                var lower = Int64.min
+                var cumulative = 0
+                for (bucket, upper) in bounds.enumerated() {
+                    cumulative += try Int.fetchOne(rangeCount, arguments: [snapshots[index].job, lower, upper]) ?? 0
+                    snapshots[index].durationBuckets[bucket] = cumulative
+                    lower = upper
                 }
             }
             for index in snapshots.indices {
@@ -107,9 +117,10 @@ public enum PrometheusExporter {
             let labelText = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
             out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labelText)} \(value)\n"
         }
-        family("jobctl_job_runs_total", "counter", "Executions recorded in the history, by job and status.") {
+        family("jobctl_job_runs_total", "counter", "Finished executions recorded in the history, by job and final status.") {
             for s in snapshots {
-                for status in ExecutionStatus.allCases {
+                // `running` is a state, not an outcome: a counter of it would go down.
+                for status in ExecutionStatus.allCases where status != .running {
                     sample("jobctl_job_runs_total", [("job", s.job), ("status", status.rawValue)], String(s.runs[status] ?? 0))
                 }
             }

@@ -103,7 +103,7 @@ extension HistoryStore {
                         MAX(duration_ms) AS max_duration, TOTAL(lateness_ms) AS lateness_sum,
                         MAX(lateness_ms) AS max_lateness, COUNT(lateness_ms) AS latenesses
                     FROM job_executions \(whereClause)
-                    GROUP BY job, status ORDER BY job
+                    GROUP BY job, status ORDER BY job, status
                     """,
                 arguments: arguments)
             struct Partial { var stats: JobStats; var durations = 0; var latenessSum = 0.0; var latenesses = 0 }

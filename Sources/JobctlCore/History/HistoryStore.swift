@@ -140,11 +140,11 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: """
                 CREATE INDEX job_executions_job_duration
                     ON job_executions(job, duration_ms, started_at);
-                -- Covers the grouped scan of `stats` (a full table scan reads every row's
+                -- Covers the grouped scans of `stats` and `metrics` (a table scan reads every row's
                 -- metrics and output); its (job, status, started_at) prefix finds the last
                 -- success / failure and counts consecutive failures.
                 CREATE INDEX job_executions_job_status_stats
-                    ON job_executions(job, status, started_at, duration_ms, lateness_ms);
+                    ON job_executions(job, status, started_at, duration_ms, lateness_ms, items_processed);
                 """)
         },
     ]
