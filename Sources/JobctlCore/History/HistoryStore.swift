@@ -70,9 +70,17 @@ public final class HistoryStore: Sendable {
     /// GRDB's `grdb_migrations`. When everything is applied, no write lock is taken.
     static func migrate(_ dbQueue: DatabaseQueue, path: String, upTo target: String? = nil) throws {
         let known = migrations.map(\.name)
-        let applied: Set<String>? = try? dbQueue.read { db in
-            try db.tableExists("grdb_migrations")
-                ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        let applied: Set<String>?
+        do {
+            applied = try dbQueue.read { db in
+                try db.tableExists("grdb_migrations")
+                    ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            // Another process is creating the schema right now ("no such table"): decide
+            // inside the write transaction below. A damaged or locked file throws here instead,
+            // before anything tries to write it.
+            applied = nil
         }
         if let applied {
             let unknown = applied.subtracting(known)
