@@ -43,7 +43,10 @@ enum HistoryCLI {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    /// Colour only on a terminal, and never with NO_COLOR set (no-color.org).
+    static var stdoutIsTerminal: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
 
     /// `--since`: RFC 3339 or a duration back from now. Usage error (exit 2) when unreadable.
     static func since(_ text: String?) throws -> Date? {

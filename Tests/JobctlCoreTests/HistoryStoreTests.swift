@@ -330,6 +330,7 @@ import Testing
         ("SELECT job, status, COUNT(*), COUNT(duration_ms), TOTAL(duration_ms), TOTAL(items_processed) FROM job_executions GROUP BY job, status ORDER BY job, status", "COVERING INDEX job_executions_job_status_stats"),
         ("SELECT duration_ms FROM job_executions WHERE job = 'a' AND duration_ms IS NOT NULL AND started_at >= 5 ORDER BY duration_ms DESC LIMIT 1 OFFSET 3", "COVERING INDEX job_executions_job_duration"),
         ("SELECT COUNT(*) FROM job_executions WHERE job = 'a' AND duration_ms > 5 AND duration_ms <= 10", "COVERING INDEX job_executions_job_duration"),
+        ("SELECT id FROM job_executions WHERE started_at < 5 AND finished_at < 5 AND status <> 'running' ORDER BY started_at LIMIT 1000", "INDEX job_executions_started (started_at<?)"),
     ])
     func statsQueriesReadCoveringIndexes(sql: String, index: String) throws {
         let dir = try TempDirectory()
@@ -337,5 +338,30 @@ import Testing
         let plan = try HistoryStore(path: dir.file("h.db")).queryPlan(sql).joined(separator: " | ")
         #expect(plan.contains(index), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+}
+
+@Suite struct ExecutionRecordTests {
+    @Test func aRecordRoundTripsThroughTheTable() throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let store = try HistoryStore(path: dir.file("h.db"))
+        var record = ExecutionRecord(
+            job: "cmd", status: .partial, scheduledAt: at(60), startedAt: at(60.125), finishedAt: at(62),
+            durationMs: 1875, latenessMs: 125, attempt: 3, triggeredBy: .retry, triggeredByUser: nil, host: "h",
+            pid: 31337, metrics: JobMetrics(processed: 2, counters: ["x": 1]), error: "half", output: "out")
+        try store.write { db in try record.insert(db) }
+        let fetched = try #require(try store.executions(HistoryFilter()).first)
+        record.id = fetched.id
+        #expect(fetched == record)
+        #expect(try store.execution(id: fetched.id ?? 0) == record)
+    }
+
+    @Test func statusAndTriggerRawValuesAreTheStoredText() {
+        #expect(ExecutionStatus.allCases.map(\.rawValue) == [
+            "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted",
+        ])
+        #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual"])
+        #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted])
     }
 }
