@@ -39,6 +39,16 @@ enum HistoryCLI {
         }
     }
 
+    /// Opens the history for reading: read-only (works on a file this user may not write, and
+    /// never takes the write lock), or read-write once if the database needs a migration.
+    static func openForReading(_ path: String) throws -> HistoryStore {
+        do {
+            return try HistoryStore(path: path, readOnly: true)
+        } catch HistoryError.needsMigration {
+            return try HistoryStore(path: path, mustExist: true)
+        }
+    }
+
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -85,7 +95,7 @@ struct HistoryCommand: ParsableCommand {
         }
         let sinceDate = try HistoryCLI.since(since)
         try HistoryCLI.run {
-            let store = try HistoryStore(path: database.path, mustExist: true)
+            let store = try HistoryCLI.openForReading(database.path)
             let records = try store.executions(HistoryFilter(limit: limit, job: job, status: statusFilter, since: sinceDate))
             HistoryCLI.write(
                 json

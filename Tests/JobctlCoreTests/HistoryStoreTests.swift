@@ -293,6 +293,37 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    @Test func aReadOnlyFileCanBeReadWithoutBeingWritten() throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let path = dir.file("h.db")
+        do {
+            let writer = try HistoryStore(path: path)
+            try writer.run("backup", fire: 0, duration: 1, status: .succeeded)
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        let reader = try HistoryStore(path: path, readOnly: true)
+        #expect(try reader.executions(HistoryFilter()).count == 1)
+        #expect(try reader.stats(job: nil, since: nil).overall.runs == 1)
+        #expect(throws: HistoryError.readOnly(path: path)) { try reader.begin(start("backup", fire: 60)) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func aReadOnlyOpenRefusesAnOutdatedSchema() throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let path = dir.file("h.db")
+        let queue = try DatabaseQueue(path: path)
+        try HistoryStore.migrate(queue, path: path, upTo: "v1 create job_executions")
+        try queue.close()
+        #expect(throws: HistoryError.needsMigration(path: path)) { try HistoryStore(path: path, readOnly: true) }
+        #expect(throws: HistoryError.missingFile(path: dir.file("none.db"))) {
+            try HistoryStore(path: dir.file("none.db"), readOnly: true)
+        }
+    }
+
     @Test func aMissingDirectoryOrFileIsNamed() throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }

@@ -142,6 +142,22 @@ struct CLITempDirectory {
         #expect(try Data(contentsOf: URL(fileURLWithPath: corrupt)) == garbage)
     }
 
+    @Test func readCommandsWorkOnAFileTheyMayNotWrite() throws {
+        let dir = try CLITempDirectory()
+        defer { dir.cleanup() }
+        let db = dir.file("h.db")
+        #expect(try Jobctl.run(["_history-seed", "--state-db", db, "--rows", "10"]).status == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: db)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        for command in ["history", "stats", "metrics"] {
+            let result = try Jobctl.run([command, "--state-db", db])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        let write = try Jobctl.run(["_history-begin", "--state-db", db, "--job", "x", "--scheduled-ms", "0"])
+        #expect(write.status == 1 && write.stderr.contains("read-only"))
+    }
+
     @Test(arguments: [
         ["history", "--status", "exploded"], ["history", "--since", "yesterday"], ["stats", "--since", "7 days"],
         ["history", "--limit=-1"],

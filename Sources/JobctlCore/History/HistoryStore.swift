@@ -42,13 +42,20 @@ public final class HistoryStore: Sendable {
     /// header is reported as corrupt, and one without write permission (for anybody, so that
     /// even root respects `chmod a-w`) as read-only, so that neither is ever modified.
     /// - Parameters:
-    ///   - mustExist: true for commands that only read history; a missing file is then an
-    ///     error instead of a new empty database.
-    public init(path: String, busyTimeout: TimeInterval = HistoryStore.defaultBusyTimeout, mustExist: Bool = false) throws {
+    ///   - mustExist: a missing file is an error instead of a new empty database.
+    ///   - readOnly: for commands that only read (`history`, `stats`, `metrics`): the file must
+    ///     exist, may lack write permission, and is never written (no migration, no WAL switch).
+    ///     A database that still needs a migration throws `HistoryError.needsMigration`; writes
+    ///     through a read-only store throw `HistoryError.readOnly`.
+    public init(
+        path: String, busyTimeout: TimeInterval = HistoryStore.defaultBusyTimeout, mustExist: Bool = false,
+        readOnly: Bool = false
+    ) throws {
         self.path = path
-        try Self.checkFile(path: path, mustExist: mustExist)
+        try Self.checkFile(path: path, mustExist: mustExist || readOnly, needsWrite: !readOnly)
         var config = Configuration()
-        config.journalMode = .wal
+        config.readonly = readOnly
+        if !readOnly { config.journalMode = .wal }
         config.busyMode = .timeout(busyTimeout)
         config.label = "jobctl.history"
         do {
@@ -57,10 +64,26 @@ public final class HistoryStore: Sendable {
             throw HistoryError.from(error, path: path)
         }
         do {
-            try Self.migrate(dbQueue, path: path)
+            if readOnly {
+                try Self.checkSchema(dbQueue, path: path)
+            } else {
+                try Self.migrate(dbQueue, path: path)
+            }
         } catch {
             throw HistoryError.from(error, path: path)
         }
+    }
+
+    /// For a read-only open: every known migration is applied and no unknown one.
+    static func checkSchema(_ dbQueue: DatabaseQueue, path: String) throws {
+        let known = migrations.map(\.name)
+        let applied = try dbQueue.read { db in
+            try db.tableExists("grdb_migrations")
+                ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        }
+        let unknown = applied.subtracting(known)
+        if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
+        if !applied.isSuperset(of: known) { throw HistoryError.needsMigration(path: path) }
     }
 
     /// Applies the migrations this database lacks. GRDB's `DatabaseMigrator` is not safe when
@@ -160,7 +183,7 @@ public final class HistoryStore: Sendable {
     /// The names of the migrations this binary knows, in order.
     public static var migrationNames: [String] { migrations.map(\.name) }
 
-    static func checkFile(path: String, mustExist: Bool) throws {
+    static func checkFile(path: String, mustExist: Bool, needsWrite: Bool) throws {
         let directory = HistoryError.directory(of: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -183,6 +206,7 @@ public final class HistoryStore: Sendable {
                 throw HistoryError.corrupt(path: path, detail: "file is not a database")
             }
         }
+        if !needsWrite { return }
         if info.st_mode & 0o222 == 0 || access(path, W_OK) != 0 {
             throw HistoryError.readOnly(path: path)
         }
