@@ -43,12 +43,12 @@ import Testing
     }
 
     @Test func exportIsValidExpositionWithCumulativeBuckets() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         try HistoryStatsTests.knownHistory(store)
-        try store.run("we\"ird\\job\nname", fire: 0, duration: 0.004, status: .succeeded, metrics: JobMetrics(processed: 7))
-        try store.run("report", fire: 5000, duration: 7200.5, status: .succeeded, metrics: JobMetrics(processed: 4))
+        try store.recordRun("we\"ird\\job\nname", fire: 0, duration: 0.004, status: .succeeded, metrics: JobMetrics(processed: 7))
+        try store.recordRun("report", fire: 5000, duration: 7200.5, status: .succeeded, metrics: JobMetrics(processed: 4))
         let text = PrometheusExporter.render(try store.metricsSnapshot())
         let (samples, types) = try Self.parse(text)
         #expect(types == [
@@ -65,7 +65,7 @@ import Testing
         #expect(value("jobctl_job_runs_total", #"{job="backup",status="skipped"}"#) == 1)
         #expect(value("jobctl_job_runs_total", #"{job="we\"ird\\job\nname",status="succeeded"}"#) == 1)
         #expect(value("jobctl_job_consecutive_failures", #"{job="backup"}"#) == 3)
-        #expect(value("jobctl_job_last_success_timestamp_seconds", #"{job="backup"}"#) == base.timeIntervalSince1970 + 150)
+        #expect(value("jobctl_job_last_success_timestamp_seconds", #"{job="backup"}"#) == historyBase.timeIntervalSince1970 + 150)
         #expect(value("jobctl_job_items_processed_total", #"{job="report"}"#) == 4)
         #expect(value("jobctl_job_lateness_seconds", #"{job="backup"}"#) == 4)
 
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func anEmptyHistoryExportsOnlyHeaders() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let text = PrometheusExporter.render(try HistoryStore(path: dir.file("h.db")).metricsSnapshot())
         let (samples, types) = try Self.parse(text)
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func atomicWriteReplacesTheFileAndLeavesNoTemporaryFile() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("jobctl.prom")
         try AtomicFileWriter.write("old\n", to: path)

@@ -30,11 +30,11 @@ import Testing
     static func records() -> [ExecutionRecord] {
         [
             ExecutionRecord(
-                id: 2, job: "prizepool", status: .succeeded, scheduledAt: at(0), startedAt: at(0.5), finishedAt: at(3.7),
+                id: 2, job: "prizepool", status: .succeeded, scheduledAt: atSecond(0), startedAt: atSecond(0.5), finishedAt: atSecond(3.7),
                 durationMs: 3200, latenessMs: 500, attempt: 1, triggeredBy: .schedule, host: "h", pid: 1,
                 metrics: JobMetrics(processed: 5, counters: ["pools_finalized": 2, "payout_total": 420_000])),
             ExecutionRecord(
-                id: 1, job: "cleanup", status: .failed, scheduledAt: nil, startedAt: at(-60), finishedAt: at(-59.755),
+                id: 1, job: "cleanup", status: .failed, scheduledAt: nil, startedAt: atSecond(-60), finishedAt: atSecond(-59.755),
                 durationMs: 245, attempt: 2, triggeredBy: .manual, triggeredByUser: "ada", host: "h", pid: 2,
                 error: "database is locked\nsecond line"),
         ]
@@ -104,12 +104,12 @@ import Testing
         ("2026-03-08T04:00:10Z", 10), ("2026-03-07T23:00:00-05:00", 0), ("2026-03-08T04:00:00.250Z", 0.25),
     ])
     func sinceAcceptsDurationsAndRFC3339(text: String, offset: Double) throws {
-        let date = try #require(HistorySince.parse(text, now: base))
-        #expect(abs(date.timeIntervalSince(base) - offset) < 0.0005)
+        let date = try #require(HistorySince.parse(text, now: historyBase))
+        #expect(abs(date.timeIntervalSince(historyBase) - offset) < 0.0005)
     }
 
     @Test(arguments: ["", "h", "24", "24x", "yesterday", "2026-03-08", "1h30", "-5m"])
     func sinceRejectsOtherText(text: String) {
-        #expect(HistorySince.parse(text, now: base) == nil)
+        #expect(HistorySince.parse(text, now: historyBase) == nil)
     }
 }

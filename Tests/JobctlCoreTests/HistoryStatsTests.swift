@@ -5,23 +5,23 @@ import Testing
 @Suite struct HistoryStatsTests {
     /// backup: 8 executions of every kind; report: 3 successes.
     static func knownHistory(_ store: HistoryStore) throws {
-        try store.run("backup", fire: 0, lateness: 1, duration: 10, status: .succeeded)
-        try store.run("backup", fire: 60, lateness: 3, duration: 20, status: .failed, error: "boom")
-        try store.run("backup", fire: 120, duration: 30, status: .succeeded)
-        try store.run("backup", fire: 180, lateness: 2, duration: 40, status: .partial)
-        try store.run("backup", fire: 240, duration: 50, status: .timedOut)
-        _ = try store.recordSkipped(start("backup", fire: 300), reason: "lock held")
-        _ = try store.begin(start("backup", fire: 360, startedAfter: 4, pid: 77))
-        _ = try store.recoverInterrupted(now: at(1000)) { _ in true }
-        let manual = try #require(try store.begin(start("backup", fire: nil, startedAfter: 400, trigger: .manual, user: "ada")))
-        try store.finish(id: manual, status: .failed, finishedAt: at(405), metrics: nil, error: "exit 1", output: nil)
+        try store.recordRun("backup", fire: 0, lateness: 1, duration: 10, status: .succeeded)
+        try store.recordRun("backup", fire: 60, lateness: 3, duration: 20, status: .failed, error: "boom")
+        try store.recordRun("backup", fire: 120, duration: 30, status: .succeeded)
+        try store.recordRun("backup", fire: 180, lateness: 2, duration: 40, status: .partial)
+        try store.recordRun("backup", fire: 240, duration: 50, status: .timedOut)
+        _ = try store.recordSkipped(executionStart("backup", fire: 300), reason: "lock held")
+        _ = try store.begin(executionStart("backup", fire: 360, startedAfter: 4, pid: 77))
+        _ = try store.recoverInterrupted(now: atSecond(1000)) { _ in true }
+        let manual = try #require(try store.begin(executionStart("backup", fire: nil, startedAfter: 400, trigger: .manual, user: "ada")))
+        try store.finish(id: manual, status: .failed, finishedAt: atSecond(405), metrics: nil, error: "exit 1", output: nil)
         for (i, seconds) in [1.0, 2, 3].enumerated() {
-            try store.run("report", fire: 1000 + Double(i) * 60, duration: seconds, status: .succeeded)
+            try store.recordRun("report", fire: 1000 + Double(i) * 60, duration: seconds, status: .succeeded)
         }
     }
 
     @Test func statsOfAKnownHistory() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         try Self.knownHistory(store)
@@ -42,8 +42,8 @@ import Testing
         // Lateness of scheduled runs that started: 1, 3, 0, 2, 0, 4 s.
         #expect(backup.latenessMeanMs == 10_000.0 / 6.0)
         #expect(backup.latenessMaxMs == 4000)
-        #expect(backup.lastSuccess == at(150))
-        #expect(backup.lastFailure == at(405))
+        #expect(backup.lastSuccess == atSecond(150))
+        #expect(backup.lastFailure == atSecond(405))
         #expect(backup.consecutiveFailures == 3)  // timed_out, interrupted, failed after the success at 120 s
 
         let report = stats.jobs[1]
@@ -59,36 +59,36 @@ import Testing
         #expect(overall.durationMaxMs == 50_000)
         #expect(overall.durationP50Ms == nil)
         #expect(overall.latenessMeanMs == 10_000.0 / 9.0)
-        #expect(overall.lastSuccess == at(1123))
-        #expect(overall.lastFailure == at(405))
+        #expect(overall.lastSuccess == atSecond(1123))
+        #expect(overall.lastFailure == atSecond(405))
         #expect(overall.consecutiveFailures == nil)
     }
 
     @Test func statsSinceCountsTheWindowButNotTheCurrentState() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         try Self.knownHistory(store)
-        let stats = try store.stats(job: "backup", since: at(200))
-        #expect(stats.since == at(200))
+        let stats = try store.stats(job: "backup", since: atSecond(200))
+        #expect(stats.since == atSecond(200))
         #expect(stats.jobs.count == 1)
         let backup = stats.jobs[0]
         #expect(backup.runs == 4 && backup.failed == 3 && backup.skipped == 1 && backup.succeeded == 0)
         #expect(backup.successRate == 0)
         #expect(backup.durationP50Ms == 5000 && backup.durationP95Ms == 50_000)
-        #expect(backup.lastSuccess == at(150))
+        #expect(backup.lastSuccess == atSecond(150))
         #expect(backup.consecutiveFailures == 3)
         #expect(stats.overall.runs == 4)
     }
 
     @Test func percentilesAreNearestRank() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         var durations = Array(1...100)
         durations.shuffle()
         for (i, ms) in durations.enumerated() {
-            try store.run("job", fire: Double(i) * 60, duration: Double(ms) / 1000, status: .succeeded)
+            try store.recordRun("job", fire: Double(i) * 60, duration: Double(ms) / 1000, status: .succeeded)
         }
         let job = try store.stats(job: "job", since: nil).jobs[0]
         #expect(job.durationP50Ms == 50)
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func anEmptyHistoryHasNoStats() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let stats = try HistoryStore(path: dir.file("h.db")).stats(job: nil, since: nil)
         #expect(stats.jobs.isEmpty)
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func statsJSONHasStableCamelCaseFields() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         try Self.knownHistory(store)
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func statsTableHasOneLinePerJobAndAnOverallLine() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         try Self.knownHistory(store)
