@@ -91,6 +91,40 @@ import Testing
         #expect(value("jobctl_job_duration_seconds_bucket", #"{job="report",le="+Inf"}"#) == 4)
     }
 
+    /// Retention deletes old rows; Prometheus would read a lower counter as a reset.
+    @Test func pruningDoesNotLowerCountersOrBuckets() throws {
+        let dir = try HistoryTempDirectory()
+        defer { dir.cleanup() }
+        let store = try HistoryStore(path: dir.file("h.db"))
+        try HistoryStatsTests.knownHistory(store)
+        let before = try store.metricsSnapshot()
+        #expect(try store.prune(finishedBefore: atSecond(100_000), batchSize: 3) == 11)
+        #expect(try store.executions(HistoryFilter()).isEmpty)
+        let after = try store.metricsSnapshot()
+        #expect(after.map(\.runs) == before.map(\.runs))
+        #expect(after.map(\.durationBuckets) == before.map(\.durationBuckets))
+        #expect(after.map(\.durationCount) == before.map(\.durationCount))
+        #expect(after.map(\.durationSumSeconds) == before.map(\.durationSumSeconds))
+        try store.recordRun("backup", fire: 200_000, duration: 1, status: .succeeded)
+        #expect(try store.metricsSnapshot()[0].runs[.succeeded] == 3)
+    }
+
+    @Test func totalsCountARunOnceWhenItFinishes() throws {
+        let dir = try HistoryTempDirectory()
+        defer { dir.cleanup() }
+        let store = try HistoryStore(path: dir.file("h.db"))
+        let id = try #require(try store.begin(executionStart("backup", fire: 0)))
+        #expect(try store.metricsSnapshot().isEmpty)
+        try store.finish(id: id, status: .failed, finishedAt: atSecond(2), metrics: JobMetrics(processed: 3), error: "x", output: nil)
+        // A second finish does nothing (the row is no longer running).
+        try store.finish(id: id, status: .succeeded, finishedAt: atSecond(3), metrics: nil, error: nil, output: nil)
+        let snapshot = try #require(try store.metricsSnapshot().first)
+        #expect(snapshot.runs[.failed] == 1 && snapshot.runs[.succeeded] == 0)
+        #expect(snapshot.durationCount == 1 && snapshot.durationSumSeconds == 2 && snapshot.itemsProcessed == 3)
+        #expect(snapshot.durationBuckets[PrometheusExporter.durationBuckets.firstIndex(of: 2.5) ?? 0] == 1)
+        #expect(snapshot.durationBuckets[PrometheusExporter.durationBuckets.firstIndex(of: 1) ?? 0] == 0)
+    }
+
     @Test func anEmptyHistoryExportsOnlyHeaders() throws {
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }

@@ -52,6 +52,10 @@ import Testing
         let store = try HistoryStore(path: path)
         let rows = try store.executions(HistoryFilter())
         #expect(rows.count == 1)
+        // v3 counted the existing row into the running totals.
+        let totals = try store.metricsSnapshot()
+        #expect(totals.count == 1 && totals.first?.runs[.succeeded] == 1 && totals.first?.durationSumSeconds == 1)
+        #expect(totals.first?.durationBuckets[PrometheusExporter.durationBuckets.firstIndex(of: 1) ?? 0] == 1)
         #expect(rows.first?.durationMs == 1000)
         let plan = try store.queryPlan("SELECT duration_ms FROM job_executions WHERE job = 'backup' AND duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1")
         #expect(plan.joined().contains("job_executions_job_duration"))

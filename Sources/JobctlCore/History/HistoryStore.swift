@@ -178,7 +178,68 @@ public final class HistoryStore: Sendable {
                     ON job_executions(job, status, started_at, duration_ms, lateness_ms, items_processed);
                 """)
         },
+        Migration(name: "v3 create job_totals") { db in
+            // Running totals for the Prometheus counters and histogram, kept by triggers when a
+            // row reaches a final status, so that pruning old rows never lowers a counter (a
+            // drop reads as a counter reset to Prometheus). Histogram bounds are fixed here, in
+            // milliseconds; 9223372036854775807 is +Inf. Changing them takes a new migration.
+            try db.execute(sql: """
+                CREATE TABLE job_totals (
+                    job TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    runs INTEGER NOT NULL,
+                    durations INTEGER NOT NULL,
+                    duration_sum_ms INTEGER NOT NULL,
+                    items_processed INTEGER NOT NULL,
+                    PRIMARY KEY (job, status)
+                ) WITHOUT ROWID;
+                CREATE TABLE job_duration_buckets (
+                    job TEXT NOT NULL,
+                    le_ms INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (job, le_ms)
+                ) WITHOUT ROWID;
+                INSERT INTO job_totals
+                    SELECT job, status, COUNT(*), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0),
+                        COALESCE(SUM(items_processed), 0)
+                    FROM job_executions WHERE status <> 'running' GROUP BY job, status;
+                INSERT INTO job_duration_buckets
+                    SELECT job, CASE WHEN duration_ms <= 10 THEN 10 WHEN duration_ms <= 50 THEN 50 WHEN duration_ms <= 100 THEN 100 WHEN duration_ms <= 250 THEN 250 WHEN duration_ms <= 500 THEN 500 WHEN duration_ms <= 1000 THEN 1000 WHEN duration_ms <= 2500 THEN 2500 WHEN duration_ms <= 5000 THEN 5000 WHEN duration_ms <= 10000 THEN 10000 WHEN duration_ms <= 30000 THEN 30000 WHEN duration_ms <= 60000 THEN 60000 WHEN duration_ms <= 120000 THEN 120000 WHEN duration_ms <= 300000 THEN 300000 WHEN duration_ms <= 600000 THEN 600000 WHEN duration_ms <= 1800000 THEN 1800000 WHEN duration_ms <= 3600000 THEN 3600000 WHEN duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END AS le, COUNT(*)
+                    FROM job_executions WHERE status <> 'running' AND duration_ms IS NOT NULL GROUP BY job, le;
+                CREATE TRIGGER job_totals_on_insert AFTER INSERT ON job_executions
+                WHEN NEW.status <> 'running'
+                BEGIN
+                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
+                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
+                        COALESCE(NEW.items_processed, 0))
+                    ON CONFLICT (job, status) DO UPDATE SET
+                        runs = runs + 1, durations = durations + excluded.durations,
+                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
+                        items_processed = items_processed + excluded.items_processed;
+                    INSERT INTO job_duration_buckets (job, le_ms, count)
+                    SELECT NEW.job, CASE WHEN NEW.duration_ms <= 10 THEN 10 WHEN NEW.duration_ms <= 50 THEN 50 WHEN NEW.duration_ms <= 100 THEN 100 WHEN NEW.duration_ms <= 250 THEN 250 WHEN NEW.duration_ms <= 500 THEN 500 WHEN NEW.duration_ms <= 1000 THEN 1000 WHEN NEW.duration_ms <= 2500 THEN 2500 WHEN NEW.duration_ms <= 5000 THEN 5000 WHEN NEW.duration_ms <= 10000 THEN 10000 WHEN NEW.duration_ms <= 30000 THEN 30000 WHEN NEW.duration_ms <= 60000 THEN 60000 WHEN NEW.duration_ms <= 120000 THEN 120000 WHEN NEW.duration_ms <= 300000 THEN 300000 WHEN NEW.duration_ms <= 600000 THEN 600000 WHEN NEW.duration_ms <= 1800000 THEN 1800000 WHEN NEW.duration_ms <= 3600000 THEN 3600000 WHEN NEW.duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END, 1 WHERE NEW.duration_ms IS NOT NULL
+                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER job_totals_on_finish AFTER UPDATE OF status ON job_executions
+                WHEN OLD.status = 'running' AND NEW.status <> 'running'
+                BEGIN
+                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
+                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
+                        COALESCE(NEW.items_processed, 0))
+                    ON CONFLICT (job, status) DO UPDATE SET
+                        runs = runs + 1, durations = durations + excluded.durations,
+                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
+                        items_processed = items_processed + excluded.items_processed;
+                    INSERT INTO job_duration_buckets (job, le_ms, count)
+                    SELECT NEW.job, CASE WHEN NEW.duration_ms <= 10 THEN 10 WHEN NEW.duration_ms <= 50 THEN 50 WHEN NEW.duration_ms <= 100 THEN 100 WHEN NEW.duration_ms <= 250 THEN 250 WHEN NEW.duration_ms <= 500 THEN 500 WHEN NEW.duration_ms <= 1000 THEN 1000 WHEN NEW.duration_ms <= 2500 THEN 2500 WHEN NEW.duration_ms <= 5000 THEN 5000 WHEN NEW.duration_ms <= 10000 THEN 10000 WHEN NEW.duration_ms <= 30000 THEN 30000 WHEN NEW.duration_ms <= 60000 THEN 60000 WHEN NEW.duration_ms <= 120000 THEN 120000 WHEN NEW.duration_ms <= 300000 THEN 300000 WHEN NEW.duration_ms <= 600000 THEN 600000 WHEN NEW.duration_ms <= 1800000 THEN 1800000 WHEN NEW.duration_ms <= 3600000 THEN 3600000 WHEN NEW.duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END, 1 WHERE NEW.duration_ms IS NOT NULL
+                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
+                END;
+                """)
+        },
     ]
+
+    /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.
+    static let histogramBoundsMs: [Int64] = [10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000]
 
     /// The names of the migrations this binary knows, in order.
     public static var migrationNames: [String] { migrations.map(\.name) }
