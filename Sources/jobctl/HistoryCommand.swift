@@ -39,11 +39,24 @@ enum HistoryCLI {
         }
     }
 
+    /// Opens the history for reading: read-only (works on a file this user may not write, and
+    /// never takes the write lock), or read-write once if the database needs a migration.
+    static func openForReading(_ path: String) throws -> HistoryStore {
+        do {
+            return try HistoryStore(path: path, readOnly: true)
+        } catch HistoryError.needsMigration {
+            return try HistoryStore(path: path, mustExist: true)
+        }
+    }
+
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    /// Colour only on a terminal, and never with NO_COLOR set (no-color.org).
+    static var stdoutIsTerminal: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
 
     /// `--since`: RFC 3339 or a duration back from now. Usage error (exit 2) when unreadable.
     static func since(_ text: String?) throws -> Date? {
@@ -82,7 +95,7 @@ struct HistoryCommand: ParsableCommand {
         }
         let sinceDate = try HistoryCLI.since(since)
         try HistoryCLI.run {
-            let store = try HistoryStore(path: database.path, mustExist: true)
+            let store = try HistoryCLI.openForReading(database.path)
             let records = try store.executions(HistoryFilter(limit: limit, job: job, status: statusFilter, since: sinceDate))
             HistoryCLI.write(
                 json

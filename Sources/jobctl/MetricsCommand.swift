@@ -12,7 +12,7 @@ struct MetricsCommand: ParsableCommand {
 
     func run() throws {
         try HistoryCLI.run {
-            let store = try HistoryStore(path: database.path, mustExist: true)
+            let store = try HistoryCLI.openForReading(database.path)
             let text = PrometheusExporter.render(try store.metricsSnapshot())
             if let output {
                 try AtomicFileWriter.write(text, to: output)

@@ -14,7 +14,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let sinceDate = try HistoryCLI.since(since)
         try HistoryCLI.run {
-            let store = try HistoryStore(path: database.path, mustExist: true)
+            let store = try HistoryCLI.openForReading(database.path)
             let stats = try store.stats(job: job, since: sinceDate)
             HistoryCLI.write(
                 json

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct HistoryStoreTests {
     @Test func migrationsFromEmptyCreateTheTableAndIndexes() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         _ = try HistoryStore(path: path)
@@ -25,10 +25,10 @@ import Testing
     }
 
     @Test func reopeningKeepsRowsAndMigratesNothing() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
-        let id = try HistoryStore(path: path).run("backup", fire: 0, duration: 1, status: .succeeded)
+        let id = try HistoryStore(path: path).recordRun("backup", fire: 0, duration: 1, status: .succeeded)
         let again = try HistoryStore(path: path)
         #expect(try again.execution(id: id)?.status == .succeeded)
         let count = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM grdb_migrations") }
@@ -36,11 +36,12 @@ import Testing
     }
 
     @Test func migratesADatabaseOfThePreviousVersion() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         let queue = try DatabaseQueue(path: path)
-        try HistoryStore.migrator.migrate(queue, upTo: "v1 create job_executions")
+        try HistoryStore.migrate(queue, path: path, upTo: "v1 create job_executions")
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1 create job_executions"])
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO job_executions (job, status, scheduled_at, started_at, finished_at, duration_ms, attempt, triggered_by, host, pid)
@@ -51,13 +52,17 @@ import Testing
         let store = try HistoryStore(path: path)
         let rows = try store.executions(HistoryFilter())
         #expect(rows.count == 1)
+        // v3 counted the existing row into the running totals.
+        let totals = try store.metricsSnapshot()
+        #expect(totals.count == 1 && totals.first?.runs[.succeeded] == 1 && totals.first?.durationSumSeconds == 1)
+        #expect(totals.first?.durationBuckets[PrometheusExporter.durationBuckets.firstIndex(of: 1) ?? 0] == 1)
         #expect(rows.first?.durationMs == 1000)
         let plan = try store.queryPlan("SELECT duration_ms FROM job_executions WHERE job = 'backup' AND duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1")
         #expect(plan.joined().contains("job_executions_job_duration"))
     }
 
     @Test func aNewerSchemaIsRefusedAndLeftAlone() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         _ = try HistoryStore(path: path)
@@ -71,23 +76,23 @@ import Testing
     }
 
     @Test func beginWritesARunningRowAndFinishCompletesIt() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        let id = try #require(try store.begin(start("prizepool", fire: 60, startedAfter: 0.25, pid: 4242)))
+        let id = try #require(try store.begin(executionStart("prizepool", fire: 60, startedAfter: 0.25, pid: 4242)))
         let running = try #require(try store.execution(id: id))
         #expect(running.status == .running)
-        #expect(running.scheduledAt == at(60))
-        #expect(running.startedAt == at(60.25))
+        #expect(running.scheduledAt == atSecond(60))
+        #expect(running.startedAt == atSecond(60.25))
         #expect(running.latenessMs == 250)
         #expect(running.finishedAt == nil && running.durationMs == nil)
         #expect(running.pid == 4242 && running.host == "host-a" && running.attempt == 1)
 
         let metrics = JobMetrics(processed: 5, counters: ["pools_finalized": 2, "payout_total": 420_000])
-        try store.finish(id: id, status: .succeeded, finishedAt: at(63.5), metrics: metrics, error: nil, output: "ok\n")
+        try store.finish(id: id, status: .succeeded, finishedAt: atSecond(63.5), metrics: metrics, error: nil, output: "ok\n")
         let done = try #require(try store.execution(id: id))
         #expect(done.status == .succeeded)
-        #expect(done.finishedAt == at(63.5))
+        #expect(done.finishedAt == atSecond(63.5))
         #expect(done.durationMs == 3250)
         #expect(done.metrics == metrics)
         #expect(done.output == "ok\n")
@@ -95,56 +100,56 @@ import Testing
     }
 
     @Test func aScheduledFireIsRecordedOnce() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        #expect(try store.begin(start("backup", fire: 0)) != nil)
-        #expect(try store.begin(start("backup", fire: 0, pid: 200)) == nil)
-        #expect(try store.begin(start("backup", fire: 0, trigger: .catchup)) == nil)
-        #expect(try store.recordSkipped(start("backup", fire: 0), reason: "lock held") == nil)
+        #expect(try store.begin(executionStart("backup", fire: 0)) != nil)
+        #expect(try store.begin(executionStart("backup", fire: 0, pid: 200)) == nil)
+        #expect(try store.begin(executionStart("backup", fire: 0, trigger: .catchup)) == nil)
+        #expect(try store.recordSkipped(executionStart("backup", fire: 0), reason: "lock held") == nil)
         // Another attempt, another fire or another job is a new row.
-        #expect(try store.begin(start("backup", fire: 0, startedAfter: 5, attempt: 2, trigger: .retry)) != nil)
-        #expect(try store.begin(start("backup", fire: 0, startedAfter: 9, attempt: 2, trigger: .retry)) == nil)
-        #expect(try store.begin(start("backup", fire: 60)) != nil)
-        #expect(try store.begin(start("report", fire: 0)) != nil)
+        #expect(try store.begin(executionStart("backup", fire: 0, startedAfter: 5, attempt: 2, trigger: .retry)) != nil)
+        #expect(try store.begin(executionStart("backup", fire: 0, startedAfter: 9, attempt: 2, trigger: .retry)) == nil)
+        #expect(try store.begin(executionStart("backup", fire: 60)) != nil)
+        #expect(try store.begin(executionStart("report", fire: 0)) != nil)
         // Manual runs have no fire and are never merged.
-        #expect(try store.begin(start("backup", fire: nil, trigger: .manual, user: "ada")) != nil)
-        #expect(try store.begin(start("backup", fire: nil, trigger: .manual, user: "ada")) != nil)
+        #expect(try store.begin(executionStart("backup", fire: nil, trigger: .manual, user: "ada")) != nil)
+        #expect(try store.begin(executionStart("backup", fire: nil, trigger: .manual, user: "ada")) != nil)
         #expect(try store.executions(HistoryFilter(limit: 100)).count == 6)
     }
 
     @Test func aSkippedFireIsAFinishedRowThatBlocksTheFire() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        let id = try #require(try store.recordSkipped(start("backup", fire: 0, startedAfter: 1), reason: "still running (overlap=skip)"))
+        let id = try #require(try store.recordSkipped(executionStart("backup", fire: 0, startedAfter: 1), reason: "still running (overlap=skip)"))
         let row = try #require(try store.execution(id: id))
         #expect(row.status == .skipped)
         #expect(row.error == "still running (overlap=skip)")
-        #expect(row.finishedAt == at(1) && row.durationMs == nil && row.latenessMs == nil)
-        #expect(try store.begin(start("backup", fire: 0)) == nil)
+        #expect(row.finishedAt == atSecond(1) && row.durationMs == nil && row.latenessMs == nil)
+        #expect(try store.begin(executionStart("backup", fire: 0)) == nil)
     }
 
     @Test func aScheduledStartNeedsItsFireTime() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        #expect(throws: HistoryError.self) { try store.begin(start("backup", fire: nil, trigger: .schedule)) }
-        #expect(throws: HistoryError.self) { try store.begin(start("backup", fire: 0, attempt: 0)) }
+        #expect(throws: HistoryError.self) { try store.begin(executionStart("backup", fire: nil, trigger: .schedule)) }
+        #expect(throws: HistoryError.self) { try store.begin(executionStart("backup", fire: 0, attempt: 0)) }
         #expect(throws: HistoryError.self) {
-            try store.finish(id: 1, status: .running, finishedAt: at(1), metrics: nil, error: nil, output: nil)
+            try store.finish(id: 1, status: .running, finishedAt: atSecond(1), metrics: nil, error: nil, output: nil)
         }
     }
 
     @Test func recoveryMarksDeadRunsInterruptedOnlyWhenTheLockIsFree() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        let dead = try #require(try store.begin(start("backup", fire: 0, pid: 111)))
-        let alive = try #require(try store.begin(start("report", fire: 0, pid: 222)))
-        let finished = try store.run("backup", fire: 60, duration: 1, status: .succeeded)
+        let dead = try #require(try store.begin(executionStart("backup", fire: 0, pid: 111)))
+        let alive = try #require(try store.begin(executionStart("report", fire: 0, pid: 222)))
+        let finished = try store.recordRun("backup", fire: 60, duration: 1, status: .succeeded)
         var asked: [String] = []
-        let count = try store.recoverInterrupted(now: at(600)) { job in
+        let count = try store.recoverInterrupted(now: atSecond(600)) { job in
             asked.append(job)
             return job == "backup"
         }
@@ -152,40 +157,40 @@ import Testing
         #expect(asked.sorted() == ["backup", "report"])
         let row = try #require(try store.execution(id: dead))
         #expect(row.status == .interrupted)
-        #expect(row.finishedAt == at(600))
+        #expect(row.finishedAt == atSecond(600))
         #expect(row.error == "process 111 on host-a died")
         #expect(try store.execution(id: alive)?.status == .running)
         #expect(try store.execution(id: finished)?.status == .succeeded)
         // A late finish of the interrupted run does not overwrite the recovery.
-        try store.finish(id: dead, status: .succeeded, finishedAt: at(700), metrics: nil, error: nil, output: nil)
+        try store.finish(id: dead, status: .succeeded, finishedAt: atSecond(700), metrics: nil, error: nil, output: nil)
         #expect(try store.execution(id: dead)?.status == .interrupted)
-        #expect(try store.recoverInterrupted(now: at(700)) { _ in true } == 1)
-        #expect(try store.recoverInterrupted(now: at(800)) { _ in true } == 0)
+        #expect(try store.recoverInterrupted(now: atSecond(700)) { _ in true } == 1)
+        #expect(try store.recoverInterrupted(now: atSecond(800)) { _ in true } == 0)
     }
 
     @Test func lastScheduledFireCountsScheduleAndCatchupOnly() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         #expect(try store.lastScheduledFire(job: "backup") == nil)
-        try store.run("backup", fire: 0, duration: 1, status: .succeeded)
-        try store.run("backup", fire: 3600, duration: 1, status: .failed, trigger: .catchup)
-        _ = try store.recordSkipped(start("backup", fire: 7200), reason: "lock held")
-        _ = try store.begin(start("backup", fire: nil, startedAfter: 99_999, trigger: .manual, user: "ada"))
-        _ = try store.begin(start("report", fire: 99_999))
-        #expect(try store.lastScheduledFire(job: "backup") == at(7200))
+        try store.recordRun("backup", fire: 0, duration: 1, status: .succeeded)
+        try store.recordRun("backup", fire: 3600, duration: 1, status: .failed, trigger: .catchup)
+        _ = try store.recordSkipped(executionStart("backup", fire: 7200), reason: "lock held")
+        _ = try store.begin(executionStart("backup", fire: nil, startedAfter: 99_999, trigger: .manual, user: "ada"))
+        _ = try store.begin(executionStart("report", fire: 99_999))
+        #expect(try store.lastScheduledFire(job: "backup") == atSecond(7200))
         let plan = try store.queryPlan(
             "SELECT scheduled_at FROM job_executions WHERE job = 'backup' AND triggered_by IN ('schedule','catchup','retry') AND triggered_by IN ('schedule','catchup') ORDER BY scheduled_at DESC LIMIT 1")
         #expect(plan.joined().contains("job_executions_fire"))
     }
 
     @Test func historyIsNewestFirstAndFiltered() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         for minute in 0..<10 {
-            try store.run("backup", fire: Double(minute) * 60, duration: 1, status: minute % 3 == 0 ? .failed : .succeeded)
-            try store.run("report", fire: Double(minute) * 60, duration: 2, status: .succeeded)
+            try store.recordRun("backup", fire: Double(minute) * 60, duration: 1, status: minute % 3 == 0 ? .failed : .succeeded)
+            try store.recordRun("report", fire: Double(minute) * 60, duration: 2, status: .succeeded)
         }
         let all = try store.executions(HistoryFilter(limit: 100))
         #expect(all.count == 20)
@@ -195,10 +200,10 @@ import Testing
         #expect(try store.executions(HistoryFilter(limit: 3)).count == 3)
         #expect(try store.executions(HistoryFilter(limit: 100, job: "backup")).allSatisfy { $0.job == "backup" })
         let failed = try store.executions(HistoryFilter(limit: 100, status: .failed))
-        #expect(failed.map { $0.scheduledAt } == [at(540), at(360), at(180), at(0)])
+        #expect(failed.map { $0.scheduledAt } == [atSecond(540), atSecond(360), atSecond(180), atSecond(0)])
         let both = try store.executions(HistoryFilter(limit: 100, job: "report", status: .failed))
         #expect(both.isEmpty)
-        let recent = try store.executions(HistoryFilter(limit: 100, since: at(480)))
+        let recent = try store.executions(HistoryFilter(limit: 100, since: atSecond(480)))
         #expect(recent.count == 4)
         #expect(try store.executions(HistoryFilter(limit: 0)).isEmpty)
     }
@@ -213,7 +218,7 @@ import Testing
         "SELECT * FROM job_executions WHERE started_at >= 5 ORDER BY started_at DESC, id DESC LIMIT 50",
     ])
     func historyQueriesWalkAnIndexWithoutSorting(sql: String) throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         let plan = try store.queryPlan(sql).joined(separator: " | ")
@@ -222,29 +227,29 @@ import Testing
     }
 
     @Test func pruneDeletesOldFinishedRowsInBatches() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         for minute in 0..<25 {
-            try store.run("backup", fire: Double(minute) * 60, duration: 1, status: .succeeded)
+            try store.recordRun("backup", fire: Double(minute) * 60, duration: 1, status: .succeeded)
         }
-        let stuck = try #require(try store.begin(start("report", fire: 0)))
-        let deleted = try store.prune(finishedBefore: at(20 * 60), batchSize: 7)
+        let stuck = try #require(try store.begin(executionStart("report", fire: 0)))
+        let deleted = try store.prune(finishedBefore: atSecond(20 * 60), batchSize: 7)
         #expect(deleted == 20)
         let left = try store.executions(HistoryFilter(limit: 100))
         #expect(left.count == 6)
         #expect(left.contains { $0.id == stuck })
-        #expect(try store.prune(finishedBefore: at(20 * 60), batchSize: 7) == 0)
-        #expect(throws: HistoryError.self) { try store.prune(finishedBefore: at(0), batchSize: 0) }
+        #expect(try store.prune(finishedBefore: atSecond(20 * 60), batchSize: 7) == 0)
+        #expect(throws: HistoryError.self) { try store.prune(finishedBefore: atSecond(0), batchSize: 0) }
     }
 
     @Test func outputKeepsTheLast4KiBAtACharacterBoundary() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        let id = try #require(try store.begin(start("cmd", fire: 0)))
+        let id = try #require(try store.begin(executionStart("cmd", fire: 0)))
         let text = "HEAD" + String(repeating: "é", count: 3000) + "TAIL"
-        try store.finish(id: id, status: .failed, finishedAt: at(1), metrics: nil, error: "exit status 1", output: text)
+        try store.finish(id: id, status: .failed, finishedAt: atSecond(1), metrics: nil, error: "exit status 1", output: text)
         let output = try #require(try store.execution(id: id)?.output)
         #expect(output.utf8.count <= 4096 && output.utf8.count >= 4094)
         #expect(output.hasSuffix("éTAIL"))
@@ -252,7 +257,7 @@ import Testing
     }
 
     @Test func aCorruptFileIsReportedByNameAndLeftUnchanged() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
@@ -267,7 +272,7 @@ import Testing
     }
 
     @Test func aDamagedDatabaseWithAValidHeaderIsReportedAndLeftUnchanged() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         var bytes = Data("SQLite format 3\0".utf8)
@@ -279,10 +284,10 @@ import Testing
     }
 
     @Test func aReadOnlyFileIsReportedAndLeftUnchanged() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
-        try HistoryStore(path: path).run("backup", fire: 0, duration: 1, status: .succeeded)
+        try HistoryStore(path: path).recordRun("backup", fire: 0, duration: 1, status: .succeeded)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
@@ -292,8 +297,39 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    @Test func aReadOnlyFileCanBeReadWithoutBeingWritten() throws {
+        let dir = try HistoryTempDirectory()
+        defer { dir.cleanup() }
+        let path = dir.file("h.db")
+        do {
+            let writer = try HistoryStore(path: path)
+            try writer.recordRun("backup", fire: 0, duration: 1, status: .succeeded)
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path) }
+        let reader = try HistoryStore(path: path, readOnly: true)
+        #expect(try reader.executions(HistoryFilter()).count == 1)
+        #expect(try reader.stats(job: nil, since: nil).overall.runs == 1)
+        #expect(throws: HistoryError.readOnly(path: path)) { try reader.begin(executionStart("backup", fire: 60)) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func aReadOnlyOpenRefusesAnOutdatedSchema() throws {
+        let dir = try HistoryTempDirectory()
+        defer { dir.cleanup() }
+        let path = dir.file("h.db")
+        let queue = try DatabaseQueue(path: path)
+        try HistoryStore.migrate(queue, path: path, upTo: "v1 create job_executions")
+        try queue.close()
+        #expect(throws: HistoryError.needsMigration(path: path)) { try HistoryStore(path: path, readOnly: true) }
+        #expect(throws: HistoryError.missingFile(path: dir.file("none.db"))) {
+            try HistoryStore(path: dir.file("none.db"), readOnly: true)
+        }
+    }
+
     @Test func aMissingDirectoryOrFileIsNamed() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let inMissing = dir.file("nope/h.db")
         #expect(throws: HistoryError.missingDirectory(path: inMissing)) { try HistoryStore(path: inMissing) }
@@ -303,7 +339,7 @@ import Testing
     }
 
     @Test func aLockedDatabaseIsReportedAfterTheBusyTimeout() throws {
-        let dir = try TempDirectory()
+        let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let path = dir.file("h.db")
         _ = try HistoryStore(path: path)
@@ -312,11 +348,55 @@ import Testing
         try holder.inDatabase { db in
             try db.execute(sql: "BEGIN EXCLUSIVE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            let error = #expect(throws: HistoryError.self) { try store.begin(start("backup", fire: 0)) }
+            let error = #expect(throws: HistoryError.self) { try store.begin(executionStart("backup", fire: 0)) }
             #expect(error == .locked(path: path))
             // Readers are not blocked by a writer in WAL mode.
             #expect(throws: Never.self) { try store.executions(HistoryFilter()) }
         }
-        #expect(try store.begin(start("backup", fire: 0)) != nil)
+        #expect(try store.begin(executionStart("backup", fire: 0)) != nil)
+    }
+}
+
+@Suite struct HistoryQueryPlanTests {
+    /// `stats` and `metrics` on a million rows: the grouped scans read only the covering index,
+    /// the percentile and bucket probes only the (job, duration_ms, started_at) index.
+    @Test(arguments: [
+        ("SELECT job, status, COUNT(*), COUNT(duration_ms), TOTAL(lateness_ms), MAX(lateness_ms), COUNT(lateness_ms) FROM job_executions WHERE started_at >= 5 GROUP BY job, status ORDER BY job, status", "COVERING INDEX job_executions_job_status_stats"),
+        ("SELECT job, status, COUNT(*), COUNT(duration_ms), TOTAL(duration_ms), TOTAL(items_processed) FROM job_executions GROUP BY job, status ORDER BY job, status", "COVERING INDEX job_executions_job_status_stats"),
+        ("SELECT duration_ms FROM job_executions WHERE job = 'a' AND duration_ms IS NOT NULL AND started_at >= 5 ORDER BY duration_ms DESC LIMIT 1 OFFSET 3", "COVERING INDEX job_executions_job_duration"),
+        ("SELECT COUNT(*) FROM job_executions WHERE job = 'a' AND duration_ms > 5 AND duration_ms <= 10", "COVERING INDEX job_executions_job_duration"),
+        ("SELECT id FROM job_executions WHERE started_at < 5 AND finished_at < 5 AND status <> 'running' ORDER BY started_at LIMIT 1000", "INDEX job_executions_started (started_at<?)"),
+    ])
+    func statsQueriesReadCoveringIndexes(sql: String, index: String) throws {
+        let dir = try HistoryTempDirectory()
+        defer { dir.cleanup() }
+        let plan = try HistoryStore(path: dir.file("h.db")).queryPlan(sql).joined(separator: " | ")
+        #expect(plan.contains(index), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+}
+
+@Suite struct ExecutionRecordTests {
+    @Test func aRecordRoundTripsThroughTheTable() throws {
+        let dir = try HistoryTempDirectory()
+        defer { dir.cleanup() }
+        let store = try HistoryStore(path: dir.file("h.db"))
+        var record = ExecutionRecord(
+            job: "cmd", status: .partial, scheduledAt: atSecond(60), startedAt: atSecond(60.125), finishedAt: atSecond(62),
+            durationMs: 1875, latenessMs: 125, attempt: 3, triggeredBy: .retry, triggeredByUser: nil, host: "h",
+            pid: 31337, metrics: JobMetrics(processed: 2, counters: ["x": 1]), error: "half", output: "out")
+        try store.write { db in try record.insert(db) }
+        let fetched = try #require(try store.executions(HistoryFilter()).first)
+        record.id = fetched.id
+        #expect(fetched == record)
+        #expect(try store.execution(id: fetched.id ?? 0) == record)
+    }
+
+    @Test func statusAndTriggerRawValuesAreTheStoredText() {
+        #expect(ExecutionStatus.allCases.map(\.rawValue) == [
+            "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted",
+        ])
+        #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual"])
+        #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted])
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 @testable import JobctlCore
 
 /// A fresh directory under the system temp directory, removed by `cleanup()`.
-struct TempDirectory {
+struct HistoryTempDirectory {
     let path: String
 
     init() throws {
@@ -19,30 +19,30 @@ struct TempDirectory {
 }
 
 /// 2026-03-08T04:00:00Z, and instants relative to it.
-let base = Date(timeIntervalSince1970: 1_772_942_400)
-func at(_ seconds: Double) -> Date { base.addingTimeInterval(seconds) }
+let historyBase = Date(timeIntervalSince1970: 1_772_942_400)
+func atSecond(_ seconds: Double) -> Date { historyBase.addingTimeInterval(seconds) }
 
-func start(
+func executionStart(
     _ job: String, fire: Double?, startedAfter lateness: Double = 0, attempt: Int = 1,
     trigger: TriggerKind = .schedule, user: String? = nil, pid: Int32 = 100
 ) -> ExecutionStart {
     ExecutionStart(
-        job: job, scheduledFor: fire.map(at), startedAt: at((fire ?? 0) + lateness), attempt: attempt,
+        job: job, scheduledFor: fire.map(atSecond), startedAt: atSecond((fire ?? 0) + lateness), attempt: attempt,
         triggeredBy: trigger, user: user, host: "host-a", pid: pid)
 }
 
 extension HistoryStore {
     /// Begins and finishes a scheduled run at `fire` + `lateness`, lasting `duration` seconds.
     @discardableResult
-    func run(
+    func recordRun(
         _ job: String, fire: Double, lateness: Double = 0, duration: Double, status: ExecutionStatus,
         metrics: JobMetrics? = nil, error: String? = nil, trigger: TriggerKind = .schedule
     ) throws -> Int64 {
-        guard let id = try begin(start(job, fire: fire, startedAfter: lateness, trigger: trigger)) else {
+        guard let id = try begin(executionStart(job, fire: fire, startedAfter: lateness, trigger: trigger)) else {
             throw HistoryError.invalidArgument("duplicate fire in test data")
         }
         try finish(
-            id: id, status: status, finishedAt: at(fire + lateness + duration), metrics: metrics, error: error,
+            id: id, status: status, finishedAt: atSecond(fire + lateness + duration), metrics: metrics, error: error,
             output: nil)
         return id
     }

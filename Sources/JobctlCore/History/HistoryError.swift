@@ -16,6 +16,9 @@ public enum HistoryError: Error, Equatable, CustomStringConvertible {
     case corrupt(path: String, detail: String)
     /// The database was migrated by a newer jobctl; this binary does not know `migrations`.
     case newerSchema(path: String, migrations: [String])
+    /// A read-only open found a database that an older jobctl wrote and that needs a
+    /// migration first.
+    case needsMigration(path: String)
     /// A value the caller passed is not valid (e.g. a scheduled trigger without a fire time).
     case invalidArgument(String)
     /// A file written by the metrics exporter could not be written.
@@ -37,6 +40,8 @@ public enum HistoryError: Error, Equatable, CustomStringConvertible {
             return "\(path): history database is unreadable: \(detail); the file was left untouched"
         case .newerSchema(let path, let migrations):
             return "\(path): history database was written by a newer jobctl (unknown migrations: \(migrations.sorted().joined(separator: ", "))); upgrade jobctl"
+        case .needsMigration(let path):
+            return "\(path): history database needs an upgrade, which a read-only command does not do; run jobctl with write access to it once"
         case .invalidArgument(let message):
             return "history: \(message)"
         case .cannotWrite(let path, let reason):

@@ -35,27 +35,25 @@ public struct JobMetricsSnapshot: Sendable, Equatable {
 }
 
 extension HistoryStore {
-    /// Per-job figures for the Prometheus exporter, over the whole (retained) history.
+    /// Per-job figures for the Prometheus exporter. Counters and the histogram come from the
+    /// running totals (`job_totals`, `job_duration_buckets`), which pruning does not lower;
+    /// the gauges from the newest rows.
     public func metricsSnapshot() throws -> [JobMetricsSnapshot] {
-        let bucketColumns = PrometheusExporter.durationBuckets.enumerated().map { index, bound in
-            "SUM(duration_ms <= \(Int64((bound * 1000).rounded()))) AS b\(index)"
-        }.joined(separator: ", ")
+        let bounds = PrometheusExporter.durationBuckets.map { Int64(($0 * 1000).rounded()) }
         return try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT job, status, COUNT(*) AS runs, COUNT(duration_ms) AS durations,
-                        TOTAL(duration_ms) AS duration_sum, TOTAL(items_processed) AS items, \(bucketColumns)
-                    FROM job_executions GROUP BY job, status ORDER BY job
+                    SELECT job, status, runs, durations, duration_sum_ms, items_processed
+                    FROM job_totals ORDER BY job, status
                     """)
             var snapshots: [JobMetricsSnapshot] = []
-            let bucketCount = PrometheusExporter.durationBuckets.count
             for row in rows {
                 let job: String = row["job"]
                 if snapshots.last?.job != job {
                     snapshots.append(JobMetricsSnapshot(
                         job: job, runs: Dictionary(uniqueKeysWithValues: ExecutionStatus.allCases.map { ($0, 0) }),
-                        durationBuckets: Array(repeating: 0, count: bucketCount), durationCount: 0,
+                        durationBuckets: Array(repeating: 0, count: bounds.count), durationCount: 0,
                         durationSumSeconds: 0, lastSuccess: nil, consecutiveFailures: 0, itemsProcessed: 0,
                         lastLatenessSeconds: nil))
                 }
@@ -65,10 +63,18 @@ extension HistoryStore {
                     snapshots[last].runs[status, default: 0] += row["runs"] as Int
                 }
                 snapshots[last].durationCount += row["durations"] as Int
-                snapshots[last].durationSumSeconds += (row["duration_sum"] as Double) / 1000
-                snapshots[last].itemsProcessed += Int64(row["items"] as Double)
-                for index in 0..<bucketCount {
-                    snapshots[last].durationBuckets[index] += (row["b\(index)"] as Int?) ?? 0
+                snapshots[last].durationSumSeconds += Double(row["duration_sum_ms"] as Int64) / 1000
+                snapshots[last].itemsProcessed += row["items_processed"] as Int64
+            }
+            let bucketRows = try Row.fetchAll(db, sql: "SELECT job, le_ms, count FROM job_duration_buckets")
+            let indexOfJob = Dictionary(uniqueKeysWithValues: snapshots.enumerated().map { ($1.job, $0) })
+            for row in bucketRows {
+                guard let index = indexOfJob[row["job"] as String] else { continue }
+                let le: Int64 = row["le_ms"]
+                let count: Int = row["count"]
+                // Cumulative: the count belongs to every bound at or above its own.
+                for (bucket, bound) in bounds.enumerated() where le <= bound {
+                    snapshots[index].durationBuckets[bucket] += count
                 }
             }
             for index in snapshots.indices {
@@ -93,9 +99,8 @@ extension HistoryStore {
 /// Prometheus text exposition format 0.0.4, for node_exporter's textfile collector or a scrape.
 public enum PrometheusExporter {
     /// Upper bounds (seconds) of the duration histogram: jobs take from milliseconds to hours.
-    public static let durationBuckets: [Double] = [
-        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200,
-    ]
+    /// The same bounds as the totals kept by the database (`HistoryStore.histogramBoundsMs`).
+    public static let durationBuckets: [Double] = HistoryStore.histogramBoundsMs.map { Double($0) / 1000 }
 
     public static func render(_ snapshots: [JobMetricsSnapshot]) -> String {
         var out = ""
@@ -107,9 +112,10 @@ public enum PrometheusExporter {
             let labelText = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
             out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labelText)} \(value)\n"
         }
-        family("jobctl_job_runs_total", "counter", "Executions recorded in the history, by job and status.") {
+        family("jobctl_job_runs_total", "counter", "Finished executions recorded in the history, by job and final status.") {
             for s in snapshots {
-                for status in ExecutionStatus.allCases {
+                // `running` is a state, not an outcome: a counter of it would go down.
+                for status in ExecutionStatus.allCases where status != .running {
                     sample("jobctl_job_runs_total", [("job", s.job), ("status", status.rawValue)], String(s.runs[status] ?? 0))
                 }
             }

@@ -17,7 +17,7 @@ public enum HistorySince {
         var total: Int64 = 0
         var digits = ""
         var sawUnit = false
-        var chars = Array(text)
+        let chars = Array(text)
         var i = 0
         guard !chars.isEmpty else { return nil }
         while i < chars.count {
@@ -51,7 +51,6 @@ public enum HistorySince {
             sawUnit = true
             i += 1
         }
-        chars.removeAll()
         return digits.isEmpty && sawUnit ? total : nil
     }
 

@@ -42,13 +42,20 @@ public final class HistoryStore: Sendable {
     /// header is reported as corrupt, and one without write permission (for anybody, so that
     /// even root respects `chmod a-w`) as read-only, so that neither is ever modified.
     /// - Parameters:
-    ///   - mustExist: true for commands that only read history; a missing file is then an
-    ///     error instead of a new empty database.
-    public init(path: String, busyTimeout: TimeInterval = HistoryStore.defaultBusyTimeout, mustExist: Bool = false) throws {
+    ///   - mustExist: a missing file is an error instead of a new empty database.
+    ///   - readOnly: for commands that only read (`history`, `stats`, `metrics`): the file must
+    ///     exist, may lack write permission, and is never written (no migration, no WAL switch).
+    ///     A database that still needs a migration throws `HistoryError.needsMigration`; writes
+    ///     through a read-only store throw `HistoryError.readOnly`.
+    public init(
+        path: String, busyTimeout: TimeInterval = HistoryStore.defaultBusyTimeout, mustExist: Bool = false,
+        readOnly: Bool = false
+    ) throws {
         self.path = path
-        try Self.checkFile(path: path, mustExist: mustExist)
+        try Self.checkFile(path: path, mustExist: mustExist || readOnly, needsWrite: !readOnly)
         var config = Configuration()
-        config.journalMode = .wal
+        config.readonly = readOnly
+        if !readOnly { config.journalMode = .wal }
         config.busyMode = .timeout(busyTimeout)
         config.label = "jobctl.history"
         do {
@@ -57,24 +64,76 @@ public final class HistoryStore: Sendable {
             throw HistoryError.from(error, path: path)
         }
         do {
-            let migrator = Self.migrator
-            let superseded: Set<String> = try dbQueue.read { db in
-                let known = Set(migrator.migrations)
-                return try migrator.appliedIdentifiers(db).subtracting(known)
+            if readOnly {
+                try Self.checkSchema(dbQueue, path: path)
+            } else {
+                try Self.migrate(dbQueue, path: path)
             }
-            if !superseded.isEmpty {
-                throw HistoryError.newerSchema(path: path, migrations: Array(superseded))
-            }
-            try migrator.migrate(dbQueue)
         } catch {
             throw HistoryError.from(error, path: path)
         }
     }
 
+    /// For a read-only open: every known migration is applied and no unknown one.
+    static func checkSchema(_ dbQueue: DatabaseQueue, path: String) throws {
+        let known = migrations.map(\.name)
+        let applied = try dbQueue.read { db in
+            try db.tableExists("grdb_migrations")
+                ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        }
+        let unknown = applied.subtracting(known)
+        if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
+        if !applied.isSuperset(of: known) { throw HistoryError.needsMigration(path: path) }
+    }
+
+    /// Applies the migrations this database lacks. GRDB's `DatabaseMigrator` is not safe when
+    /// two processes open a new database at once (it decides what to run outside a
+    /// transaction), so the check and the migrations run in one IMMEDIATE transaction: the
+    /// second process waits (busy timeout), then finds nothing to do. The bookkeeping table is
+    /// GRDB's `grdb_migrations`. When everything is applied, no write lock is taken.
+    static func migrate(_ dbQueue: DatabaseQueue, path: String, upTo target: String? = nil) throws {
+        let known = migrations.map(\.name)
+        let applied: Set<String>?
+        do {
+            applied = try dbQueue.read { db in
+                try db.tableExists("grdb_migrations")
+                    ? String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : []
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            // Another process is creating the schema right now ("no such table"): decide
+            // inside the write transaction below. A damaged or locked file throws here instead,
+            // before anything tries to write it.
+            applied = nil
+        }
+        if let applied {
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
+            if target == nil, applied.isSuperset(of: known) { return }
+        }
+        try dbQueue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
+                let unknown = applied.subtracting(known)
+                if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
+                for migration in migrations where !applied.contains(migration.name) {
+                    try migration.body(db)
+                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.name])
+                    if migration.name == target { break }
+                }
+                return .commit
+            }
+        }
+    }
+
+    struct Migration: Sendable {
+        var name: String
+        var body: @Sendable (Database) throws -> Void
+    }
+
     /// The migrations, in order. Append only: a shipped migration is never edited.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 create job_executions") { db in
+    static let migrations: [Migration] = [
+        Migration(name: "v1 create job_executions") { db in
             try db.execute(sql: """
                 CREATE TABLE job_executions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -105,27 +164,87 @@ public final class HistoryStore: Sendable {
                 CREATE UNIQUE INDEX job_executions_fire ON job_executions(job, scheduled_at, attempt)
                     WHERE triggered_by IN ('schedule','catchup','retry');
                 """)
-        }
-        migrator.registerMigration("v2 index job_executions for stats") { db in
+        },
+        Migration(name: "v2 index job_executions for stats") { db in
             // Duration percentiles per job read this index in order (covering, with started_at
             // for `--since`), instead of sorting a million rows.
             try db.execute(sql: """
                 CREATE INDEX job_executions_job_duration
                     ON job_executions(job, duration_ms, started_at);
-                -- Covers the grouped scan of `stats` (a full table scan reads every row's
+                -- Covers the grouped scans of `stats` and `metrics` (a table scan reads every row's
                 -- metrics and output); its (job, status, started_at) prefix finds the last
                 -- success / failure and counts consecutive failures.
                 CREATE INDEX job_executions_job_status_stats
-                    ON job_executions(job, status, started_at, duration_ms, lateness_ms);
+                    ON job_executions(job, status, started_at, duration_ms, lateness_ms, items_processed);
                 """)
-        }
-        return migrator
-    }
+        },
+        Migration(name: "v3 create job_totals") { db in
+            // Running totals for the Prometheus counters and histogram, kept by triggers when a
+            // row reaches a final status, so that pruning old rows never lowers a counter (a
+            // drop reads as a counter reset to Prometheus). Histogram bounds are fixed here, in
+            // milliseconds; 9223372036854775807 is +Inf. Changing them takes a new migration.
+            try db.execute(sql: """
+                CREATE TABLE job_totals (
+                    job TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    runs INTEGER NOT NULL,
+                    durations INTEGER NOT NULL,
+                    duration_sum_ms INTEGER NOT NULL,
+                    items_processed INTEGER NOT NULL,
+                    PRIMARY KEY (job, status)
+                ) WITHOUT ROWID;
+                CREATE TABLE job_duration_buckets (
+                    job TEXT NOT NULL,
+                    le_ms INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (job, le_ms)
+                ) WITHOUT ROWID;
+                INSERT INTO job_totals
+                    SELECT job, status, COUNT(*), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0),
+                        COALESCE(SUM(items_processed), 0)
+                    FROM job_executions WHERE status <> 'running' GROUP BY job, status;
+                INSERT INTO job_duration_buckets
+                    SELECT job, CASE WHEN duration_ms <= 10 THEN 10 WHEN duration_ms <= 50 THEN 50 WHEN duration_ms <= 100 THEN 100 WHEN duration_ms <= 250 THEN 250 WHEN duration_ms <= 500 THEN 500 WHEN duration_ms <= 1000 THEN 1000 WHEN duration_ms <= 2500 THEN 2500 WHEN duration_ms <= 5000 THEN 5000 WHEN duration_ms <= 10000 THEN 10000 WHEN duration_ms <= 30000 THEN 30000 WHEN duration_ms <= 60000 THEN 60000 WHEN duration_ms <= 120000 THEN 120000 WHEN duration_ms <= 300000 THEN 300000 WHEN duration_ms <= 600000 THEN 600000 WHEN duration_ms <= 1800000 THEN 1800000 WHEN duration_ms <= 3600000 THEN 3600000 WHEN duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END AS le, COUNT(*)
+                    FROM job_executions WHERE status <> 'running' AND duration_ms IS NOT NULL GROUP BY job, le;
+                CREATE TRIGGER job_totals_on_insert AFTER INSERT ON job_executions
+                WHEN NEW.status <> 'running'
+                BEGIN
+                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
+                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
+                        COALESCE(NEW.items_processed, 0))
+                    ON CONFLICT (job, status) DO UPDATE SET
+                        runs = runs + 1, durations = durations + excluded.durations,
+                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
+                        items_processed = items_processed + excluded.items_processed;
+                    INSERT INTO job_duration_buckets (job, le_ms, count)
+                    SELECT NEW.job, CASE WHEN NEW.duration_ms <= 10 THEN 10 WHEN NEW.duration_ms <= 50 THEN 50 WHEN NEW.duration_ms <= 100 THEN 100 WHEN NEW.duration_ms <= 250 THEN 250 WHEN NEW.duration_ms <= 500 THEN 500 WHEN NEW.duration_ms <= 1000 THEN 1000 WHEN NEW.duration_ms <= 2500 THEN 2500 WHEN NEW.duration_ms <= 5000 THEN 5000 WHEN NEW.duration_ms <= 10000 THEN 10000 WHEN NEW.duration_ms <= 30000 THEN 30000 WHEN NEW.duration_ms <= 60000 THEN 60000 WHEN NEW.duration_ms <= 120000 THEN 120000 WHEN NEW.duration_ms <= 300000 THEN 300000 WHEN NEW.duration_ms <= 600000 THEN 600000 WHEN NEW.duration_ms <= 1800000 THEN 1800000 WHEN NEW.duration_ms <= 3600000 THEN 3600000 WHEN NEW.duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END, 1 WHERE NEW.duration_ms IS NOT NULL
+                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER job_totals_on_finish AFTER UPDATE OF status ON job_executions
+                WHEN OLD.status = 'running' AND NEW.status <> 'running'
+                BEGIN
+                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
+                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
+                        COALESCE(NEW.items_processed, 0))
+                    ON CONFLICT (job, status) DO UPDATE SET
+                        runs = runs + 1, durations = durations + excluded.durations,
+                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
+                        items_processed = items_processed + excluded.items_processed;
+                    INSERT INTO job_duration_buckets (job, le_ms, count)
+                    SELECT NEW.job, CASE WHEN NEW.duration_ms <= 10 THEN 10 WHEN NEW.duration_ms <= 50 THEN 50 WHEN NEW.duration_ms <= 100 THEN 100 WHEN NEW.duration_ms <= 250 THEN 250 WHEN NEW.duration_ms <= 500 THEN 500 WHEN NEW.duration_ms <= 1000 THEN 1000 WHEN NEW.duration_ms <= 2500 THEN 2500 WHEN NEW.duration_ms <= 5000 THEN 5000 WHEN NEW.duration_ms <= 10000 THEN 10000 WHEN NEW.duration_ms <= 30000 THEN 30000 WHEN NEW.duration_ms <= 60000 THEN 60000 WHEN NEW.duration_ms <= 120000 THEN 120000 WHEN NEW.duration_ms <= 300000 THEN 300000 WHEN NEW.duration_ms <= 600000 THEN 600000 WHEN NEW.duration_ms <= 1800000 THEN 1800000 WHEN NEW.duration_ms <= 3600000 THEN 3600000 WHEN NEW.duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END, 1 WHERE NEW.duration_ms IS NOT NULL
+                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
+                END;
+                """)
+        },
+    ]
+
+    /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.
+    static let histogramBoundsMs: [Int64] = [10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000]
 
     /// The names of the migrations this binary knows, in order.
-    public static var migrationNames: [String] { migrator.migrations }
+    public static var migrationNames: [String] { migrations.map(\.name) }
 
-    static func checkFile(path: String, mustExist: Bool) throws {
+    static func checkFile(path: String, mustExist: Bool, needsWrite: Bool) throws {
         let directory = HistoryError.directory(of: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -148,6 +267,7 @@ public final class HistoryStore: Sendable {
                 throw HistoryError.corrupt(path: path, detail: "file is not a database")
             }
         }
+        if !needsWrite { return }
         if info.st_mode & 0o222 == 0 || access(path, W_OK) != 0 {
             throw HistoryError.readOnly(path: path)
         }
