@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+
+/// A one-line error about the arcade database that names the file.
+public struct ArcadeDatabaseError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "arcade database \(path): \(message)" }
+
+    /// Wraps any error (GRDB's included) into one line that names the file.
+    static func wrap(_ error: any Error, path: String) -> any Error {
+        switch error {
+        case is ArcadeDatabaseError, is CancellationError:
+            return error
+        case let error as DatabaseError:
+            let text = error.message ?? "\(error.resultCode)"
+            return ArcadeDatabaseError(path: path, message: "SQLite error \(error.resultCode.rawValue): \(text)")
+        default:
+            return ArcadeDatabaseError(path: path, message: String(describing: error).oneLine)
+        }
+    }
+}
+
+extension String {
+    var oneLine: String {
+        split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
+
+/// The arcade's SQLite database (`APP_DB`), shared with the arcade's own writers.
+///
+/// Opened as a GRDB `DatabasePool` in WAL mode, so that jobctl's reads never block the arcade
+/// and the arcade's reads never block jobctl. Every write is a short `BEGIN IMMEDIATE`
+/// transaction: taking the write lock up front means a transaction never fails half-way on
+/// a lock upgrade, and other writers wait at most `busyTimeout` (5 s) for it.
+public final class ArcadeDatabase: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// The default time a statement waits for another connection's write lock.
+    public static let defaultBusyTimeout: TimeInterval = 5
+
+    /// Opens (creating when missing) the database at `path` and creates the schema and the
+    /// indexes the jobs need when they are missing (`CREATE … IF NOT EXISTS`).
+    public init(path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, createSchema: Bool = true) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "arcade"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if createSchema {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        try ArcadeSchema.createTables(db)
+                        try ArcadeSchema.createIndexes(db)
+                        return .commit
+                    }
+                }
+            }
+        } catch {
+            throw ArcadeDatabaseError.wrap(error, path: path)
+        }
+    }
+
+    /// One short write transaction that takes the write lock immediately.
+    func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else {
+                    throw ArcadeDatabaseError(path: path, message: "transaction produced no result")
+                }
+                return result
+            }
+        } catch {
+            throw ArcadeDatabaseError.wrap(error, path: path)
+        }
+    }
+
+    /// A read from a WAL snapshot: never blocks writers, never waits for them.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw ArcadeDatabaseError.wrap(error, path: path)
+        }
+    }
+
+    /// Opens `context.appDatabasePath`, or throws a one-line error when the config has none.
+    static func open(_ context: JobContext, job: String) throws -> ArcadeDatabase {
+        guard let path = context.appDatabasePath, !path.isEmpty else {
+            throw ArcadeDatabaseError(path: "(none)", message: "\(job) needs APP_DB in the config")
+        }
+        return try ArcadeDatabase(path: path)
+    }
+}
+
+/// The arcade schema of ARCADE.md, verbatim, plus the indexes the built-in jobs need.
+public enum ArcadeSchema {
+    /// The five games of the arcade.
+    public static let games = ["snake", "tetris", "pong", "breakout", "space_invaders"]
+
+    static let tables = """
+        CREATE TABLE IF NOT EXISTS game_sessions (
+          id             TEXT PRIMARY KEY,
+          game_type      TEXT NOT NULL,
+          player_address TEXT NOT NULL,
+          status         TEXT NOT NULL,
+          amount_paid    INTEGER NOT NULL,
+          score          INTEGER,
+          created_at     TEXT NOT NULL,
+          completed_at   TEXT
+        );
+        CREATE TABLE IF NOT EXISTS leaderboard_entries (
+          id             INTEGER PRIMARY KEY,
+          session_id     TEXT NOT NULL,
+          game_type      TEXT NOT NULL,
+          player_address TEXT NOT NULL,
+          score          INTEGER NOT NULL,
+          period_type    TEXT NOT NULL,
+          period_date    TEXT NOT NULL,
+          created_at     TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS prize_pools (
+          id             INTEGER PRIMARY KEY,
+          game_type      TEXT NOT NULL,
+          period_type    TEXT NOT NULL,
+          period_date    TEXT NOT NULL,
+          total_amount   INTEGER NOT NULL,
+          status         TEXT NOT NULL,
+          winner_address TEXT,
+          winning_score  INTEGER,
+          prize_amount   INTEGER,
+          finalized_at   TEXT,
+          UNIQUE (game_type, period_type, period_date)
+        );
+        CREATE TABLE IF NOT EXISTS prize_payouts (
+          id             INTEGER PRIMARY KEY,
+          pool_id        INTEGER NOT NULL UNIQUE REFERENCES prize_pools(id),
+          winner_address TEXT NOT NULL,
+          amount         INTEGER NOT NULL,
+          created_at     TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS leaderboard_archive (
+          id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, game_type TEXT NOT NULL,
+          player_address TEXT NOT NULL, score INTEGER NOT NULL, period_type TEXT NOT NULL,
+          period_date TEXT NOT NULL, created_at TEXT NOT NULL, archived_at TEXT NOT NULL
+        );
+        """
+
+    /// - `game_sessions(status, created_at)`: cleanup finds expired `active` sessions.
+    /// - `leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id)`:
+    ///   one board in ranking order (prizepool's winner is its first row; leaderboard's scan).
+    /// - `leaderboard_entries(period_type, period_date)`: cleanup finds entries to archive.
+    /// - `prize_pools(status, period_type, period_date)`: prizepool finds ended active pools.
+    static let indexes = """
+        CREATE INDEX IF NOT EXISTS game_sessions_status_created_at
+          ON game_sessions(status, created_at);
+        CREATE INDEX IF NOT EXISTS leaderboard_entries_board
+          ON leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id);
+        CREATE INDEX IF NOT EXISTS leaderboard_entries_period
+          ON leaderboard_entries(period_type, period_date);
+        CREATE INDEX IF NOT EXISTS prize_pools_status_period
+          ON prize_pools(status, period_type, period_date);
+        """
+
+    public static func createTables(_ db: Database) throws {
+        try db.execute(sql: tables)
+    }
+
+    public static func createIndexes(_ db: Database) throws {
+        try db.execute(sql: indexes)
+    }
+}
