@@ -65,12 +65,12 @@ struct ArcadeWriterCommand: ParsableCommand {
     @Option(name: .customLong("app-db")) var appDB: String
     @Option var seconds: Double = 10
     @Option(name: .customLong("stop-file")) var stopFile: String?
-    @Option var seed: UInt64 = 7
+    @Option(help: "Seed of the session ids (default: random).") var seed: UInt64?
 
     func run() throws {
         do {
             let stats = try ArcadeWriterSimulation.run(
-                path: appDB, seconds: seconds, stopFile: stopFile, seed: seed, now: { Date() })
+                path: appDB, seconds: seconds, stopFile: stopFile, seed: seed ?? UInt64.random(in: 0...UInt64.max), now: { Date() })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(stats), as: UTF8.self))

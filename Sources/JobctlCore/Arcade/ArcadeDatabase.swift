@@ -48,11 +48,27 @@ public final class ArcadeDatabase: Sendable {
 
     /// Opens (creating when missing) the database at `path` and creates the schema and the
     /// indexes the jobs need when they are missing (`CREATE … IF NOT EXISTS`).
-    public init(path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, createSchema: Bool = true) throws {
+    ///
+    /// `durable` (the default) keeps SQLite's `synchronous = FULL`: a commit is on disk before
+    /// it returns, so a payout that the payment service has seen can never vanish in a power
+    /// loss and be created again. Housekeeping, which can simply be redone, passes `false`
+    /// (`synchronous = NORMAL`, still crash-safe in WAL mode) to hold the write lock shorter.
+    public init(
+        path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, durable: Bool = true,
+        createSchema: Bool = true
+    ) throws {
         self.path = path
         var config = Configuration()
-        config.busyMode = .timeout(busyTimeout)
+        config.busyMode = Self.pollingBusyMode(timeout: busyTimeout)
         config.label = "arcade"
+        config.prepareDatabase { db in
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            // Big batches stay in memory instead of spilling to the WAL mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Checkpoints run after our transactions, outside the write lock (`checkpoint()`),
+            // not inside a commit.
+            if !durable { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             if createSchema {
@@ -66,6 +82,19 @@ public final class ArcadeDatabase: Sendable {
             }
         } catch {
             throw ArcadeDatabaseError.wrap(error, path: path)
+        }
+    }
+
+    /// Waits for a lock by polling every millisecond, up to `timeout`. SQLite's own busy
+    /// timeout sleeps ever longer (up to 100 ms) between attempts, and against a writer that
+    /// commits many small transactions back to back it keeps missing the short moments when
+    /// the lock is free, until it gives up.
+    static func pollingBusyMode(timeout: TimeInterval) -> Database.BusyMode {
+        let attempts = max(1, Int(timeout * 1000))
+        return .callback { tries in
+            guard tries < attempts else { return false }
+            usleep(1000)
+            return true
         }
     }
 
@@ -88,6 +117,19 @@ public final class ArcadeDatabase: Sendable {
         }
     }
 
+    /// A passive checkpoint: copies committed pages back to the database file without taking
+    /// the write lock, so that the arcade's own commits don't have to. Another connection's
+    /// checkpoint running at the same moment is fine (SQLITE_BUSY is ignored).
+    func checkpoint() throws {
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return
+        } catch {
+            throw ArcadeDatabaseError.wrap(error, path: path)
+        }
+    }
+
     /// A read from a WAL snapshot: never blocks writers, never waits for them.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
@@ -98,11 +140,11 @@ public final class ArcadeDatabase: Sendable {
     }
 
     /// Opens `context.appDatabasePath`, or throws a one-line error when the config has none.
-    static func open(_ context: JobContext, job: String) throws -> ArcadeDatabase {
+    static func open(_ context: JobContext, job: String, durable: Bool = true) throws -> ArcadeDatabase {
         guard let path = context.appDatabasePath, !path.isEmpty else {
             throw ArcadeDatabaseError(path: "(none)", message: "\(job) needs APP_DB in the config")
         }
-        return try ArcadeDatabase(path: path)
+        return try ArcadeDatabase(path: path, durable: durable)
     }
 }
 

@@ -16,9 +16,12 @@ import Logging
 ///    period (its Monday `M`) at 00:00 of `M+7`; a period that ended exactly `archive_after`
 ///    ago stays.
 ///
-/// Each transaction handles at most `batch_size` rows and takes the write lock up front; the
-/// job checks for cancellation and pauses briefly between batches so that the arcade's own
-/// writers, polling with their busy timeout, get the lock in between. It never touches
+/// Each transaction takes the write lock up front and handles at most `batch_size` rows, in
+/// steps of up to 500, and ends early once it has worked `transactionBudget` (40 ms), so the
+/// lock is held briefly even on a busy machine. Between transactions the job checks for
+/// cancellation, runs a passive checkpoint (outside the lock, so that the arcade's commits
+/// don't pay for our pages) and pauses at least as long as it held the lock, so that the
+/// arcade's own writers, polling with their busy timeout, get in. It never touches
 /// completed sessions, pools or payouts.
 public struct CleanupJob: BuiltinJob {
     public static let name = "cleanup"
@@ -36,8 +39,14 @@ public struct CleanupJob: BuiltinJob {
     public var sessionExpiryMilliseconds: Int64
     public var archiveAfterMilliseconds: Int64
     public var batchSize: Int
-    /// The pause between two write transactions, so that waiting writers get the lock.
-    public var pauseBetweenBatches: Duration = .milliseconds(5)
+    /// The shortest pause between two write transactions, so that waiting writers get the
+    /// lock; the pause is at least as long as the previous transaction held the lock.
+    public var pauseBetweenBatches: Duration = .milliseconds(10)
+    /// A transaction also ends once it has worked this long (checked every `chunkSize` rows),
+    /// even with fewer than `batch_size` rows: on a slow or busy machine the lock is still
+    /// held only briefly.
+    public var transactionBudget: Duration = .milliseconds(40)
+    static let chunkSize = 500
 
     public init(options: [String: JobOptionValue]) {
         sessionExpiryMilliseconds = options.duration("session_expiry", default: Self.defaultSessionExpiryMilliseconds)
@@ -86,7 +95,7 @@ public struct CleanupJob: BuiltinJob {
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
         let logger = context.logger
-        let database = try ArcadeDatabase.open(context, job: Self.name)
+        let database = try ArcadeDatabase.open(context, job: Self.name, durable: false)
         let cut = cutoffs(now: started, timeZone: context.timeZone)
         logger.info(
             "cleanup: start — active sessions created before \(cut.sessionCreatedBefore), orphaned entries, daily entries up to \(cut.lastArchivedDaily) and weekly up to \(cut.lastArchivedWeekly) to archive (batches of \(batchSize))"
@@ -97,35 +106,63 @@ public struct CleanupJob: BuiltinJob {
         metrics[counter: "entries_archived"] = 0
         metrics[counter: "batches"] = 0
         metrics[counter: "longest_transaction_ms"] = 0
+        metrics[counter: "longest_lock_wait_ms"] = 0
 
-        var first = true
-        /// One batch: pause, check cancellation, run the transaction, time it.
-        func batch(_ body: (Database) throws -> Int) async throws -> Int {
-            if !first && pauseBetweenBatches > .zero { try await Task.sleep(for: pauseBetweenBatches) }
-            first = false
+        var pause: Duration = .zero
+        let budget = Double(transactionBudget.components.seconds) + Double(transactionBudget.components.attoseconds) / 1e18
+        let chunk = min(batchSize, Self.chunkSize)
+
+        /// One transaction: pause, check cancellation, take the write lock, then call `step`
+        /// (which handles at most the rows it is given and returns how many it handled) until
+        /// the batch is full, a step comes back short, or the time budget is spent. Returns
+        /// the rows handled and whether the work ran out.
+        func batch(_ step: (Database, Int) throws -> Int) async throws -> (count: Int, done: Bool) {
+            if pause > .zero { try await Task.sleep(for: pause) }
             try context.checkCancellation()
             let t0 = context.now()
-            let count = try database.writeImmediate(body)
-            let ms = Int64((context.now().timeIntervalSince(t0) * 1000).rounded())
+            var acquired = t0
+            let (count, done) = try database.writeImmediate { db -> (Int, Bool) in
+                acquired = context.now()
+                var count = 0
+                while count < batchSize {
+                    let limit = min(chunk, batchSize - count)
+                    let n = try step(db, limit)
+                    count += n
+                    if n < limit { return (count, true) }
+                    if context.now().timeIntervalSince(acquired) >= budget { break }
+                }
+                return (count, false)
+            }
+            let t1 = context.now()
+            try database.checkpoint()
+            let ms = Int64((t1.timeIntervalSince(acquired) * 1000).rounded())
+            let waited = Int64((acquired.timeIntervalSince(t0) * 1000).rounded())
             metrics[counter: "batches"] += 1
             metrics[counter: "longest_transaction_ms"] = max(metrics[counter: "longest_transaction_ms"], ms)
-            return count
+            metrics[counter: "longest_lock_wait_ms"] = max(metrics[counter: "longest_lock_wait_ms"], waited)
+            logger.debug(
+                "cleanup: transaction of \(count) rows: waited \(waited) ms for the write lock, held it \(ms) ms, checkpoint \(Int((context.now().timeIntervalSince(t1) * 1000).rounded())) ms"
+            )
+            // Let waiting writers in: at least as long as we held the lock (SQLite's busy
+            // timeout polls at growing intervals, 25 ms apart after its first 50 ms).
+            pause = pauseBetweenBatches > .zero ? max(pauseBetweenBatches, .milliseconds(ms)) : .zero
+            return (count, done)
         }
 
         // 1. Expired active sessions.
         while true {
-            let deleted = try await batch { db in
+            let (deleted, done) = try await batch { db, limit in
                 try db.execute(
                     sql: """
                         DELETE FROM game_sessions WHERE rowid IN (
                           SELECT rowid FROM game_sessions
                           WHERE status = 'active' AND created_at < ? LIMIT ?)
                         """,
-                    arguments: [cut.sessionCreatedBefore, batchSize])
+                    arguments: [cut.sessionCreatedBefore, limit])
                 return db.changesCount
             }
             metrics[counter: "sessions_deleted"] += Int64(deleted)
-            if deleted < batchSize { break }
+            if done { break }
         }
         logger.info("cleanup: deleted \(metrics[counter: "sessions_deleted"]) expired active sessions")
 
@@ -146,19 +183,24 @@ public struct CleanupJob: BuiltinJob {
             }
             guard let last = candidates.last else { break }
             after = last
-            let ids = Self.jsonArray(candidates)
-            let deleted = try await batch { db in
-                try db.execute(
-                    sql: """
-                        DELETE FROM leaderboard_entries
-                        WHERE id IN (SELECT value FROM json_each(?))
-                          AND NOT EXISTS (
-                            SELECT 1 FROM game_sessions s WHERE s.id = leaderboard_entries.session_id)
-                        """,
-                    arguments: [ids])
-                return db.changesCount
+            var pending = candidates[...]
+            while !pending.isEmpty {
+                _ = try await batch { db, limit in
+                    let ids = pending.prefix(limit)
+                    if ids.isEmpty { return 0 }
+                    pending = pending.dropFirst(ids.count)
+                    try db.execute(
+                        sql: """
+                            DELETE FROM leaderboard_entries
+                            WHERE id IN (SELECT value FROM json_each(?))
+                              AND NOT EXISTS (
+                                SELECT 1 FROM game_sessions s WHERE s.id = leaderboard_entries.session_id)
+                            """,
+                        arguments: [Self.jsonArray(Array(ids))])
+                    metrics[counter: "orphans_deleted"] += Int64(db.changesCount)
+                    return ids.count
+                }
             }
-            metrics[counter: "orphans_deleted"] += Int64(deleted)
             if candidates.count < batchSize { break }
         }
         logger.info("cleanup: deleted \(metrics[counter: "orphans_deleted"]) orphaned leaderboard entries")
@@ -167,14 +209,14 @@ public struct CleanupJob: BuiltinJob {
         let archivedAt = ArcadeTime.timestamp(started)
         for (period, lastDate) in [("daily", cut.lastArchivedDaily), ("weekly", cut.lastArchivedWeekly)] {
             while true {
-                let moved = try await batch { db in
+                let (moved, done) = try await batch { db, limit in
                     let ids = try Int64.fetchAll(
                         db,
                         sql: """
                             SELECT id FROM leaderboard_entries
                             WHERE period_type = ? AND period_date <= ? LIMIT ?
                             """,
-                        arguments: [period, lastDate, batchSize])
+                        arguments: [period, lastDate, limit])
                     if ids.isEmpty { return 0 }
                     let list = Self.jsonArray(ids)
                     try db.execute(
@@ -199,7 +241,7 @@ public struct CleanupJob: BuiltinJob {
                     return inserted
                 }
                 metrics[counter: "entries_archived"] += Int64(moved)
-                if moved < batchSize { break }
+                if done { break }
             }
         }
         logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")

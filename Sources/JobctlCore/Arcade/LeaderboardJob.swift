@@ -5,7 +5,7 @@ import Logging
 /// `leaderboard`: validates the current boards of every game.
 ///
 /// Boards: today's daily, this week's weekly (dated by its Monday) and alltime, dates in the
-/// job's zone; games: the five arcade games plus any other game found in those boards. Each
+/// job's zone; games: the five arcade games plus any other game that has entries. Each
 /// board is read in one snapshot (a WAL read: it never blocks the arcade) with the ranking
 /// query — `ROW_NUMBER() OVER (ORDER BY score DESC, created_at, id)`, the order prizepool
 /// uses — and checked for:
@@ -80,18 +80,18 @@ public struct LeaderboardJob: BuiltinJob {
         )
 
         var games = ArcadeSchema.games
+        // Every game with any entry: a skip-scan of the board index, one seek per game.
         let others: [String] = try database.read { db in
-            var found: [String] = []
-            for period in periods {
-                found += try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT DISTINCT game_type FROM leaderboard_entries
-                        WHERE period_type = ? AND period_date = ?
-                        """,
-                    arguments: [period.type, period.date])
-            }
-            return found
+            try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE game(name) AS (
+                      SELECT MIN(game_type) FROM leaderboard_entries
+                      UNION ALL
+                      SELECT (SELECT MIN(game_type) FROM leaderboard_entries WHERE game_type > game.name)
+                      FROM game WHERE game.name IS NOT NULL)
+                    SELECT name FROM game WHERE name IS NOT NULL
+                    """)
         }
         for game in others.sorted() where !games.contains(game) { games.append(game) }
 
