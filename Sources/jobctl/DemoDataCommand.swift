@@ -26,6 +26,9 @@ struct DemoDataCommand: ParsableCommand {
     @Flag(help: "Replace an existing non-empty database.")
     var force = false
 
+    @Flag(help: "Print the time of each phase on stderr.")
+    var verbose = false
+
     func validate() throws {
         guard days >= 1 && days <= 3650 else { throw ValidationError("--days must be 1-3650") }
         guard sessions >= 0 && sessions <= 50_000_000 else { throw ValidationError("--sessions must be 0-50000000") }
@@ -38,7 +41,12 @@ struct DemoDataCommand: ParsableCommand {
         do {
             let summary = try DemoData.create(
                 path: appDB, now: started,
-                options: DemoDataOptions(days: days, sessions: sessions, seed: seed, timeZone: zone, force: force))
+                options: DemoDataOptions(days: days, sessions: sessions, seed: seed, timeZone: zone, force: force),
+                progress: { phase in
+                    guard verbose else { return }
+                    let ms = Int(Date().timeIntervalSince(started) * 1000)
+                    FileHandle.standardError.write(Data("demo-data: \(phase) done at \(ms) ms\n".utf8))
+                })
             let seconds = Date().timeIntervalSince(started)
             print(
                 """
