@@ -127,6 +127,22 @@ struct ArcadePrizePoolTests {
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 10)
     }
 
+    /// A payout row that exists for a pool still marked active (written by hand, restored from
+    /// a backup…) is never doubled: the pool's transaction fails and rolls back.
+    @Test func anExistingPayoutIsNeverDoubledEvenForAnActivePool() async throws {
+        let f = try ArcadeFixture()
+        let odd = try f.pool(game: "pong", date: "2026-03-01", total: 5)
+        try f.pool(game: "snake", date: "2026-03-01", total: 7)
+        try f.entry(session: "a", game: "pong", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.entry(session: "b", game: "snake", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.execute("INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at) VALUES (?, 'w', 5, 'x')", [odd])
+        let result = try await run(f, now: "2026-03-02T00:00:00Z")
+        #expect(result.partialFailure?.contains("pong") == true)
+        #expect(try f.int("SELECT COUNT(*) FROM prize_payouts WHERE pool_id = ?", [odd]) == 1)
+        #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE id = ? AND status = 'active'", [odd]) == 1)
+        #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 2)
+    }
+
     @Test func whenEveryPoolFailsTheRunFails() async throws {
         let f = try ArcadeFixture()
         try f.pool(date: "2026-03-01")
