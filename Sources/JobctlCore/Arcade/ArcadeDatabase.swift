@@ -140,9 +140,14 @@ public final class ArcadeDatabase: Sendable {
     }
 
     /// Opens `context.appDatabasePath`, or throws a one-line error when the config has none.
+    /// A missing file is created with the schema, with a warning (a mistyped APP_DB shows up
+    /// in the log instead of passing silently as an empty arcade).
     static func open(_ context: JobContext, job: String, durable: Bool = true) throws -> ArcadeDatabase {
         guard let path = context.appDatabasePath, !path.isEmpty else {
             throw ArcadeDatabaseError(path: "(none)", message: "\(job) needs APP_DB in the config")
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            context.logger.warning("\(job): arcade database \(path) does not exist; creating an empty one")
         }
         return try ArcadeDatabase(path: path, durable: durable)
     }
