@@ -15,8 +15,11 @@ struct Jobctl: AsyncParsableCommand {
             HistoryCommand.self,
             StatsCommand.self,
             MetricsCommand.self,
+            DemoDataCommand.self,
             HistoryBeginCommand.self,
             HistorySeedCommand.self,
+            RunBuiltinCommand.self,
+            ArcadeWriterCommand.self,
         ]
     )
 }

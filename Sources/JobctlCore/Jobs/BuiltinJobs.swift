@@ -1,6 +1,6 @@
 /// The registry of built-in jobs. A config line names one of these (or uses `job=NAME`).
 public enum BuiltinJobs {
-    public static let all: [any BuiltinJob.Type] = []
+    public static let all: [any BuiltinJob.Type] = [PrizePoolJob.self, LeaderboardJob.self, CleanupJob.self]
 
     /// Concrete descriptions of `all`, so callers need not open existential metatypes.
     public static let kinds: [BuiltinJobKind] = all.map { BuiltinJobKind($0) }

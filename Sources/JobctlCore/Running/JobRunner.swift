@@ -207,6 +207,7 @@ public struct JobRunner: Sendable {
                 return Result(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: timeout ?? 0))")
             }
             if error is CancellationError || Task.isCancelled { return Result(status: .interrupted, error: "interrupted by shutdown") }
+            if let failure = error as? JobFailure { return Result(status: .failed, metrics: failure.metrics, error: failure.message) }
             return Result(status: .failed, error: String(describing: error))
         }
     }

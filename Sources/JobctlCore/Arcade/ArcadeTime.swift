@@ -1,0 +1,91 @@
+import Foundation
+
+/// Dates and money as the arcade database spells them.
+///
+/// Period dates are calendar dates in the job's zone (`YYYY-MM-DD`); timestamps are UTC with
+/// milliseconds (`2026-03-01T12:00:00.000Z`), so that text order is time order.
+public enum ArcadeTime {
+    /// Milliseconds since the epoch, rounded down.
+    static func epochMilliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.sssZ` in UTC.
+    public static func timestamp(_ date: Date) -> String {
+        timestamp(milliseconds: epochMilliseconds(date))
+    }
+
+    public static func timestamp(milliseconds ms: Int64) -> String {
+        let seconds = Civil.floorDiv(ms, 1000)
+        let millis = Int(ms - seconds * 1000)
+        let t = CivilDateTime(localSeconds: seconds)
+        var s = pad(t.year, 4)
+        s += "-" + pad(t.month, 2) + "-" + pad(t.day, 2)
+        s += "T" + pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2)
+        s += "." + pad(millis, 3) + "Z"
+        return s
+    }
+
+    /// The calendar day (days since 1970-01-01) of `date` in `zone`.
+    public static func localDay(of date: Date, in zone: TimeZone) -> Int {
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: date))
+        return Int(Civil.floorDiv(local, 86_400))
+    }
+
+    /// `YYYY-MM-DD` of a day number.
+    public static func dateString(day: Int) -> String {
+        let (y, m, d) = Civil.date(days: day)
+        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+    }
+
+    /// The Monday on or before `day`.
+    public static func monday(onOrBefore day: Int) -> Int {
+        let weekday = Civil.weekday(days: day)  // 0 = Sunday
+        return day - (weekday + 6) % 7
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// Money for humans: micro-USDC as USDC with at least two decimals ("12.50 USDC",
+/// "0.012345 USDC"). Never floating point.
+public enum USDC {
+    public static let microPerUSDC: Int64 = 1_000_000
+
+    public static func format(micro: Int64) -> String {
+        let sign = micro < 0 ? "-" : ""
+        let magnitude = micro.magnitude
+        let whole = magnitude / UInt64(microPerUSDC)
+        var fraction = String(magnitude % UInt64(microPerUSDC))
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(sign)\(whole).\(fraction) USDC"
+    }
+}
+
+/// `0x1234…abcd` for log lines.
+public func shortAddress(_ address: String) -> String {
+    guard address.count > 10 else { return address }
+    return String(address.prefix(6)) + "…" + String(address.suffix(4))
+}
+
+/// Reading validated job options with defaults.
+extension Dictionary where Key == String, Value == JobOptionValue {
+    func duration(_ name: String, default value: Int64) -> Int64 {
+        if case .duration(let ms)? = self[name] { return ms }
+        return value
+    }
+
+    func integer(_ name: String, default value: Int) -> Int {
+        if case .integer(let n)? = self[name] { return n }
+        return value
+    }
+
+    func boolean(_ name: String, default value: Bool) -> Bool {
+        if case .boolean(let b)? = self[name] { return b }
+        return value
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import GRDB
+import Logging
+
+/// `cleanup`: housekeeping in short batches.
+///
+/// 1. Deletes `active` sessions created before `now - session_expiry` (strictly older: a
+///    session exactly at the cutoff stays).
+/// 2. Deletes leaderboard entries whose session does not exist (including those of the
+///    sessions step 1 just deleted). Candidates are found in a WAL snapshot read (which blocks
+///    no one), and deleted in a write transaction that checks again that the session is still
+///    missing.
+/// 3. Moves daily and weekly entries whose period ended more than `archive_after` ago into
+///    `leaderboard_archive`: `INSERT … SELECT` and `DELETE` of the same ids in one
+///    transaction. A daily period `D` ends at 00:00 of `D+1` in the job's zone, a weekly
+///    period (its Monday `M`) at 00:00 of `M+7`; a period that ended exactly `archive_after`
+///    ago stays.
+///
+/// Each transaction takes the write lock up front and handles at most `batch_size` rows, in
+/// steps of up to 500, and ends early once it has worked `transactionBudget` (40 ms), so the
+/// lock is held briefly even on a busy machine. Between transactions the job checks for
+/// cancellation, runs a passive checkpoint (outside the lock, so that the arcade's commits
+/// don't pay for our pages) and pauses at least as long as it held the lock, so that the
+/// arcade's own writers, polling with their busy timeout, get in. It never touches
+/// completed sessions, pools or payouts.
+public struct CleanupJob: BuiltinJob {
+    public static let name = "cleanup"
+    public static let summary = "deletes expired sessions and orphaned entries, archives old leaderboard entries"
+    public static let options: [JobOptionSpec] = [
+        JobOptionSpec("session_expiry", .duration, help: "delete active sessions older than this (default 30m)"),
+        JobOptionSpec("archive_after", .duration, help: "archive daily/weekly entries whose period ended longer ago than this (default 90d)"),
+        JobOptionSpec("batch_size", .integer(1...100_000), help: "rows per transaction (default 5000)"),
+    ]
+
+    public static let defaultSessionExpiryMilliseconds: Int64 = 30 * 60 * 1000
+    public static let defaultArchiveAfterMilliseconds: Int64 = 90 * 86_400_000
+    public static let defaultBatchSize = 5000
+
+    public var sessionExpiryMilliseconds: Int64
+    public var archiveAfterMilliseconds: Int64
+    public var batchSize: Int
+    /// The shortest pause between two write transactions, so that waiting writers get the
+    /// lock; the pause is at least as long as the previous transaction held the lock.
+    public var pauseBetweenBatches: Duration = .milliseconds(10)
+    /// A transaction also ends once it has worked this long (checked every `chunkSize` rows),
+    /// even with fewer than `batch_size` rows: on a slow or busy machine the lock is still
+    /// held only briefly.
+    public var transactionBudget: Duration = .milliseconds(40)
+    static let chunkSize = 500
+
+    public init(options: [String: JobOptionValue]) {
+        sessionExpiryMilliseconds = options.duration("session_expiry", default: Self.defaultSessionExpiryMilliseconds)
+        archiveAfterMilliseconds = options.duration("archive_after", default: Self.defaultArchiveAfterMilliseconds)
+        batchSize = max(1, options.integer("batch_size", default: Self.defaultBatchSize))
+    }
+
+    public init(
+        sessionExpiryMilliseconds: Int64 = Self.defaultSessionExpiryMilliseconds,
+        archiveAfterMilliseconds: Int64 = Self.defaultArchiveAfterMilliseconds,
+        batchSize: Int = Self.defaultBatchSize
+    ) {
+        self.sessionExpiryMilliseconds = sessionExpiryMilliseconds
+        self.archiveAfterMilliseconds = archiveAfterMilliseconds
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// The cutoffs of one run.
+    public struct Cutoffs: Sendable, Equatable {
+        /// Active sessions with `created_at` before this are expired.
+        public var sessionCreatedBefore: String
+        /// Daily entries dated on or before this are archived.
+        public var lastArchivedDaily: String
+        /// Weekly entries dated (Monday) on or before this are archived.
+        public var lastArchivedWeekly: String
+    }
+
+    public func cutoffs(now: Date, timeZone: TimeZone) -> Cutoffs {
+        let nowMs = ArcadeTime.epochMilliseconds(now)
+        let sessionCutoff = ArcadeTime.timestamp(milliseconds: nowMs - sessionExpiryMilliseconds)
+        let archiveMs = nowMs - archiveAfterMilliseconds
+        let archiveDate = Date(timeIntervalSince1970: Double(archiveMs) / 1000)
+        let localMs = archiveMs + Int64(timeZone.secondsFromGMT(for: archiveDate)) * 1000
+        let day = Civil.floorDiv(localMs, 86_400_000)
+        let intoDay = localMs - day * 86_400_000
+        // Daily D ended at (D+1) 00:00; it is archived when that is strictly before the cutoff.
+        let lastDaily = Int(intoDay == 0 ? day - 2 : day - 1)
+        // Weekly M ends when daily M+6 ends.
+        let lastWeekly = lastDaily - 6
+        return Cutoffs(
+            sessionCreatedBefore: sessionCutoff,
+            lastArchivedDaily: ArcadeTime.dateString(day: lastDaily),
+            lastArchivedWeekly: ArcadeTime.dateString(day: lastWeekly))
+    }
+
+    public func run(_ context: JobContext) async throws -> JobResult {
+        let started = context.now()
+        let logger = context.logger
+        let database = try ArcadeDatabase.open(context, job: Self.name, durable: false)
+        let cut = cutoffs(now: started, timeZone: context.timeZone)
+        logger.info(
+            "cleanup: start — active sessions created before \(cut.sessionCreatedBefore), orphaned entries, daily entries up to \(cut.lastArchivedDaily) and weekly up to \(cut.lastArchivedWeekly) to archive (batches of \(batchSize))"
+        )
+        var metrics = JobMetrics()
+        metrics[counter: "sessions_deleted"] = 0
+        metrics[counter: "orphans_deleted"] = 0
+        metrics[counter: "entries_archived"] = 0
+        metrics[counter: "batches"] = 0
+        metrics[counter: "longest_transaction_ms"] = 0
+        metrics[counter: "longest_lock_wait_ms"] = 0
+
+        var pause: Duration = .zero
+        let budget = Double(transactionBudget.components.seconds) + Double(transactionBudget.components.attoseconds) / 1e18
+        let chunk = min(batchSize, Self.chunkSize)
+
+        /// One transaction: pause, check cancellation, take the write lock, then call `step`
+        /// (which handles at most the rows it is given and returns how many it handled) until
+        /// the batch is full, a step comes back short, or the time budget is spent. Returns
+        /// the rows handled and whether the work ran out.
+        func batch(_ step: (Database, Int) throws -> Int) async throws -> (count: Int, done: Bool) {
+            if pause > .zero { try await Task.sleep(for: pause) }
+            try context.checkCancellation()
+            let t0 = context.now()
+            var acquired = t0
+            let (count, done) = try database.writeImmediate { db -> (Int, Bool) in
+                acquired = context.now()
+                var count = 0
+                while count < batchSize {
+                    let limit = min(chunk, batchSize - count)
+                    let n = try step(db, limit)
+                    count += n
+                    if n < limit { return (count, true) }
+                    if context.now().timeIntervalSince(acquired) >= budget { break }
+                }
+                return (count, false)
+            }
+            let t1 = context.now()
+            try database.checkpoint()
+            let ms = Int64((t1.timeIntervalSince(acquired) * 1000).rounded())
+            let waited = Int64((acquired.timeIntervalSince(t0) * 1000).rounded())
+            metrics[counter: "batches"] += 1
+            metrics[counter: "longest_transaction_ms"] = max(metrics[counter: "longest_transaction_ms"], ms)
+            metrics[counter: "longest_lock_wait_ms"] = max(metrics[counter: "longest_lock_wait_ms"], waited)
+            logger.debug(
+                "cleanup: transaction of \(count) rows: waited \(waited) ms for the write lock, held it \(ms) ms, checkpoint \(Int((context.now().timeIntervalSince(t1) * 1000).rounded())) ms"
+            )
+            // Let waiting writers in: at least as long as we held the lock (SQLite's busy
+            // timeout polls at growing intervals, 25 ms apart after its first 50 ms).
+            pause = pauseBetweenBatches > .zero ? max(pauseBetweenBatches, .milliseconds(ms)) : .zero
+            return (count, done)
+        }
+
+        // 1. Expired active sessions.
+        while true {
+            let (deleted, done) = try await batch { db, limit in
+                try db.execute(
+                    sql: """
+                        DELETE FROM game_sessions WHERE rowid IN (
+                          SELECT rowid FROM game_sessions
+                          WHERE status = 'active' AND created_at < ? LIMIT ?)
+                        """,
+                    arguments: [cut.sessionCreatedBefore, limit])
+                return db.changesCount
+            }
+            metrics[counter: "sessions_deleted"] += Int64(deleted)
+            if done { break }
+        }
+        logger.info("cleanup: deleted \(metrics[counter: "sessions_deleted"]) expired active sessions")
+
+        // 2. Orphaned entries: find in a snapshot, delete after checking again.
+        var after: Int64 = Int64.min
+        while true {
+            try context.checkCancellation()
+            let candidates: [Int64] = try database.read { db in
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.id FROM leaderboard_entries e
+                        WHERE e.id > ?
+                          AND NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id)
+                        ORDER BY e.id LIMIT ?
+                        """,
+                    arguments: [after, batchSize])
+            }
+            guard let last = candidates.last else { break }
+            after = last
+            var pending = candidates[...]
+            while !pending.isEmpty {
+                _ = try await batch { db, limit in
+                    let ids = pending.prefix(limit)
+                    if ids.isEmpty { return 0 }
+                    pending = pending.dropFirst(ids.count)
+                    try db.execute(
+                        sql: """
+                            DELETE FROM leaderboard_entries
+                            WHERE id IN (SELECT value FROM json_each(?))
+                              AND NOT EXISTS (
+                                SELECT 1 FROM game_sessions s WHERE s.id = leaderboard_entries.session_id)
+                            """,
+                        arguments: [Self.jsonArray(Array(ids))])
+                    metrics[counter: "orphans_deleted"] += Int64(db.changesCount)
+                    return ids.count
+                }
+            }
+            if candidates.count < batchSize { break }
+        }
+        logger.info("cleanup: deleted \(metrics[counter: "orphans_deleted"]) orphaned leaderboard entries")
+
+        // 3. Archive old daily and weekly entries.
+        let archivedAt = ArcadeTime.timestamp(started)
+        for (period, lastDate) in [("daily", cut.lastArchivedDaily), ("weekly", cut.lastArchivedWeekly)] {
+            while true {
+                let (moved, done) = try await batch { db, limit in
+                    let ids = try Int64.fetchAll(
+                        db,
+                        sql: """
+                            SELECT id FROM leaderboard_entries
+                            WHERE period_type = ? AND period_date <= ? LIMIT ?
+                            """,
+                        arguments: [period, lastDate, limit])
+                    if ids.isEmpty { return 0 }
+                    let list = Self.jsonArray(ids)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO leaderboard_archive
+                              (id, session_id, game_type, player_address, score, period_type,
+                               period_date, created_at, archived_at)
+                            SELECT id, session_id, game_type, player_address, score, period_type,
+                                   period_date, created_at, ?
+                            FROM leaderboard_entries WHERE id IN (SELECT value FROM json_each(?))
+                            """,
+                        arguments: [archivedAt, list])
+                    let inserted = db.changesCount
+                    try db.execute(
+                        sql: "DELETE FROM leaderboard_entries WHERE id IN (SELECT value FROM json_each(?))",
+                        arguments: [list])
+                    guard db.changesCount == inserted else {
+                        throw ArcadeDatabaseError(
+                            path: database.path,
+                            message: "archived \(inserted) entries but deleted \(db.changesCount); rolled back")
+                    }
+                    return inserted
+                }
+                metrics[counter: "entries_archived"] += Int64(moved)
+                if done { break }
+            }
+        }
+        logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")
+
+        metrics.processed = Int(
+            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"] + metrics[counter: "entries_archived"])
+        metrics.created = Int(metrics[counter: "entries_archived"])
+        let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
+        logger.info(
+            "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions (longest \(metrics[counter: "longest_transaction_ms"]) ms), in \(elapsed) ms"
+        )
+        return JobResult(metrics: metrics)
+    }
+
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+}

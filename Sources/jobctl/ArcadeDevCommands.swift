@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import JobctlCore
+import Logging
+
+/// `jobctl _run-builtin JOB`: runs one built-in job directly (no scheduler, lock or history)
+/// and prints its report as JSON. Exit 0 succeeded, 1 failed or partial. For tests.
+struct RunBuiltinCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "_run-builtin", abstract: "Run one built-in job directly (for tests).",
+        shouldDisplay: false)
+
+    @Argument var job: String
+    @Option(name: .customLong("app-db")) var appDB: String
+    @Option(help: "The run's clock, RFC 3339 (default: the real clock).") var now: String?
+    @Option var tz: String = "UTC"
+    @Option(name: .customLong("option"), help: "key=value") var options: [String] = []
+    @Option(name: .customLong("log-level")) var logLevel: String = "info"
+
+    func run() async throws {
+        func fail(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("jobctl: error: \(message)\n".utf8))
+            return ExitCode(2)
+        }
+        guard let type = BuiltinJobs.named(job) else { throw fail("unknown built-in job '\(job)'") }
+        guard let zone = TimeZone(identifier: tz) else { throw fail("unknown time zone '\(tz)'") }
+        let clock: @Sendable () -> Date
+        if let now {
+            guard let fixed = Self.parseRFC3339(now) else { throw fail("--now: '\(now)' is not RFC 3339") }
+            clock = { fixed }
+        } else {
+            clock = { Date() }
+        }
+        let parsed: [String: JobOptionValue]
+        do { parsed = try DirectRun.parseOptions(options, for: type) } catch { throw fail("\(error)") }
+        var logger = Logger(label: "jobctl.\(job)") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let context = JobContext(
+            appDatabasePath: appDB, logger: logger, timeZone: zone, scheduledAt: nil, now: clock)
+        let report = await DirectRun.run(type, options: parsed, context: context)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        if report.status != "succeeded" {
+            FileHandle.standardError.write(Data("jobctl: \(job) \(report.status): \(report.error ?? "")\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func parseRFC3339(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}
+
+/// `jobctl _arcade-writer`: the arcade's writer, simulated for benchmarks.
+struct ArcadeWriterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "_arcade-writer", abstract: "Insert one session per transaction; report the longest wait.",
+        shouldDisplay: false)
+
+    @Option(name: .customLong("app-db")) var appDB: String
+    @Option var seconds: Double = 10
+    @Option(name: .customLong("stop-file")) var stopFile: String?
+    @Option(help: "Seed of the session ids (default: random).") var seed: UInt64?
+
+    func run() throws {
+        do {
+            let stats = try ArcadeWriterSimulation.run(
+                path: appDB, seconds: seconds, stopFile: stopFile, seed: seed ?? UInt64.random(in: 0...UInt64.max), now: { Date() })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+        } catch {
+            FileHandle.standardError.write(Data("jobctl: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Testing
+
+@Suite("arcade commands", .serialized)
+struct ArcadeCommandTests {
+    static func count(_ queue: DatabaseQueue, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
+    }
+
+    /// The arcade's writer (another process) inserts a session per transaction while cleanup
+    /// runs in small batches: only the targeted rows disappear and the counts add up.
+    @Test func cleanupWhileAnotherProcessWritesRemovesOnlyTheTargetedRows() throws {
+        let dir = try ArcadeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("arcade.db").path
+        let created = try ArcadeBinary.run(["demo-data", "--app-db", db, "--days", "10", "--sessions", "20000", "--seed", "9"])
+        try #require(created.status == 0, "demo-data: \(created.stderr)")
+        let now = Date()
+        let nowText = ISO8601DateFormatter().string(from: now)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let cutoff = formatter.string(from: now.addingTimeInterval(-1800))
+
+        let queue = try ArcadeBinary.open(db)
+        let sessions = try Self.count(queue, "SELECT COUNT(*) FROM game_sessions")
+        let completed = try Self.count(queue, "SELECT COUNT(*) FROM game_sessions WHERE status = 'completed'")
+        let expired = try Self.count(queue, "SELECT COUNT(*) FROM game_sessions WHERE status = 'active' AND created_at < ?", [cutoff])
+        let orphans = try Self.count(queue, "SELECT COUNT(*) FROM leaderboard_entries e WHERE NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id)")
+        let entries = try Self.count(queue, "SELECT COUNT(*) FROM leaderboard_entries")
+        let pools = try queue.read { db in try String.fetchAll(db, sql: "SELECT quote(id) || status || quote(winner_address) || total_amount FROM prize_pools ORDER BY id") }
+        let payouts = try Self.count(queue, "SELECT COUNT(*) FROM prize_payouts")
+        try queue.close()
+
+        let stop = dir.appendingPathComponent("stop").path
+        let writer = try ArcadeBinary.start(["_arcade-writer", "--app-db", db, "--seconds", "60", "--stop-file", stop])
+        usleep(300_000)
+        let cleanup = try ArcadeBinary.run([
+            "_run-builtin", "cleanup", "--app-db", db, "--now", nowText, "--option", "batch_size=300", "--log-level", "warning",
+        ])
+        usleep(200_000)
+        _ = FileManager.default.createFile(atPath: stop, contents: Data())
+        let writerOutput = ArcadeBinary.finish(writer)
+        try #require(cleanup.status == 0, "cleanup: \(cleanup.stderr)")
+        try #require(writerOutput.status == 0, "writer: \(writerOutput.stderr)")
+        let report = try #require(ArcadeBinary.report(cleanup))
+        let metrics = try #require(report.metrics)
+        struct WriterStats: Decodable { var transactions: Int }
+        let inserted = try JSONDecoder().decode(WriterStats.self, from: Data(writerOutput.stdout.utf8)).transactions
+        #expect(inserted > 0)
+
+        #expect(metrics.counters["sessions_deleted"] == Int64(expired))
+        #expect(metrics.counters["orphans_deleted"] == Int64(orphans))
+        let archived = Int(metrics.counters["entries_archived"] ?? -1)
+        #expect(archived > 0)
+        #expect((metrics.counters["batches"] ?? 0) > 10)
+
+        let after = try ArcadeBinary.open(db)
+        #expect(try Self.count(after, "SELECT COUNT(*) FROM game_sessions") == sessions - expired + inserted)
+        #expect(try Self.count(after, "SELECT COUNT(*) FROM game_sessions WHERE status = 'completed'") == completed)
+        #expect(try Self.count(after, "SELECT COUNT(*) FROM game_sessions WHERE status = 'active' AND created_at < ?", [cutoff]) == 0)
+        #expect(try Self.count(after, "SELECT COUNT(*) FROM leaderboard_entries") == entries - orphans - archived)
+        #expect(try Self.count(after, "SELECT COUNT(*) FROM leaderboard_archive") == archived)
+        #expect(try after.read { db in try String.fetchAll(db, sql: "SELECT quote(id) || status || quote(winner_address) || total_amount FROM prize_pools ORDER BY id") } == pools)
+        #expect(try Self.count(after, "SELECT COUNT(*) FROM prize_payouts") == payouts)
+    }
+
+    @Test func aFailingGameMakesAPartialRunThatExitsOne() throws {
+        let dir = try ArcadeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("arcade.db").path
+        #expect(try ArcadeBinary.run(["demo-data", "--app-db", db, "--days", "5", "--sessions", "2000"]).status == 0)
+        let queue = try ArcadeBinary.open(db)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TRIGGER no_tetris BEFORE UPDATE ON prize_pools WHEN OLD.game_type = 'tetris' BEGIN SELECT RAISE(ABORT, 'tetris frozen'); END")
+        }
+        let output = try ArcadeBinary.run(["_run-builtin", "prizepool", "--app-db", db])
+        #expect(output.status == 1)
+        let report = try #require(ArcadeBinary.report(output))
+        #expect(report.status == "partial")
+        #expect(report.error?.contains("tetris frozen") == true)
+        #expect((report.metrics?.counters["pools_finalized"] ?? 0) > 0)
+        #expect(try Self.count(queue, "SELECT COUNT(*) FROM prize_pools WHERE status = 'active' AND game_type != 'tetris' AND period_type = 'daily' AND period_date < date('now')") == 0)
+        // The log has a start line, one line per pool and a summary, on stderr.
+        #expect(output.stderr.contains("prizepool: start"))
+        #expect(output.stderr.contains("USDC"))
+        #expect(output.stderr.contains("prizepool: done"))
+    }
+
+    @Test func demoDataRefusesToReplaceADatabaseWithoutForce() throws {
+        let dir = try ArcadeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("arcade.db").path
+        #expect(try ArcadeBinary.run(["demo-data", "--app-db", db, "--sessions", "100"]).status == 0)
+        let again = try ArcadeBinary.run(["demo-data", "--app-db", db, "--sessions", "100"])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains(db) && again.stderr.contains("--force"))
+        #expect(!again.stderr.contains("\n\n"))
+        #expect(try ArcadeBinary.run(["demo-data", "--app-db", db, "--sessions", "100", "--force"]).status == 0)
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        let bad = try ArcadeBinary.run(["_run-builtin", "cleanup", "--app-db", "/nonexistent/x.db", "--option", "batch_size=0"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("batch_size"))
+        let unknown = try ArcadeBinary.run(["_run-builtin", "nope", "--app-db", "x.db"])
+        #expect(unknown.status == 2)
+        let unopenable = try ArcadeBinary.run(["_run-builtin", "leaderboard", "--app-db", "/nonexistent-dir/x.db"])
+        #expect(unopenable.status == 1)
+        #expect(unopenable.stderr.contains("/nonexistent-dir/x.db"))
+    }
+}

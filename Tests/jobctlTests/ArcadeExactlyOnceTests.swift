@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Two concurrent `jobctl _run-builtin prizepool` processes, one killed with SIGKILL at a
+/// random moment, then a final run: every ended pool is finalized exactly once, its winner is
+/// the top scorer (found here with a different query), and there is one payout per pool with
+/// a winner — never two.
+@Suite("arcade exactly-once", .serialized)
+struct ArcadeExactlyOnceTests {
+    static let iterations = 15
+
+    @Test func concurrentRunsAndKillMinus9NeverPayTwiceNorSkipAPool() throws {
+        let dir = try ArcadeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let template = dir.appendingPathComponent("template.db").path
+        let created = try ArcadeBinary.run(["demo-data", "--app-db", template, "--days", "60", "--sessions", "12000", "--seed", "5"])
+        try #require(created.status == 0, "demo-data: \(created.stderr)")
+        // The runs' clock: the real now, fixed, so this test's own date arithmetic agrees.
+        let formatter = ISO8601DateFormatter()
+        let nowText = formatter.string(from: Date())
+        let today = String(nowText.prefix(10))
+
+        var rng = SystemRandomNumberGenerator()
+        var killedMidRun = 0
+        for iteration in 0..<Self.iterations {
+            let db = dir.appendingPathComponent("run\(iteration).db").path
+            try FileManager.default.copyItem(atPath: template, toPath: db)
+            let args = ["_run-builtin", "prizepool", "--app-db", db, "--now", nowText, "--log-level", "error"]
+            let a = try ArcadeBinary.start(args)
+            let b = try ArcadeBinary.start(args)
+            usleep(UInt32.random(in: 0...300_000, using: &rng))
+            let victim = Bool.random(using: &rng) ? a.0 : b.0
+            if victim.isRunning {
+                kill(victim.processIdentifier, SIGKILL)
+                killedMidRun += 1
+            }
+            let outputs = [ArcadeBinary.finish(a), ArcadeBinary.finish(b)]
+            for output in outputs where output.status != 0 && output.status != SIGKILL {
+                // A survivor must succeed (SIGKILL shows as status 9 with reason uncaughtSignal).
+                Issue.record("iteration \(iteration): a run failed: \(output.stderr)")
+            }
+            let final = try ArcadeBinary.run(args)
+            #expect(final.status == 0, "iteration \(iteration): final run: \(final.stderr)")
+            try Self.verify(db, today: today, iteration: iteration)
+            try? FileManager.default.removeItem(atPath: db)
+            try? FileManager.default.removeItem(atPath: db + "-wal")
+            try? FileManager.default.removeItem(atPath: db + "-shm")
+        }
+        // Most kills should land while a run is still working (else the test proves little).
+        #expect(killedMidRun > Self.iterations / 3)
+    }
+
+    static func verify(_ path: String, today: String, iteration: Int) throws {
+        let queue = try ArcadeBinary.open(path)
+        try queue.read { db in
+            let leftActive = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM prize_pools WHERE status = 'active'
+                  AND ((period_type = 'daily' AND period_date < :today)
+                    OR (period_type = 'weekly' AND date(period_date, '+7 days') <= :today))
+                """, arguments: ["today": today]) ?? -1
+            #expect(leftActive == 0, "iteration \(iteration): ended pools left active")
+            let finalizedTooEarly = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'
+                  AND ((period_type = 'daily' AND period_date >= :today)
+                    OR (period_type = 'weekly' AND date(period_date, '+7 days') > :today))
+                """, arguments: ["today": today]) ?? -1
+            #expect(finalizedTooEarly == 0)
+            // Never two payouts for a pool, whatever the schema says.
+            let doubled = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT pool_id FROM prize_payouts GROUP BY pool_id HAVING COUNT(*) > 1)") ?? -1
+            #expect(doubled == 0, "iteration \(iteration): a pool was paid twice")
+            // One payout per finalized pool with a winner, none for the others.
+            let withWinner = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized' AND winner_address IS NOT NULL") ?? -1
+            let payouts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_payouts") ?? -2
+            #expect(withWinner == payouts)
+            let mismatched = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM prize_pools p LEFT JOIN prize_payouts y ON y.pool_id = p.id
+                WHERE p.status = 'finalized' AND (
+                  (p.winner_address IS NOT NULL AND (y.id IS NULL OR y.winner_address != p.winner_address OR y.amount != p.total_amount))
+                  OR (p.winner_address IS NULL AND y.id IS NOT NULL))
+                """) ?? -1
+            #expect(mismatched == 0)
+            // The winner, found independently: an entry of the board that no other entry beats.
+            let wrongWinner = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM prize_pools p
+                WHERE p.status = 'finalized' AND p.winner_address IS NOT (
+                  SELECT e.player_address FROM leaderboard_entries e
+                  WHERE e.game_type = p.game_type AND e.period_type = p.period_type AND e.period_date = p.period_date
+                    AND NOT EXISTS (
+                      SELECT 1 FROM leaderboard_entries b
+                      WHERE b.game_type = e.game_type AND b.period_type = e.period_type AND b.period_date = e.period_date
+                        AND (b.score > e.score
+                          OR (b.score = e.score AND b.created_at < e.created_at)
+                          OR (b.score = e.score AND b.created_at = e.created_at AND b.id < e.id))))
+                """) ?? -1
+            #expect(wrongWinner == 0, "iteration \(iteration): a wrong winner")
+            let wrongScore = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM prize_pools p WHERE p.status = 'finalized' AND p.winning_score IS NOT
+                  (SELECT MAX(score) FROM leaderboard_entries e
+                   WHERE e.game_type = p.game_type AND e.period_type = p.period_type AND e.period_date = p.period_date)
+                """) ?? -1
+            #expect(wrongScore == 0)
+        }
+    }
+}
