@@ -23,7 +23,11 @@ release: deps
 	$(SWIFT) build -c release --product jobctl
 	$(SWIFT) build -c release --product jobctl-bench
 
+# Creates the demo arcade database on first use (APP_DB of jobs.conf.example), then runs the
+# scheduler in the foreground: the first run finalizes yesterday's pools by catch-up.
 run: build
+	@mkdir -p demo
+	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
 
 test: build

@@ -13,6 +13,10 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads the config; on errors prints every one (with line and caret) to stderr and exits 2.
     func load() throws -> JobsConfig {
+        try Self.load(path: path)
+    }
+
+    static func load(path: String) throws -> JobsConfig {
         do {
             return try ConfigReader.load(path: path, environment: ProcessInfo.processInfo.environment)
         } catch {

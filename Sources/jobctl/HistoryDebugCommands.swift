@@ -14,8 +14,9 @@ struct HistoryBeginCommand: ParsableCommand {
     @Option var attempt: Int = 1
 
     func run() throws {
+        let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryStore(path: database.path)
+            let store = try HistoryStore(path: resolved.path)
             let fire = Date(timeIntervalSince1970: Double(scheduledMs) / 1000)
             let id = try store.begin(ExecutionStart(
                 job: job, scheduledFor: fire, startedAt: Date(), attempt: attempt, triggeredBy: .schedule,
@@ -35,8 +36,9 @@ struct HistorySeedCommand: ParsableCommand {
     @Option var rows: Int
 
     func run() throws {
+        let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryStore(path: database.path)
+            let store = try HistoryStore(path: resolved.path)
             // One fire a minute per job, ending about now.
             let perJob = (rows + HistorySeeder.defaultJobs.count - 1) / HistorySeeder.defaultJobs.count
             let start = Date().addingTimeInterval(-Double(perJob) * 60)

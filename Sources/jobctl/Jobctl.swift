@@ -15,6 +15,7 @@ struct Jobctl: AsyncParsableCommand {
             HistoryCommand.self,
             StatsCommand.self,
             MetricsCommand.self,
+            ListCommand.self,
             DemoDataCommand.self,
             HistoryBeginCommand.self,
             HistorySeedCommand.self,
@@ -22,6 +23,25 @@ struct Jobctl: AsyncParsableCommand {
             ArcadeWriterCommand.self,
         ]
     )
+
+    /// Usage errors exit 2 with one line on stderr (SPEC §5), not ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+                FileHandle.standardError.write(Data("jobctl: error: \(message) (see 'jobctl help')\n".utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes (SPEC §5): 0 success, 1 a job failed, 2 usage or config error, 75 busy

@@ -11,8 +11,9 @@ struct MetricsCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryCLI.openForReading(database.path)
+            let store = try HistoryCLI.openForReading(resolved.path)
             let text = PrometheusExporter.render(try store.metricsSnapshot())
             if let output {
                 try AtomicFileWriter.write(text, to: output)

@@ -13,13 +13,14 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let sinceDate = try HistoryCLI.since(since)
+        let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryCLI.openForReading(database.path)
+            let store = try HistoryCLI.openForReading(resolved.path)
             let stats = try store.stats(job: job, since: sinceDate)
             HistoryCLI.write(
                 json
                     ? try HistoryRenderer.statsJSON(stats)
-                    : HistoryRenderer.statsTable(stats, zone: HistoryCLI.zone, color: HistoryCLI.stdoutIsTerminal))
+                    : HistoryRenderer.statsTable(stats, zone: resolved.zone, color: HistoryCLI.stdoutIsTerminal))
         }
     }
 }

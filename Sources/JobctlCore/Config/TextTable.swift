@@ -1,3 +1,5 @@
+import Foundation
+
 /// Left-aligned plain-text columns, two spaces apart. Widths count characters, so ANSI colour
 /// codes must be added by the caller only to the last column.
 public struct TextTable {
@@ -50,5 +52,42 @@ extension JobsConfig {
             table.add([job.name, job.schedule.text, zone, runs, fires.joined(separator: ", ")])
         }
         return table.render()
+    }
+}
+
+extension JobsConfig {
+    /// The table of `jobctl list` (like `systemctl list-timers`): each job's schedule, zone,
+    /// next fire in its zone and relative to `now`, and its last run with its status.
+    public func listTable(now: Date, lastRuns: [String: ExecutionRecord]) -> String {
+        var table = TextTable(header: ["JOB", "SCHEDULE", "ZONE", "NEXT", "LEFT", "LAST RUN", "STATUS"])
+        for job in jobs {
+            var next = "-"
+            var left = "-"
+            if !job.enabled {
+                next = "disabled"
+            } else if job.isReboot {
+                next = "at start"
+            } else if let fire = job.schedule.nextFire(after: now.unixSeconds, in: job.zone) {
+                next = TimeText.rfc3339(fire, in: job.zone)
+                left = "in " + Self.relative(seconds: fire - now.unixSeconds)
+            }
+            var last = "never"
+            var status = "-"
+            if let run = lastRuns[job.name] {
+                last = TimeText.rfc3339(run.startedAt.unixSeconds, in: job.zone) + " (" + Self.relative(seconds: now.unixSeconds - run.startedAt.unixSeconds) + " ago)"
+                status = run.status.rawValue
+            }
+            table.add([job.name, job.schedule.text, "\(job.zone.identifier) (\(job.zoneSource.rawValue))", next, left, last, status])
+        }
+        return table.render()
+    }
+
+    /// `3h 12m`, `45s`, `2d 4h`.
+    static func relative(seconds: Int64) -> String {
+        let s = max(0, seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86_400 { return "\(s / 3600)h \(s / 60 % 60)m" }
+        return "\(s / 86_400)d \(s / 3600 % 24)h"
     }
 }
