@@ -178,3 +178,22 @@ enum JobLockProbe {
         return flock(fd, LOCK_EX | LOCK_NB) == 0
     }
 }
+
+@Suite struct ReloadEndToEndTests {
+    @Test func sighupReloadsAValidConfigAndKeepsTheOldOneOnErrors() throws {
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf")
+        try "TZ=UTC\n@daily first command=\"true\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try Daemon(["run", "--config", config.path, "--grace", "0"], directory: dir)
+        #expect(daemon.waitFor("Scheduler started with 1 job(s)"))
+        try "TZ=UTC\n@daily first command=\"true\"\n@hourly second command=\"true\"\n".write(to: config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor("Config reloaded: 2 job(s)"), "\(daemon.output)")
+        try "TZ=UTC\n0 60 * * * broken command=\"true\"\n".write(to: config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor("Config reload refused"))
+        #expect(daemon.output.contains("hour: 60 is out of range 0-23"))
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0)
+    }
+}
