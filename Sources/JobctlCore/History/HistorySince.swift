@@ -12,46 +12,9 @@ public enum HistorySince {
         return rfc3339(trimmed)
     }
 
-    /// "1h30m" → 5_400_000; units ms, s, m, h, d, w; nil when malformed or empty.
+    /// "1h30m" → 5_400_000; units ms, s, m, h, d, w (the config's duration syntax).
     public static func durationMilliseconds(_ text: String) -> Int64? {
-        var total: Int64 = 0
-        var digits = ""
-        var sawUnit = false
-        let chars = Array(text)
-        var i = 0
-        guard !chars.isEmpty else { return nil }
-        while i < chars.count {
-            let c = chars[i]
-            if c.isASCII, c.isNumber {
-                digits.append(c)
-                i += 1
-                continue
-            }
-            guard let value = Int64(digits) else { return nil }
-            let unit: Int64
-            if c == "m", i + 1 < chars.count, chars[i + 1] == "s" {
-                unit = 1
-                i += 1
-            } else {
-                switch c {
-                case "s": unit = 1000
-                case "m": unit = 60_000
-                case "h": unit = 3_600_000
-                case "d": unit = 86_400_000
-                case "w": unit = 604_800_000
-                default: return nil
-                }
-            }
-            let (product, overflow) = value.multipliedReportingOverflow(by: unit)
-            guard !overflow else { return nil }
-            let (sum, overflow2) = total.addingReportingOverflow(product)
-            guard !overflow2 else { return nil }
-            total = sum
-            digits = ""
-            sawUnit = true
-            i += 1
-        }
-        return digits.isEmpty && sawUnit ? total : nil
+        DurationText.milliseconds(text)
     }
 
     static func rfc3339(_ text: String) -> Date? {
