@@ -65,6 +65,67 @@ struct ArcadeCommandTests {
         #expect(try Self.count(after, "SELECT COUNT(*) FROM prize_payouts") == payouts)
     }
 
+    /// cleanup killed with SIGKILL at random moments: each batch is all or nothing, so no
+    /// entry is ever lost or both archived and kept, and a later run finishes the work.
+    @Test func cleanupKilledMidWayLosesNothing() throws {
+        let dir = try ArcadeBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = dir.appendingPathComponent("original.db").path
+        let created = try ArcadeBinary.run(["demo-data", "--app-db", original, "--days", "20", "--sessions", "20000", "--seed", "4"])
+        try #require(created.status == 0, "demo-data: \(created.stderr)")
+        let nowText = ISO8601DateFormatter().string(from: Date())
+        var rng = SystemRandomNumberGenerator()
+        for iteration in 0..<4 {
+            let db = dir.appendingPathComponent("run\(iteration).db").path
+            try FileManager.default.copyItem(atPath: original, toPath: db)
+            let args = [
+                "_run-builtin", "cleanup", "--app-db", db, "--now", nowText, "--log-level", "error",
+                "--option", "archive_after=3d", "--option", "batch_size=1000",
+            ]
+            let victim = try ArcadeBinary.start(args)
+            usleep(UInt32.random(in: 20_000...300_000, using: &rng))
+            kill(victim.0.processIdentifier, SIGKILL)
+            _ = ArcadeBinary.finish(victim)
+
+            let queue = try ArcadeBinary.open(db)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS original", arguments: [original])
+                // Never both archived and kept; every archived row is the original row.
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leaderboard_entries e JOIN leaderboard_archive a USING (id)") == 0)
+                #expect(try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM leaderboard_archive a LEFT JOIN original.leaderboard_entries o USING (id)
+                    WHERE o.id IS NULL OR o.session_id != a.session_id OR o.score != a.score
+                       OR o.period_type != a.period_type OR o.period_date != a.period_date OR o.created_at != a.created_at
+                    """) == 0)
+                // Every original entry whose session exists is still somewhere.
+                #expect(try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM original.leaderboard_entries o
+                    WHERE EXISTS (SELECT 1 FROM original.game_sessions s WHERE s.id = o.session_id AND s.status = 'completed')
+                      AND NOT EXISTS (SELECT 1 FROM leaderboard_entries e WHERE e.id = o.id)
+                      AND NOT EXISTS (SELECT 1 FROM leaderboard_archive a WHERE a.id = o.id)
+                    """) == 0)
+                // Completed sessions, pools and payouts untouched.
+                #expect(try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM original.game_sessions WHERE status = 'completed') - (SELECT COUNT(*) FROM game_sessions WHERE status = 'completed')") == 0)
+                #expect(try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM original.prize_payouts) - (SELECT COUNT(*) FROM prize_payouts)") == 0)
+                try db.execute(sql: "DETACH DATABASE original")
+            }
+            try queue.close()
+            let rerun = try ArcadeBinary.run(args)
+            #expect(rerun.status == 0, "iteration \(iteration): \(rerun.stderr)")
+            let finalQueue = try ArcadeBinary.open(db)
+            try finalQueue.writeWithoutTransaction { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS original", arguments: [original])
+                let expected = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM original.leaderboard_entries o
+                    WHERE EXISTS (SELECT 1 FROM original.game_sessions s WHERE s.id = o.session_id AND s.status = 'completed')
+                    """)
+                let now = try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM leaderboard_entries) + (SELECT COUNT(*) FROM leaderboard_archive)")
+                #expect(now == expected, "iteration \(iteration)")
+                try db.execute(sql: "DETACH DATABASE original")
+            }
+        }
+    }
+
     @Test func aFailingGameMakesAPartialRunThatExitsOne() throws {
         let dir = try ArcadeBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-/// Two concurrent `jobctl _run-builtin prizepool` processes, one killed with SIGKILL at a
-/// random moment, then a final run: every ended pool is finalized exactly once, its winner is
+/// Two concurrent `jobctl _run-builtin prizepool` processes, one (or, every other iteration,
+/// both) killed with SIGKILL at a random moment, then a final run: every ended pool is finalized exactly once, its winner is
 /// the top scorer (found here with a different query), and there is one payout per pool with
 /// a winner — never two.
 @Suite("arcade exactly-once", .serialized)
@@ -23,6 +23,8 @@ struct ArcadeExactlyOnceTests {
 
         var rng = SystemRandomNumberGenerator()
         var killedMidRun = 0
+        var overlapped = 0  // iterations where a run found pools the other had just finalized
+        var finishedByFinalRun = 0  // iterations where the final run still had work (after the kill)
         for iteration in 0..<Self.iterations {
             let db = dir.appendingPathComponent("run\(iteration).db").path
             try FileManager.default.copyItem(atPath: template, toPath: db)
@@ -30,18 +32,27 @@ struct ArcadeExactlyOnceTests {
             let a = try ArcadeBinary.start(args)
             let b = try ArcadeBinary.start(args)
             usleep(UInt32.random(in: 0...300_000, using: &rng))
-            let victim = Bool.random(using: &rng) ? a.0 : b.0
-            if victim.isRunning {
-                kill(victim.processIdentifier, SIGKILL)
-                killedMidRun += 1
+            // Odd iterations kill both runs (a crash of the only run), at different moments.
+            var victims = Bool.random(using: &rng) ? [a.0, b.0] : [b.0, a.0]
+            if iteration % 2 == 0 { victims.removeLast() }
+            for (i, victim) in victims.enumerated() {
+                if i > 0 { usleep(UInt32.random(in: 0...80_000, using: &rng)) }
+                if victim.isRunning {
+                    kill(victim.processIdentifier, SIGKILL)
+                    killedMidRun += 1
+                }
             }
             let outputs = [ArcadeBinary.finish(a), ArcadeBinary.finish(b)]
             for output in outputs where output.status != 0 && output.status != SIGKILL {
                 // A survivor must succeed (SIGKILL shows as status 9 with reason uncaughtSignal).
                 Issue.record("iteration \(iteration): a run failed: \(output.stderr)")
             }
+            if outputs.contains(where: { ($0.status == 0 ? ArcadeBinary.report($0)?.metrics?.skipped ?? 0 : 0) > 0 }) {
+                overlapped += 1
+            }
             let final = try ArcadeBinary.run(args)
             #expect(final.status == 0, "iteration \(iteration): final run: \(final.stderr)")
+            if (ArcadeBinary.report(final)?.metrics?.updated ?? 0) > 0 { finishedByFinalRun += 1 }
             try Self.verify(db, today: today, iteration: iteration)
             try? FileManager.default.removeItem(atPath: db)
             try? FileManager.default.removeItem(atPath: db + "-wal")
@@ -49,6 +60,9 @@ struct ArcadeExactlyOnceTests {
         }
         // Most kills should land while a run is still working (else the test proves little).
         #expect(killedMidRun > Self.iterations / 3)
+        #expect(overlapped > 0, "the two runs never raced for a pool")
+        #expect(finishedByFinalRun > 0, "no crash ever left work for the final run")
+        print("exactly-once: \(killedMidRun) kills while running, \(overlapped) races seen, final run had work in \(finishedByFinalRun) of \(Self.iterations)")
     }
 
     static func verify(_ path: String, today: String, iteration: Int) throws {
