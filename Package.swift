@@ -35,7 +35,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JobctlCoreTests",
-            dependencies: ["JobctlCore"]
+            dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "jobctlTests",
