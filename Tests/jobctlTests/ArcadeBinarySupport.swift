@@ -3,43 +3,14 @@ import GRDB
 
 /// Runs the real `jobctl` binary built by `swift build`.
 enum ArcadeBinary {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let path = packageRoot.appendingPathComponent(".build/debug/jobctl").path
+    static let packageRoot = Binary.packageRoot
+    static var path: String { Binary.path }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = Binary.Result
 
-    /// Starts the binary; the caller waits (or kills).
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
-    }
-
-    static func finish(_ started: (Process, Pipe, Pipe)) -> Output {
-        let (process, out, err) = started
-        // Read before waiting so that a full pipe never blocks the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func run(_ arguments: [String]) throws -> Output {
-        finish(try start(arguments))
-    }
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) { try Binary.start(arguments) }
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Output { Binary.finish(started) }
+    static func run(_ arguments: [String]) throws -> Output { try Binary.run(arguments) }
 
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-arcade-\(UUID().uuidString)")

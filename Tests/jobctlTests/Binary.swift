@@ -15,8 +15,8 @@ enum Binary {
         var stderr: String
     }
 
-    /// Runs `jobctl ARGS` to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> Result {
+    /// Starts `jobctl ARGS`; the caller `finish`es it (or signals it first).
+    static func start(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -30,7 +30,13 @@ enum Binary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes fully before waiting, so a large output cannot block the child.
+        return (process, out, err)
+    }
+
+    /// Reads both pipes to the end (concurrently, so a full pipe never blocks the child), then
+    /// waits for the exit.
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Result {
+        let (process, out, err) = started
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
         group.enter()
@@ -42,6 +48,11 @@ enum Binary {
         group.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs `jobctl ARGS` to completion.
+    static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> Result {
+        finish(try start(arguments, environment: environment, currentDirectory: currentDirectory))
     }
 
     /// A fresh temporary directory.

@@ -3,37 +3,14 @@ import Testing
 
 /// Runs the built `jobctl` binary (`swift build` first; `swift test` builds it).
 enum HistoryCLIBinary {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = packageRoot.appendingPathComponent(".build/debug/jobctl").path
+    static let packageRoot = Binary.packageRoot
+    static var binary: String { Binary.path }
 
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    typealias Result = Binary.Result
 
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
-    }
-
-    static func finish(_ started: (Process, Pipe, Pipe)) -> Result {
-        let (process, out, err) = started
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        finish(try start(arguments))
-    }
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) { try Binary.start(arguments) }
+    static func finish(_ started: (Process, Pipe, Pipe)) -> Result { Binary.finish(started) }
+    static func run(_ arguments: [String]) throws -> Result { try Binary.run(arguments) }
 }
 
 struct HistoryCLITempDirectory {
