@@ -22,7 +22,7 @@ public enum Zones {
         if let hit = loaded.withLock({ $0[name] }) { return hit }
         // IANA names only: Foundation also accepts abbreviations and offsets like "GMT+5".
         // ICU lists canonical names; links such as Asia/Kolkata and Etc/GMT+5 have a slash.
-        let looksIANA = knownIdentifiers.contains(name) || name.contains("/")
+        let looksIANA = name.contains("/") || knownIdentifiers.contains(name)
         guard looksIANA, let zone = ZoneRules(identifier: name) else {
             throw .unknown(name: name, suggestions: suggestions(for: name))
         }
