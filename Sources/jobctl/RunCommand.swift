@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
         let store = try openStore(config)
         let identity = RunnerIdentity.current
         let clock = SystemWallClock()
-        let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(clock.now().unixSeconds, in: Zones.current(environment: [:])))"
+        let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(clock.now().unixSeconds, in: try Zones.named("UTC")))"
         let instance: JobLock?
         do {
             instance = try JobLock.tryAcquire(at: config.instanceLockPath, owner: owner)

@@ -25,33 +25,47 @@ public final class ZoneRules: Sendable {
     }
 
     public let identifier: String
-    public let timeZone: TimeZone
     /// The compiled tzdata of the zone, when the machine has it (else Foundation answers).
     private let tzif: TZif?
     private let cache = Mutex<[Segment]>([])
+    private let foundationZone: Mutex<TimeZone?>
     private static let lookBehind: Int64 = 400 * 86_400
 
+    /// Foundation's view of the zone, for the jobs (calendar dates in their zone). Made on
+    /// first use: with tzdata present the scheduler itself never touches ICU, which keeps
+    /// an idle `jobctl run` small.
+    public var timeZone: TimeZone {
+        foundationZone.withLock { zone in
+            if let zone { return zone }
+            let made = Self.foundation.withLock { _ in TimeZone(identifier: identifier) }
+                ?? TimeZone(secondsFromGMT: Int(tzif?.offset(at: 0) ?? 0)) ?? TimeZone(secondsFromGMT: 0)!
+            zone = made
+            return made
+        }
+    }
+
+    /// True when offsets come from the system's tzdata file of this name.
+    public var hasTZdata: Bool { tzif != nil }
+
     public init(_ timeZone: TimeZone) {
-        self.timeZone = timeZone
+        self.foundationZone = Mutex(timeZone)
         self.identifier = timeZone.identifier
         self.tzif = TZif.load(name: timeZone.identifier)
     }
 
-    private init(identifier: String, timeZone: TimeZone, tzif: TZif?) {
-        self.identifier = identifier
-        self.timeZone = timeZone
-        self.tzif = tzif
-    }
-
     /// Loads a zone by IANA identifier: from the system's tzdata when present, else from
     /// Foundation; nil for an unknown one.
-    public convenience init?(identifier: String) {
+    public init?(identifier: String) {
         guard !identifier.isEmpty else { return nil }
         let tzif = TZif.load(name: identifier)
-        let foundation = Self.foundation.withLock { _ in TimeZone(identifier: identifier) }
-        guard tzif != nil || foundation != nil else { return nil }
-        let fallback = foundation ?? TimeZone(secondsFromGMT: Int(tzif?.offset(at: 0) ?? 0)) ?? TimeZone(secondsFromGMT: 0)!
-        self.init(identifier: identifier, timeZone: fallback, tzif: tzif)
+        var foundation: TimeZone?
+        if tzif == nil {
+            foundation = Self.foundation.withLock { _ in TimeZone(identifier: identifier) }
+            guard foundation != nil else { return nil }
+        }
+        self.identifier = identifier
+        self.tzif = tzif
+        self.foundationZone = Mutex(foundation)
     }
 
     /// Serializes the fallback calls into Foundation's ICU-backed zone code (only used where
@@ -126,6 +140,7 @@ public final class ZoneRules: Sendable {
 
     private func offsetFromFoundation(at t: Int64) -> Int64 {
         if let tzif { return tzif.offset(at: t) }
+        let timeZone = self.timeZone
         return Self.foundation.withLock { _ in
             Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))))
         }
@@ -133,6 +148,7 @@ public final class ZoneRules: Sendable {
 
     private func nextTransition(after t: Int64) -> Int64? {
         if let tzif { return tzif.nextTransition(after: t) }
+        let timeZone = self.timeZone
         let found = Self.foundation.withLock { _ in
             timeZone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(t)))
         }

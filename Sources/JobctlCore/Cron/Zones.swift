@@ -21,9 +21,11 @@ public enum Zones {
     public static func named(_ name: String) throws(LookupError) -> ZoneRules {
         if let hit = loaded.withLock({ $0[name] }) { return hit }
         // IANA names only: Foundation also accepts abbreviations and offsets like "GMT+5".
-        // ICU lists canonical names; links such as Asia/Kolkata and Etc/GMT+5 have a slash.
-        let looksIANA = name.contains("/") || knownIdentifiers.contains(name)
-        guard looksIANA, let zone = ZoneRules(identifier: name) else {
+        // A name with a tzdata file is one; without tzdata, ICU's list decides (it lists
+        // canonical names; links such as Asia/Kolkata and Etc/GMT+5 have a slash).
+        guard let zone = ZoneRules(identifier: name),
+            zone.hasTZdata || name.contains("/") || knownIdentifiers.contains(name)
+        else {
             throw .unknown(name: name, suggestions: suggestions(for: name))
         }
         return loaded.withLock { cache in
