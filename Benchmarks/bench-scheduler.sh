@@ -26,10 +26,11 @@ cpu0=$(ticks $IDLE)
 sleep 60
 cpu1=$(ticks $IDLE)
 rss=$(awk '/VmRSS/ {print $2}' /proc/$IDLE/status)
+anon=$(awk '/^Anonymous/ {print $2}' /proc/$IDLE/smaps_rollup 2>/dev/null || echo 0)
 hz=$(getconf CLK_TCK)
 kill -TERM $LAT $IDLE; wait $LAT $IDLE 2>/dev/null || true
 
-echo "idle, 1,000 jobs, 60 s: CPU $(( (cpu1 - cpu0) * 1000 / hz )) ms (target < 50 ms), RSS $((rss / 1024)) MB (target < 20 MB)"
+echo "idle, 1,000 jobs, 60 s: CPU $(( (cpu1 - cpu0) * 1000 / hz )) ms (target < 50 ms), RSS $((rss / 1024)) MB (target < 20 MB), of which $((anon / 1024)) MB private (anonymous); the rest is shared Swift runtime and Foundation library pages"
 python3 - "$DIR/lat/jobctl.db" <<'PYEOF'
 import sqlite3, sys
 rows = [r[0] for r in sqlite3.connect(sys.argv[1]).execute(
