@@ -56,13 +56,18 @@ public enum USDC {
     public static let microPerUSDC: Int64 = 1_000_000
 
     public static func format(micro: Int64) -> String {
+        amount(micro: micro) + " USDC"
+    }
+
+    /// The number alone: 420000 → "0.42", 1500 → "0.0015", 2000000 → "2.00".
+    public static func amount(micro: Int64) -> String {
         let sign = micro < 0 ? "-" : ""
         let magnitude = micro.magnitude
         let whole = magnitude / UInt64(microPerUSDC)
         var fraction = String(magnitude % UInt64(microPerUSDC))
         fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
         while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(sign)\(whole).\(fraction) USDC"
+        return "\(sign)\(whole).\(fraction)"
     }
 }
 

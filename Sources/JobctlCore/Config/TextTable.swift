@@ -25,11 +25,6 @@ public struct TextTable {
     }
 }
 
-extension String {
-    fileprivate func padding(toLength length: Int, withPad pad: String, startingAt: Int) -> String {
-        count >= length ? self : self + String(repeating: pad, count: length - count)
-    }
-}
 
 extension JobsConfig {
     /// The job table of `jobctl check`: name, schedule, zone, next three fires.

@@ -207,13 +207,7 @@ public enum HistoryFormat {
     /// Micro-USDC as USDC with at least 2 decimals and no trailing zeros beyond:
     /// 420000 → "0.42", 1500 → "0.0015", 2000000 → "2.00".
     public static func usdc(microUSDC value: Int64) -> String {
-        let negative = value < 0
-        let magnitude = value.magnitude
-        let whole = magnitude / 1_000_000
-        var fraction = String(magnitude % 1_000_000)
-        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-        while fraction.count > 2, fraction.hasSuffix("0") { fraction.removeLast() }
-        return (negative ? "-" : "") + "\(whole).\(fraction)"
+        USDC.amount(micro: value)
     }
 
     /// Counters whose value is micro-USDC.

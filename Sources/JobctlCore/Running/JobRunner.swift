@@ -235,20 +235,17 @@ public struct JobRunner: Sendable {
     }
 
     private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: Result, duration: Int64) {
-        var extra: Logger.Metadata = ["status": .string(result.status.rawValue), "duration": .string(Self.formatDuration(duration))]
+        var extra: Logger.Metadata = ["status": .string(result.status.rawValue), "duration": .string(HistoryFormat.duration(milliseconds: duration))]
         if let metrics = result.metrics { extra["metrics"] = .string(HistoryFormat.summary(of: metrics)) }
         if let error = result.error { extra["error"] = .string(error) }
         let m = meta(job, id, fire, extra)
         switch result.status {
-        case .succeeded: logger.info("Job succeeded in \(Self.formatDuration(duration))", metadata: m)
-        case .partial: logger.warning("Job partially succeeded in \(Self.formatDuration(duration))", metadata: m)
-        default: logger.error("Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(Self.formatDuration(duration))", metadata: m)
+        case .succeeded: logger.info("Job succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
+        case .partial: logger.warning("Job partially succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
+        default: logger.error("Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
         }
     }
 
-    static func formatDuration(_ ms: Int64) -> String {
-        ms < 1000 ? "\(ms) ms" : ms < 60_000 ? String(format: "%.1f s", Double(ms) / 1000) : "\(ms / 60_000)m \(String(format: "%02d", ms / 1000 % 60))s"
-    }
 }
 
 /// Deterministic pseudo-random fractions per (job, fire): a restart computes the same jitter.
