@@ -73,7 +73,8 @@ extension RunnerIdentity {
         var name = [CChar](repeating: 0, count: 256)
         let host = gethostname(&name, 255) == 0 ? String(cString: name) : "localhost"
         let env = ProcessInfo.processInfo.environment
-        return RunnerIdentity(host: host, pid: getpid(), user: env["USER"] ?? env["LOGNAME"] ?? String(cString: getlogin() ?? strdup("unknown")))
+        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+        return RunnerIdentity(host: host, pid: getpid(), user: env["USER"] ?? env["LOGNAME"] ?? account ?? "uid \(getuid())")
     }
 }
 
