@@ -1,0 +1,6 @@
+import Hummingbird
+
+enum StatusPage {
+    static let headers: HTTPFields = [:]
+    static let html = "<html></html>"
+}
