@@ -53,6 +53,10 @@ let package = Package(
             dependencies: ["JobctlCore"]
         ),
         .testTarget(
+            name: "JobctlHTTPTests",
+            dependencies: ["JobctlHTTP", "JobctlCore"]
+        ),
+        .testTarget(
             name: "jobctlTests",
             dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
