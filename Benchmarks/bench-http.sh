@@ -16,7 +16,7 @@ command -v wrk >/dev/null 2>&1 || { echo "bench-http: wrk not found (apt-get ins
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/jobctl-bench-http.XXXXXX")
 PID=""
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$DIR"' EXIT INT TERM
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$DIR"' EXIT INT TERM
 
 cat > "$DIR/jobs.conf" <<'EOF'
 TZ=UTC
