@@ -125,7 +125,7 @@ final class HTTPDaemon: @unchecked Sendable {
             guard seeded.status == 0 else { throw HTTPTestError("seeding failed: \(seeded.stderr)") }
         }
         log = directory.appendingPathComponent("run.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: Binary.path)
         process.arguments = ["run", "--config", "jobs.conf", "--http", "127.0.0.1:0", "--grace", "2"] + extraArguments
         process.currentDirectoryURL = directory

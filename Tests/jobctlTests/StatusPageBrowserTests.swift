@@ -52,7 +52,7 @@ extension Binary {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script, "sh"] + arguments
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-sh-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
