@@ -97,7 +97,7 @@ public struct JobsHTTPServer: Sendable {
             server: .http1(configuration: .init(idleTimeout: .seconds(seconds))),
             configuration: ApplicationConfiguration(
                 address: .hostname(options.address.host, port: options.address.port), serverName: "jobctl",
-                backlog: 256, availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+                backlog: 1024, availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             onServerRunning: { channel in
                 bound.resolve(.success(channel.localAddress?.port ?? 0))
             },
