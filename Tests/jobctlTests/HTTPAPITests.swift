@@ -16,7 +16,11 @@ import Testing
     @Test func statusHasTheDocumentedShape() throws {
         let daemon = try HTTPDaemon(config: Self.jobs)
         defer { daemon.stop() }
-        let data = try daemon.waitForStatus { lastRunStatus($0, "hello") == "succeeded" }
+        // Wait until the run is over everywhere: history, stats and the scheduler's running set.
+        let data = try daemon.waitForStatus {
+            lastRunStatus($0, "hello") == "succeeded" && statusJob($0, "hello")?["running"] as? Bool == false
+                && ($0["stats"] as? [String: Any])?["successfulExecutions"] as? Int == 1
+        }
         let reply = try daemon.get("/api/v1/jobs/status")
         #expect(reply.status == 200)
         #expect(reply.headers["content-type"] == "application/json")
