@@ -5,7 +5,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 
-.PHONY: deps build release run test bench clean
+.PHONY: deps browser-deps bench-deps build release run test bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
@@ -15,6 +15,21 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# Debian's chromium for the status page's browser test (about 15 s and 25 packages without
+# recommends). Without it (no root, no sudo, no mirror) that one test skips with a message.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing: chromium (the status page's browser test)"; \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium; } \
+	    || echo "chromium could not be installed: the browser test will skip"; }
+
+# wrk for Benchmarks/bench-http.sh.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing: wrk"; \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends wrk; } \
+	    || echo "wrk could not be installed: bench-http will skip"; }
 
 build: deps
 	$(SWIFT) build
@@ -30,10 +45,10 @@ run: build
 	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
 
-test: build
+test: build browser-deps
 	$(SWIFT) test --parallel
 
-bench: release
+bench: release bench-deps
 	@for b in Benchmarks/bench-*.sh; do echo "== $$b"; sh $$b || exit 1; done
 
 clean:

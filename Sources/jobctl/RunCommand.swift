@@ -17,8 +17,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for running jobs on SIGINT/SIGTERM before interrupting them.")
     var grace: Int = 30
 
+    @Option(help: ArgumentHelp("Serve the HTTP API and status page on HOST:PORT (loopback; 0.0.0.0:PORT on purpose; port 0 picks one). Default: HTTP_LISTEN in the config, else off.", valueName: "host:port"))
+    var http: String?
+
     func validate() throws {
         guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
+        try validateHTTP()
     }
 
     func run() async throws {
@@ -45,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in
                 try ConfigReader.load(path: path, environment: ProcessInfo.processInfo.environment)
             })
+        let httpServer = try await startHTTP(config: config, scheduler: scheduler, logger: logger)
         let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
         let grace = Duration.seconds(grace)
         let signalTask = Task {
@@ -62,6 +67,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         await scheduler.run(events: events)
+        await httpServer?.stop()
         signalTask.cancel()
         withExtendedLifetime(instance) {}
     }

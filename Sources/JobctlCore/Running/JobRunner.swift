@@ -34,6 +34,9 @@ public struct JobRunner: Sendable {
     public var identity: RunnerIdentity
     /// SIGTERM → SIGKILL grace for command jobs on timeout or shutdown.
     public var killGrace: Duration = .seconds(5)
+    /// Called with the run id once the first attempt's `running` row is recorded (the HTTP
+    /// trigger answers 202 with it while the run goes on).
+    public var onStart: (@Sendable (Int64) -> Void)?
 
     public init(config: JobsConfig, store: HistoryStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity) {
         self.config = config
@@ -81,6 +84,7 @@ public struct JobRunner: Sendable {
                 return .finished(.failed, runID: 0)
             }
             logger.info("Job started", metadata: meta(job, id, fire, ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
+            if attempt == 1 { onStart?(id) }
             let result = await perform(job, runID: id, fire: fire, startedAt: startedAt)
             let finishedAt = clock.now()
             do {

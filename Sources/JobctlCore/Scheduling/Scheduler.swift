@@ -75,6 +75,23 @@ public actor Scheduler {
 
     public var runningCount: Int { running.values.reduce(0, +) }
 
+    // For Scheduler+Status.swift (the HTTP API's status and trigger).
+    var currentConfig: JobsConfig { config }
+    var runningByJob: [String: Int] { running }
+    var isStopping: Bool { stopping }
+
+    /// Runs `body` as one of this scheduler's runs of `name`: counted as running (overlap
+    /// policies see it), awaited and then interrupted on shutdown like a scheduled run.
+    func track(_ name: String, _ body: @escaping @Sendable (JobRunner) async -> Void) {
+        running[name, default: 0] += 1
+        let runner = makeRunner()
+        let id = UUID()
+        tasks[id] = Task { [weak self] in
+            await body(runner)
+            await self?.finished(name, task: id)
+        }
+    }
+
     // MARK: Start
 
     private func start() async {

@@ -1,0 +1,125 @@
+import Foundation
+
+/// What a running scheduler knows right now, for the HTTP API's status: every job of the
+/// config in config order with its next planned fire and how many of its runs are under way.
+public struct SchedulerSnapshot: Sendable, Equatable {
+    public struct Job: Sendable, Equatable {
+        public var name: String
+        /// The schedule as written (`0 0 * * *`, `@every 90s`).
+        public var schedule: String
+        /// The job's IANA zone.
+        public var timezone: String
+        public var enabled: Bool
+        /// The next planned fire; nil for `@reboot`, disabled jobs and schedules that never
+        /// fire again.
+        public var nextFire: Date?
+        /// Runs of this job under way in this scheduler (scheduled, retries and HTTP triggers).
+        public var running: Int
+    }
+
+    public var jobs: [Job]
+    /// A shutdown has begun: no new runs start.
+    public var stopping: Bool
+}
+
+/// How an HTTP (or other in-process) trigger request ended. The run itself goes on in the
+/// background; its outcome is in the history.
+public enum TriggerResult: Sendable, Equatable {
+    /// The run started: its first attempt is recorded as `running` under this id.
+    case started(runID: Int64)
+    /// No job of that name in the running config.
+    case unknownJob
+    /// The job is running: in this scheduler (nothing recorded, `runID` nil), or another
+    /// process holds its lock (recorded `skipped` like `jobctl trigger`, under `runID`).
+    case alreadyRunning(holder: String, runID: Int64?)
+    /// The scheduler is shutting down.
+    case stopping
+    /// The run could not be recorded (database error); nothing ran.
+    case notStarted(reason: String)
+}
+
+extension Scheduler {
+    /// The live state for the status API. Cheap: no I/O, no clock read.
+    public func snapshot() -> SchedulerSnapshot {
+        let next = nextFires
+        let running = runningByJob
+        let jobs = currentConfig.jobs.map { job in
+            SchedulerSnapshot.Job(
+                name: job.name, schedule: job.schedule.text, timezone: job.zone.identifier, enabled: job.enabled,
+                nextFire: job.enabled ? next[job.name] : nil, running: running[job.name, default: 0])
+        }
+        return SchedulerSnapshot(jobs: jobs, stopping: isStopping)
+    }
+
+    /// Runs `job` now, like `jobctl trigger` (same `JobRunner`, lock file and history row:
+    /// `triggered_by = manual` with `user`), in the background of this scheduler: it counts as
+    /// running for the job's overlap policy and is drained on shutdown. Returns once the run is
+    /// recorded (or refused), not when it ends.
+    ///
+    /// A job this scheduler is running is refused without touching the lock or the history. A
+    /// lock held by another process (a `jobctl trigger` in a shell) is found by the runner,
+    /// which records the attempt as `skipped`, as `jobctl trigger` does. The lock is never
+    /// probed from here: probing takes the lock for an instant, and a scheduled run that
+    /// tried to take it at that instant would be skipped.
+    public func triggerNow(job name: String, user: String) async -> TriggerResult {
+        guard !isStopping else { return .stopping }
+        guard let job = currentConfig.job(named: name) else { return .unknownJob }
+        if runningByJob[name, default: 0] > 0 {
+            return .alreadyRunning(holder: "this scheduler (pid \(ProcessInfo.processInfo.processIdentifier))", runID: nil)
+        }
+        let reply = TriggerReply()
+        track(name) { runner in
+            var runner = runner
+            runner.identity.user = user
+            runner.onStart = { id in reply.resolve(.started(runID: id)) }
+            let outcome = await runner.run(job, fire: nil, trigger: .manual, nextFire: nil)
+            switch outcome {
+            case .finished(_, let id) where id > 0:
+                // Normally resolved by `onStart` already; this covers a run recorded as failed
+                // before it could start (its lock file could not be opened).
+                reply.resolve(.started(runID: id))
+            case .finished:
+                reply.resolve(.notStarted(reason: "the run could not be recorded in the history"))
+            case .lockHeld(let holder, let id):
+                reply.resolve(.alreadyRunning(holder: holder, runID: id))
+            case .alreadyRecorded:
+                reply.resolve(.notStarted(reason: "the run is already recorded"))
+            }
+        }
+        return await reply.value()
+    }
+}
+
+/// The first answer of a trigger, handed from the run's task to the waiting request.
+final class TriggerReply: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: TriggerResult?
+    private var waiter: CheckedContinuation<TriggerResult, Never>?
+
+    /// Keeps the first result; later ones are ignored.
+    func resolve(_ value: TriggerResult) {
+        lock.lock()
+        guard result == nil else {
+            lock.unlock()
+            return
+        }
+        result = value
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume(returning: value)
+    }
+
+    func value() async -> TriggerResult {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let result {
+                lock.unlock()
+                continuation.resume(returning: result)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+}

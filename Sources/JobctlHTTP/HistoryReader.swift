@@ -1,0 +1,98 @@
+import Dispatch
+import Foundation
+import JobctlCore
+
+/// The HTTP server's view of the history: its own read-only connection to `STATE_DB` (WAL:
+/// readers never block the scheduler's writes, and the scheduler's store is never used by a
+/// request), queried on one serial dispatch queue so that a slow query blocks neither the
+/// scheduler's threads nor Swift's cooperative pool — requests wait their turn instead.
+final class HistoryReader: Sendable {
+    let store: HistoryStore
+    private let queue = DispatchQueue(label: "jobctl.http.history", qos: .utility)
+
+    init(store: HistoryStore) {
+        self.store = store
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (HistoryStore) throws -> T) async throws -> T {
+        let store = self.store
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body(store) })
+            }
+        }
+    }
+}
+
+/// The status answer, built at most once per `maxAge` whatever the number of clients (one
+/// build at a time; concurrent requests wait for it), and its history part re-read only when
+/// the database changed (`PRAGMA data_version`) or the job list did. So 200 clients polling
+/// the status cost the scheduler one actor call and at most one set of queries a second.
+final class StatusCache: @unchecked Sendable {
+    struct HistoryPart: Sendable {
+        var version: Int
+        var jobs: [String]
+        var overall: JobStats
+        var lastRuns: [String: ExecutionRecord]
+        var recent: [ExecutionRecord]
+    }
+
+    private let lock = NSLock()
+    private var body: Data?
+    private var builtAt: ContinuousClock.Instant?
+    private var generation = 0
+    private var building: Task<Data, any Error>?
+    private var history: HistoryPart?
+    let maxAge: Duration
+
+    init(maxAge: Duration) {
+        self.maxAge = maxAge
+    }
+
+    /// The cached body when fresh, else the one being built, else a new build.
+    func get(build: @escaping @Sendable (_ previous: HistoryPart?) async throws -> (Data, HistoryPart)) async throws -> Data {
+        let now = ContinuousClock.now
+        let task: Task<Data, any Error> = lock.withLock {
+            if let body, let builtAt, now - builtAt < maxAge {
+                return Task { body }
+            }
+            if let building { return building }
+            let generation = self.generation
+            let previous = history
+            let task = Task<Data, any Error> { [weak self] in
+                do {
+                    let (data, part) = try await build(previous)
+                    self?.store(data, part, generation: generation)
+                    return data
+                } catch {
+                    self?.lock.withLock { self?.building = nil }
+                    throw error
+                }
+            }
+            building = task
+            return task
+        }
+        return try await task.value
+    }
+
+    private func store(_ data: Data, _ part: HistoryPart, generation: Int) {
+        lock.withLock {
+            building = nil
+            history = part
+            // A build that began before an invalidation may miss what caused it: not cached.
+            guard generation == self.generation else { return }
+            body = data
+            builtAt = .now
+        }
+    }
+
+    /// After a trigger: the next request builds afresh.
+    func invalidate() {
+        lock.withLock {
+            generation += 1
+            body = nil
+            builtAt = nil
+            history = nil
+        }
+    }
+}

@@ -1,0 +1,325 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import JobctlCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP API and status page of `jobctl run --http`, served from the running scheduler:
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET /` | the status page (HTML, CSS and JS inline; polls the status API) |
+/// | `GET /api/v1/jobs/status` | stats, jobs with next fire / last run / running, recent executions |
+/// | `POST /api/v1/jobs/trigger/:jobName` | Bearer token; 202 with the run id, 401, 403, 404, 409 |
+/// | `GET /api/v1/jobs/history?limit=&job=&status=` | executions as in `history --json` |
+/// | `GET /metrics` | the exposition of `jobctl metrics` |
+///
+/// Isolation from the scheduler: the server runs on SwiftNIO's event loops; it asks the
+/// scheduler actor only for a snapshot (no I/O) and to start a manual run; history reads go
+/// through a separate read-only connection on their own queue. Request bodies are capped
+/// (`maxBodyBytes`, 413), connections are capped (`maxConnections`; more wait in the
+/// backlog) and idle connections close after `idleTimeout`, so a flood of slow or malformed
+/// requests degrades the API, never the schedule.
+public struct JobsHTTPServer: Sendable {
+    public struct Options: Sendable {
+        public var address: HTTPListenAddress
+        /// nil: the trigger route is disabled (403).
+        public var token: BearerToken?
+        public var maxBodyBytes = 16 * 1024
+        public var maxConnections = 512
+        public var idleTimeout: Duration = .seconds(30)
+        /// How old a status answer may be (it is rebuilt at most this often).
+        public var statusMaxAge: Duration = .milliseconds(500)
+        /// Recent executions in the status answer.
+        public var recentExecutions = 10
+
+        public init(address: HTTPListenAddress, token: BearerToken?) {
+            self.address = address
+            self.token = token
+        }
+    }
+
+    let options: Options
+    let scheduler: Scheduler
+    let reader: HistoryReader
+    let cache: StatusCache
+    let logger: Logger
+
+    /// `historyPath`: the state database, opened here read-only (the scheduler has created and
+    /// migrated it).
+    public init(options: Options, scheduler: Scheduler, historyPath: String, logger: Logger) throws {
+        self.options = options
+        self.scheduler = scheduler
+        let store: HistoryStore
+        do {
+            store = try HistoryStore(path: historyPath, readOnly: true)
+        } catch HistoryError.needsMigration {
+            store = try HistoryStore(path: historyPath, mustExist: true)
+        }
+        self.reader = HistoryReader(store: store)
+        self.cache = StatusCache(maxAge: options.statusMaxAge)
+        self.logger = logger
+    }
+
+    /// A server that is listening.
+    public struct Running: Sendable {
+        /// The bound address (the real port when 0 was asked for).
+        public let address: HTTPListenAddress
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+
+        /// Stops accepting connections, lets requests under way finish for up to `grace`, then
+        /// closes whatever is left.
+        public func stop(grace: Duration = .seconds(3)) async {
+            await group.triggerGracefulShutdown()
+            let task = self.task
+            let deadline = Task {
+                try await Task.sleep(for: grace)
+                task.cancel()
+            }
+            _ = await task.result
+            deadline.cancel()
+        }
+    }
+
+    /// Binds and starts serving in the background. Throws when the address cannot be bound
+    /// (in use, not available), so that `jobctl run` can refuse to start.
+    public func start() async throws -> Running {
+        let bound = BindSignal()
+        let router = makeRouter()
+        var hbLogger = logger
+        hbLogger.logLevel = .warning  // Hummingbird's per-request logs are debug noise here.
+        let seconds = options.idleTimeout.components.seconds
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(seconds))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(options.address.host, port: options.address.port), serverName: "jobctl",
+                backlog: 1024, availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+            onServerRunning: { channel in
+                bound.resolve(.success(channel.localAddress?.port ?? 0))
+            },
+            logger: hbLogger
+        )
+        // A group of its own without signal handling: `jobctl run` owns the signals and stops
+        // the server after the scheduler has drained.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: hbLogger))
+        let task = Task<Void, any Error> {
+            do {
+                try await group.run()
+                bound.resolve(.failure(ServerError(description: "the HTTP server stopped before listening")))
+            } catch {
+                bound.resolve(.failure(error))
+                throw error
+            }
+        }
+        switch await bound.value() {
+        case .success(let port):
+            return Running(address: HTTPListenAddress(host: options.address.host, port: port), group: group, task: task)
+        case .failure(let error):
+            task.cancel()
+            throw ServerError(description: "cannot listen on \(options.address): \(error)")
+        }
+    }
+
+    public struct ServerError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    // MARK: Routes
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: GuardMiddleware(maxBodyBytes: options.maxBodyBytes))
+        router.get("/") { _, _ in
+            Self.response(.ok, contentType: "text/html; charset=utf-8", Data(StatusPage.html.utf8), extraHeaders: StatusPage.headers)
+        }
+        router.get("/api/v1/jobs/status") { _, _ in await self.status() }
+        router.get("/api/v1/jobs/history") { request, _ in
+            let parameters = request.uri.queryParameters
+            return await self.history { parameters[$0[...]].map(String.init) }
+        }
+        router.post("/api/v1/jobs/trigger/:jobName") { request, context in
+            var request = request
+            // The route takes no body; read at most the cap so that a client cannot stream forever.
+            do {
+                _ = try await request.collectBody(upTo: self.options.maxBodyBytes)
+            } catch {
+                return Self.failure(.contentTooLarge, "the request body is larger than \(self.options.maxBodyBytes) bytes")
+            }
+            return await self.trigger(job: context.parameters.get("jobName") ?? "", authorization: request.headers[.authorization])
+        }
+        router.get("/metrics") { _, _ in await self.metrics() }
+        return router
+    }
+
+    func status() async -> Response {
+        do {
+            let body = try await cache.get { previous in try await self.buildStatus(previous: previous) }
+            return Self.response(.ok, contentType: "application/json", body)
+        } catch {
+            logger.warning("HTTP status failed: \(error)")
+            return Self.failure(.internalServerError, "cannot read the history: \(error)")
+        }
+    }
+
+    /// The history part is one consistent state of the database: its reads are repeated until
+    /// `PRAGMA data_version` is the same before and after them (no commit in between). The
+    /// scheduler's part (next fire, running) is asked for after them, so a run the history
+    /// shows as finished is seldom still shown running (the runner records the end before it
+    /// tells the scheduler).
+    func buildStatus(previous: StatusCache.HistoryPart?) async throws -> (Data, StatusCache.HistoryPart) {
+        let names = await scheduler.snapshot().jobs.map(\.name)
+        let recentCount = options.recentExecutions
+        let part = try await reader.read { store -> StatusCache.HistoryPart in
+            var version = try store.dataVersion()
+            if let previous, previous.version == version, previous.jobs == names { return previous }
+            var round = 0
+            while true {
+                let overall = try store.stats(job: nil, since: nil).overall
+                var lastRuns: [String: ExecutionRecord] = [:]
+                for name in names { lastRuns[name] = try store.lastExecution(job: name) }
+                let recent = try store.executions(HistoryFilter(limit: recentCount))
+                let after = try store.dataVersion()
+                // Its version is the one before the reads: after a race the next request re-reads.
+                let part = StatusCache.HistoryPart(version: version, jobs: names, overall: overall, lastRuns: lastRuns, recent: recent)
+                round += 1
+                // After five rounds each raced by a commit (a very busy history), take the last.
+                if after == version || round == 5 { return part }
+                version = after
+            }
+        }
+        let snapshot = await scheduler.snapshot()
+        let jobs = snapshot.jobs.map { job in
+            JobStatus(
+                name: job.name, schedule: job.schedule, timezone: job.timezone,
+                nextFire: job.nextFire.map(HistoryTime.rfc3339(_:)), lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
+                running: job.running > 0)
+        }
+        let data = StatusData(stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init))
+        return (APIJSON.encode(Success(data: data)), part)
+    }
+
+    func history(_ parameter: @escaping (String) -> String?) async -> Response {
+        let query: HistoryQuery
+        do {
+            query = try HistoryQuery.parse(parameter)
+        } catch {
+            return Self.failure(.badRequest, error.description)
+        }
+        do {
+            let records = try await reader.read { store in
+                try store.executions(HistoryFilter(limit: query.limit, job: query.job, status: query.status))
+            }
+            let executions = records.map(ExecutionJSON.init)
+            return Self.response(.ok, contentType: "application/json", APIJSON.encode(Success(data: HistoryData(executions: executions, count: executions.count))))
+        } catch {
+            logger.warning("HTTP history failed: \(error)")
+            return Self.failure(.internalServerError, "cannot read the history: \(error)")
+        }
+    }
+
+    func trigger(job name: String, authorization: String?) async -> Response {
+        guard let token = options.token else {
+            return Self.failure(.forbidden, "the trigger route is disabled: no token is configured (HTTP_TOKEN_FILE in the config or $JOBCTL_HTTP_TOKEN)")
+        }
+        guard token.accepts(authorization: authorization) else {
+            logger.warning("HTTP trigger refused: missing or wrong bearer token", metadata: ["job": .string(String(name.prefix(100)))])
+            return Self.failure(.unauthorized, "missing or wrong bearer token", extraHeaders: [.wwwAuthenticate: #"Bearer realm="jobctl""#])
+        }
+        let result = await scheduler.triggerNow(job: name, user: "http")
+        switch result {
+        case .started(let id):
+            cache.invalidate()
+            logger.info("HTTP trigger: run started", metadata: ["job": .string(name), "run": .stringConvertible(id)])
+            return Self.response(.accepted, contentType: "application/json", APIJSON.encode(Success(data: TriggerData(runId: id, job: name))))
+        case .unknownJob:
+            return Self.failure(.notFound, "unknown job '\(name.prefix(100))'")
+        case .alreadyRunning(let holder, _):
+            cache.invalidate()
+            return Self.failure(.conflict, "job '\(name)' is already running (\(holder))")
+        case .stopping:
+            return Self.failure(.serviceUnavailable, "the scheduler is shutting down")
+        case .notStarted(let reason):
+            return Self.failure(.internalServerError, "job '\(name)' did not start: \(reason)")
+        }
+    }
+
+    func metrics() async -> Response {
+        do {
+            let text = try await reader.read { store in PrometheusExporter.render(try store.metricsSnapshot()) }
+            return Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", Data(text.utf8))
+        } catch {
+            logger.warning("HTTP metrics failed: \(error)")
+            return Self.failure(.internalServerError, "cannot read the history: \(error)")
+        }
+    }
+
+    // MARK: Responses
+
+    static func response(
+        _ status: HTTPResponse.Status, contentType: String, _ body: Data, extraHeaders: HTTPFields = [:]
+    ) -> Response {
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store"]
+        headers.append(contentsOf: extraHeaders)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func failure(_ status: HTTPResponse.Status, _ message: String, extraHeaders: HTTPFields = [:]) -> Response {
+        response(status, contentType: "application/json", APIJSON.encode(Failure(error: message)), extraHeaders: extraHeaders)
+    }
+}
+
+/// Refuses declared bodies over the cap before anything reads them (413, connection closed),
+/// and answers errors of the router (no route: 404, wrong method: 405) with the API's JSON.
+struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength], Int(length).map({ $0 > maxBodyBytes }) ?? true {
+            return JobsHTTPServer.failure(
+                .contentTooLarge, "the request body is larger than \(maxBodyBytes) bytes", extraHeaders: [.connection: "close"])
+        }
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            let message = error.status == .notFound ? "no such route: \(request.method) \(request.uri.path.prefix(200))" : error.status.reasonPhrase
+            return JobsHTTPServer.failure(error.status, message)
+        }
+    }
+}
+
+/// The bind result, handed from the server's task to `start()`.
+final class BindSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Int, any Error>?
+    private var waiter: CheckedContinuation<Result<Int, any Error>, Never>?
+
+    func resolve(_ value: Result<Int, any Error>) {
+        lock.lock()
+        guard result == nil else {
+            lock.unlock()
+            return
+        }
+        result = value
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume(returning: value)
+    }
+
+    func value() async -> Result<Int, any Error> {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let result {
+                lock.unlock()
+                continuation.resume(returning: result)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+}
