@@ -154,7 +154,7 @@ func historyRows(_ path: String) throws -> [Row_] {
     @Test func triggerExitCodes() throws {
         let (dir, config) = try setUp("""
             @daily ok command="echo fine"
-            @daily bad command="echo broken >&2; exit 4"
+            @daily bad command="echo broken >&2; exit 4" retries=2 backoff=100ms
             """)
         let ok = try Binary.run(["trigger", "ok", "--config", config.path])
         #expect(ok.status == 0, "\(ok.stderr)")

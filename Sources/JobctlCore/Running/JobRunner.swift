@@ -94,7 +94,8 @@ public struct JobRunner: Sendable {
             }
             logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
 
-            guard result.status == .failed || result.status == .timedOut, attempt <= job.retries, !Task.isCancelled else {
+            // A manual run is one attempt: the person who asked wants the outcome now.
+            guard result.status == .failed || result.status == .timedOut, trigger != .manual, attempt <= job.retries, !Task.isCancelled else {
                 return .finished(result.status, runID: id)
             }
             let delay = retryDelay(job, attempt: attempt, fire: fire)
