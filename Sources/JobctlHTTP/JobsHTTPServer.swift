@@ -87,7 +87,7 @@ public struct JobsHTTPServer: Sendable {
     /// Binds and starts serving in the background. Throws when the address cannot be bound
     /// (in use, not available), so that `jobctl run` can refuse to start.
     public func start() async throws -> Running {
-        let bound = BindSignal()
+        let bound = OneShot<Result<Int, any Error>>()
         let router = makeRouter()
         var hbLogger = logger
         hbLogger.logLevel = .warning  // Hummingbird's per-request logs are debug noise here.
@@ -291,35 +291,3 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// The bind result, handed from the server's task to `start()`.
-final class BindSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<Int, any Error>?
-    private var waiter: CheckedContinuation<Result<Int, any Error>, Never>?
-
-    func resolve(_ value: Result<Int, any Error>) {
-        lock.lock()
-        guard result == nil else {
-            lock.unlock()
-            return
-        }
-        result = value
-        let waiter = self.waiter
-        self.waiter = nil
-        lock.unlock()
-        waiter?.resume(returning: value)
-    }
-
-    func value() async -> Result<Int, any Error> {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if let result {
-                lock.unlock()
-                continuation.resume(returning: result)
-            } else {
-                waiter = continuation
-                lock.unlock()
-            }
-        }
-    }
-}

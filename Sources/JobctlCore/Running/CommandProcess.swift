@@ -173,36 +173,18 @@ public enum CommandProcess {
 
 /// Waits for a child with a blocking `waitpid` on its own thread; any number of awaiters.
 final class ExitWaiter: Sendable {
-    private struct State {
-        var status: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
-    }
-    private let state = LockedBox(State())
+    private let status = OneShot<Int32>()
 
     init(pid: pid_t) {
-        Thread.detachNewThread { [state] in
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            let waiters = state.withLock { s -> [CheckedContinuation<Int32, Never>] in
-                s.status = status
-                defer { s.waiters.removeAll() }
-                return s.waiters
-            }
-            waiters.forEach { $0.resume(returning: status) }
+        Thread.detachNewThread { [status] in
+            var code: Int32 = 0
+            while waitpid(pid, &code, 0) < 0, errno == EINTR {}
+            status.resolve(code)
         }
     }
 
     @discardableResult
-    func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { s -> Int32? in
-                if let status = s.status { return status }
-                s.waiters.append(continuation)
-                return nil
-            }
-            if let done { continuation.resume(returning: done) }
-        }
-    }
+    func wait() async -> Int32 { await status.value() }
 }
 
 /// The last `limit` bytes of output, cut at a character boundary.

@@ -67,7 +67,7 @@ extension Scheduler {
         if runningByJob[name, default: 0] > 0 {
             return .alreadyRunning(holder: "this scheduler (pid \(ProcessInfo.processInfo.processIdentifier))", runID: nil)
         }
-        let reply = TriggerReply()
+        let reply = OneShot<TriggerResult>()
         track(name) { runner in
             var runner = runner
             runner.identity.user = user
@@ -87,39 +87,5 @@ extension Scheduler {
             }
         }
         return await reply.value()
-    }
-}
-
-/// The first answer of a trigger, handed from the run's task to the waiting request.
-final class TriggerReply: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: TriggerResult?
-    private var waiter: CheckedContinuation<TriggerResult, Never>?
-
-    /// Keeps the first result; later ones are ignored.
-    func resolve(_ value: TriggerResult) {
-        lock.lock()
-        guard result == nil else {
-            lock.unlock()
-            return
-        }
-        result = value
-        let waiter = self.waiter
-        self.waiter = nil
-        lock.unlock()
-        waiter?.resume(returning: value)
-    }
-
-    func value() async -> TriggerResult {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if let result {
-                lock.unlock()
-                continuation.resume(returning: result)
-            } else {
-                waiter = continuation
-                lock.unlock()
-            }
-        }
     }
 }
