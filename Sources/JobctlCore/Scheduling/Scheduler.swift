@@ -80,8 +80,9 @@ public actor Scheduler {
     var runningByJob: [String: Int] { running }
     var isStopping: Bool { stopping }
 
-    /// Runs `body` as one of this scheduler's runs of `name`: counted as running (overlap
-    /// policies see it), awaited and then interrupted on shutdown like a scheduled run.
+    /// Runs `body` as one of this scheduler's runs of `name` (scheduled, catch-up, or an HTTP
+    /// trigger): counted as running, so overlap policies see it, and awaited, then
+    /// interrupted, on shutdown.
     func track(_ name: String, _ body: @escaping @Sendable (JobRunner) async -> Void) {
         running[name, default: 0] += 1
         let runner = makeRunner()
@@ -143,11 +144,8 @@ public actor Scheduler {
                 break
             }
         }
-        running[job.name, default: 0] += 1
-        let runner = makeRunner()
-        let id = UUID()
         let clock = self.clock
-        tasks[id] = Task { [weak self] in
+        track(job.name) { runner in
             if trigger == .schedule {
                 let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
                 if delay > 0 {
@@ -158,7 +156,6 @@ public actor Scheduler {
             if !Task.isCancelled {
                 _ = await runner.run(job, fire: due.fire, trigger: trigger, nextFire: due.nextFire)
             }
-            await self?.finished(job.name, task: id)
         }
     }
 
