@@ -182,7 +182,26 @@ public final class HistoryStore: Sendable {
             // Running totals for the Prometheus counters and histogram, kept by triggers when a
             // row reaches a final status, so that pruning old rows never lowers a counter (a
             // drop reads as a counter reset to Prometheus). Histogram bounds are fixed here, in
-            // milliseconds; 9223372036854775807 is +Inf. Changing them takes a new migration.
+            // milliseconds (9223372036854775807 is +Inf): changing them takes a new migration.
+            let bounds: [Int64] = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1_800_000, 3_600_000, 7_200_000]
+            func bucket(_ column: String) -> String {
+                "CASE " + bounds.map { "WHEN \(column) <= \($0) THEN \($0)" }.joined(separator: " ") + " ELSE 9223372036854775807 END"
+            }
+            // What both triggers do when a row reaches a final status.
+            let countNewRow = """
+                BEGIN
+                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
+                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
+                        COALESCE(NEW.items_processed, 0))
+                    ON CONFLICT (job, status) DO UPDATE SET
+                        runs = runs + 1, durations = durations + excluded.durations,
+                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
+                        items_processed = items_processed + excluded.items_processed;
+                    INSERT INTO job_duration_buckets (job, le_ms, count)
+                    SELECT NEW.job, \(bucket("NEW.duration_ms")), 1 WHERE NEW.duration_ms IS NOT NULL
+                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
+                END;
+                """
             try db.execute(sql: """
                 CREATE TABLE job_totals (
                     job TEXT NOT NULL,
@@ -204,36 +223,14 @@ public final class HistoryStore: Sendable {
                         COALESCE(SUM(items_processed), 0)
                     FROM job_executions WHERE status <> 'running' GROUP BY job, status;
                 INSERT INTO job_duration_buckets
-                    SELECT job, CASE WHEN duration_ms <= 10 THEN 10 WHEN duration_ms <= 50 THEN 50 WHEN duration_ms <= 100 THEN 100 WHEN duration_ms <= 250 THEN 250 WHEN duration_ms <= 500 THEN 500 WHEN duration_ms <= 1000 THEN 1000 WHEN duration_ms <= 2500 THEN 2500 WHEN duration_ms <= 5000 THEN 5000 WHEN duration_ms <= 10000 THEN 10000 WHEN duration_ms <= 30000 THEN 30000 WHEN duration_ms <= 60000 THEN 60000 WHEN duration_ms <= 120000 THEN 120000 WHEN duration_ms <= 300000 THEN 300000 WHEN duration_ms <= 600000 THEN 600000 WHEN duration_ms <= 1800000 THEN 1800000 WHEN duration_ms <= 3600000 THEN 3600000 WHEN duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END AS le, COUNT(*)
+                    SELECT job, \(bucket("duration_ms")) AS le, COUNT(*)
                     FROM job_executions WHERE status <> 'running' AND duration_ms IS NOT NULL GROUP BY job, le;
                 CREATE TRIGGER job_totals_on_insert AFTER INSERT ON job_executions
                 WHEN NEW.status <> 'running'
-                BEGIN
-                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
-                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
-                        COALESCE(NEW.items_processed, 0))
-                    ON CONFLICT (job, status) DO UPDATE SET
-                        runs = runs + 1, durations = durations + excluded.durations,
-                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
-                        items_processed = items_processed + excluded.items_processed;
-                    INSERT INTO job_duration_buckets (job, le_ms, count)
-                    SELECT NEW.job, CASE WHEN NEW.duration_ms <= 10 THEN 10 WHEN NEW.duration_ms <= 50 THEN 50 WHEN NEW.duration_ms <= 100 THEN 100 WHEN NEW.duration_ms <= 250 THEN 250 WHEN NEW.duration_ms <= 500 THEN 500 WHEN NEW.duration_ms <= 1000 THEN 1000 WHEN NEW.duration_ms <= 2500 THEN 2500 WHEN NEW.duration_ms <= 5000 THEN 5000 WHEN NEW.duration_ms <= 10000 THEN 10000 WHEN NEW.duration_ms <= 30000 THEN 30000 WHEN NEW.duration_ms <= 60000 THEN 60000 WHEN NEW.duration_ms <= 120000 THEN 120000 WHEN NEW.duration_ms <= 300000 THEN 300000 WHEN NEW.duration_ms <= 600000 THEN 600000 WHEN NEW.duration_ms <= 1800000 THEN 1800000 WHEN NEW.duration_ms <= 3600000 THEN 3600000 WHEN NEW.duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END, 1 WHERE NEW.duration_ms IS NOT NULL
-                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
-                END;
+                \(countNewRow)
                 CREATE TRIGGER job_totals_on_finish AFTER UPDATE OF status ON job_executions
                 WHEN OLD.status = 'running' AND NEW.status <> 'running'
-                BEGIN
-                    INSERT INTO job_totals (job, status, runs, durations, duration_sum_ms, items_processed)
-                    VALUES (NEW.job, NEW.status, 1, NEW.duration_ms IS NOT NULL, COALESCE(NEW.duration_ms, 0),
-                        COALESCE(NEW.items_processed, 0))
-                    ON CONFLICT (job, status) DO UPDATE SET
-                        runs = runs + 1, durations = durations + excluded.durations,
-                        duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
-                        items_processed = items_processed + excluded.items_processed;
-                    INSERT INTO job_duration_buckets (job, le_ms, count)
-                    SELECT NEW.job, CASE WHEN NEW.duration_ms <= 10 THEN 10 WHEN NEW.duration_ms <= 50 THEN 50 WHEN NEW.duration_ms <= 100 THEN 100 WHEN NEW.duration_ms <= 250 THEN 250 WHEN NEW.duration_ms <= 500 THEN 500 WHEN NEW.duration_ms <= 1000 THEN 1000 WHEN NEW.duration_ms <= 2500 THEN 2500 WHEN NEW.duration_ms <= 5000 THEN 5000 WHEN NEW.duration_ms <= 10000 THEN 10000 WHEN NEW.duration_ms <= 30000 THEN 30000 WHEN NEW.duration_ms <= 60000 THEN 60000 WHEN NEW.duration_ms <= 120000 THEN 120000 WHEN NEW.duration_ms <= 300000 THEN 300000 WHEN NEW.duration_ms <= 600000 THEN 600000 WHEN NEW.duration_ms <= 1800000 THEN 1800000 WHEN NEW.duration_ms <= 3600000 THEN 3600000 WHEN NEW.duration_ms <= 7200000 THEN 7200000 ELSE 9223372036854775807 END, 1 WHERE NEW.duration_ms IS NOT NULL
-                    ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
-                END;
+                \(countNewRow)
                 """)
         },
     ]
