@@ -87,7 +87,12 @@ func historyRows(_ path: String) throws -> [Row_] {
         #expect(rows.count >= 3, "\(daemon.output)")
         let fires = rows.compactMap(\.scheduledAt)
         #expect(fires.count == rows.count)
-        for (a, b) in zip(fires, fires.dropFirst()) { #expect(b - a == 1000, "fires one second apart: \(fires)") }
+        // One fire per second; a gap is allowed only where the scheduler said it coalesced
+        // fires (a wake more than a second late on a loaded machine), never a double.
+        let gaps = zip(fires, fires.dropFirst()).map { $1 - $0 }
+        #expect(gaps.allSatisfy { $0 >= 1000 && $0 % 1000 == 0 }, "\(fires)")
+        let coalesced = daemon.output.components(separatedBy: "were due at once").count - 1
+        #expect(gaps.filter { $0 != 1000 }.count <= coalesced, "\(fires)")
         for row in rows {
             #expect(row.status == "succeeded")
             let lateness = row.startedAt - (row.scheduledAt ?? 0)
