@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs the real `jobctl` binary built by `swift build` (`make test` builds it first).
 enum Binary {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -60,5 +64,70 @@ enum Binary {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+/// A `jobctl` in the background (usually `run`), stdout and stderr in a log file; killed if
+/// still running when released.
+final class Daemon: @unchecked Sendable {
+    let process = Process()
+    let log: URL
+
+    init(_ arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
+        log = directory.appendingPathComponent("run-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["JOBCTL_CONFIG"] = nil
+        env["JOBCTL_HTTP_TOKEN"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Polls the log until `text` appears; false on timeout.
+    func waitFor(_ text: String, timeout: TimeInterval = 20) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if output.contains(text) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for the exit; returns the exit status (nil if it had to be killed).
+    func wait(timeout: TimeInterval = 20) -> Int32? {
+        let end = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < end { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// SIGTERM, then `wait`.
+    @discardableResult
+    func stop(timeout: TimeInterval = 20) -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        signal(SIGTERM)
+        return wait(timeout: timeout)
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 }

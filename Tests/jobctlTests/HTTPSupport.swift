@@ -102,9 +102,8 @@ enum RawHTTP {
 /// `jobctl run --http 127.0.0.1:0` in the background, with its environment under control; the
 /// port comes from its log line `HTTP listening on 127.0.0.1:PORT`.
 final class HTTPDaemon: @unchecked Sendable {
-    let process = Process()
     let directory: URL
-    let log: URL
+    private let daemon: Daemon
     private(set) var port = 0
 
     static let token = "test-token-0123456789abcdef-XYZ"
@@ -124,22 +123,11 @@ final class HTTPDaemon: @unchecked Sendable {
             let seeded = try Binary.run(["_history-seed", "--state-db", directory.appendingPathComponent("jobctl.db").path, "--rows", String(seedRows)])
             guard seeded.status == 0 else { throw HTTPTestError("seeding failed: \(seeded.stderr)") }
         }
-        log = directory.appendingPathComponent("run.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = ["run", "--config", "jobs.conf", "--http", "127.0.0.1:0", "--grace", "2"] + extraArguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        env["JOBCTL_CONFIG"] = nil
-        env["JOBCTL_HTTP_TOKEN"] = nil
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
+        daemon = try Daemon(
+            ["run", "--config", "jobs.conf", "--http", "127.0.0.1:0", "--grace", "2"] + extraArguments,
+            directory: directory, environment: environment)
         let end = Date().addingTimeInterval(30)
-        while Date() < end, process.isRunning {
+        while Date() < end, daemon.process.isRunning {
             let output = self.output
             if let range = output.range(of: #"HTTP listening on 127\.0\.0\.1:\d+"#, options: .regularExpression),
                 output.contains("Scheduler started")
@@ -153,7 +141,7 @@ final class HTTPDaemon: @unchecked Sendable {
         throw HTTPTestError("jobctl run --http did not start:\n\(output)")
     }
 
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    var output: String { daemon.output }
 
     func get(_ path: String) throws -> HTTPReply { try RawHTTP.get(port: port, path) }
 
@@ -184,25 +172,7 @@ final class HTTPDaemon: @unchecked Sendable {
 
     /// SIGTERM, then waits for the exit; returns the exit status (nil if it had to be killed).
     @discardableResult
-    func stop(timeout: TimeInterval = 20) -> Int32? {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, SIGTERM)
-        let end = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < end { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop(timeout: TimeInterval = 20) -> Int32? { daemon.stop(timeout: timeout) }
 }
 
 /// The job entry of a status `data` object.

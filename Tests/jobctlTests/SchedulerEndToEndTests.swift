@@ -6,49 +6,6 @@ import Testing
     import Glibc
 #endif
 
-/// A `jobctl run` in the background, its log in a file.
-final class Daemon: @unchecked Sendable {
-    let process = Process()
-    let log: URL
-
-    init(_ arguments: [String], directory: URL) throws {
-        log = directory.appendingPathComponent("run-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
-    }
-
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-    /// Polls the log (and an optional condition) until `text` appears; false on timeout.
-    func waitFor(_ text: String, timeout: TimeInterval = 20) -> Bool {
-        let end = Date().addingTimeInterval(timeout)
-        while Date() < end {
-            if output.contains(text) { return true }
-            usleep(50_000)
-        }
-        return false
-    }
-
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
-
-    func wait(timeout: TimeInterval = 20) -> Int32? {
-        let end = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < end { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
-    }
-}
-
 /// Rows of the history, read with plain SQL (independently of the store's API).
 struct Row_: Sendable {
     var job: String
