@@ -77,6 +77,18 @@ import Testing
         #expect(!outcome.outputLeftOpen)
     }
 
+    /// With SIGCHLD ignored the kernel reaps children itself and `waitpid` fails with ECHILD;
+    /// round 1 then read the untouched status 0 as a success.
+    @Test func aWaitpidErrorIsAFailureNeverASuccess() async {
+        let notOurChild = ExitWaiter(pid: 1)
+        #expect(await notOurChild.wait() == .waitFailed(ECHILD))
+        guard case .unknown(let reason) = CommandProcess.ending(.waitFailed(ECHILD)) else {
+            Issue.record("a failed waitpid must not map to an exit status")
+            return
+        }
+        #expect(reason.contains("cannot wait for /bin/sh"))
+    }
+
     @Test func aShellThatExitsLeavingAChildBehindHasItEnded() async throws {
         let marker = "jobctl-left-behind-\(UUID().uuidString.prefix(8))"
         let outcome = try await CommandProcess.run(

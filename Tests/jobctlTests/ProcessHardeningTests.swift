@@ -117,6 +117,46 @@ import Testing
         #expect(recorded().allSatisfy { !LiveProcesses.isAlive($0) })
     }
 
+    /// A `trigger` killed with -9 while the scheduler runs leaves its command holding the lock:
+    /// the scheduler's next fire ends it instead of skipping until the next start.
+    @Test func aTriggerKilledWithNineNeitherBlocksNorDoublesTheSchedulersRuns() throws {
+        // Manual runs (no JOBCTL_SCHEDULED_AT) last a minute; scheduled ones are quick. Each run
+        // records "m PID" or "s PID" and reports any earlier run still alive.
+        let command = "for p in $(cut -d' ' -f2 runs 2>/dev/null); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); "
+            + "case $s in ''|Z) ;; *) echo OVERLAP $p >> overlaps;; esac; done; "
+            + "if [ -z \"$JOBCTL_SCHEDULED_AT\" ]; then echo m $$ >> runs; exec sleep 60; fi; echo s $$ >> runs"
+        let (dir, config) = try setUp("@every 2s mixed command=\"\(command)\"")
+        let runs = dir.appendingPathComponent("runs").path
+        func recorded(_ kind: String) -> [Int32] {
+            ((try? String(contentsOfFile: runs, encoding: .utf8)) ?? "").split(separator: "\n")
+                .filter { $0.hasPrefix(kind + " ") }.compactMap { Int32($0.dropFirst(2)) }
+        }
+        let daemon = try Daemon(["run", "--config", config.path, "--grace", "0"], directory: dir)
+        #expect(Poll.until { recorded("s").count >= 1 }, "\(daemon.output)")
+        var manual: Int32?
+        for _ in 0..<5 where manual == nil {  // a trigger that lands on a scheduled run exits 75: again
+            let trigger = try Binary.start(["trigger", "mixed", "--config", config.path], currentDirectory: dir.path)
+            if Poll.until(timeout: 5, { !recorded("m").isEmpty || !trigger.0.isRunning }), let pid = recorded("m").first {
+                manual = pid
+                kill(trigger.0.processIdentifier, SIGKILL)
+            }
+            if trigger.0.isRunning { kill(trigger.0.processIdentifier, SIGKILL) }
+            _ = Binary.finish(trigger)
+        }
+        let orphan = try #require(manual, "the trigger never ran")
+        try #require(LiveProcesses.isAlive(orphan))
+        let scheduledBefore = recorded("s").count
+        #expect(daemon.waitFor("Ending processes of a run whose jobctl died"), "\(daemon.output)")
+        #expect(Poll.until { recorded("s").count > scheduledBefore }, "\(daemon.output)")
+        #expect(!LiveProcesses.isAlive(orphan))
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("overlaps").path), "ran twice at once")
+        let rows = try historyRows(dir.appendingPathComponent("jobctl.db").path)
+        let manualRows = rows.filter { $0.trigger == "manual" && $0.status != "skipped" }
+        #expect(manualRows.map(\.status) == ["interrupted"], "\(rows)")
+    }
+
     @Test func theSecondSignalExitTakesTheRunningCommandsAlong() throws {
         let (dir, config) = try setUp(#"@reboot long command="echo $$ > pid; exec sleep 60""#)
         let pidFile = dir.appendingPathComponent("pid").path

@@ -117,7 +117,7 @@ public enum CommandProcess {
         return reason
     }
 
-    private static func ending(_ exit: ChildExit) -> Outcome.Ending {
+    static func ending(_ exit: ChildExit) -> Outcome.Ending {
         switch exit {
         case .status(let status):
             (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)

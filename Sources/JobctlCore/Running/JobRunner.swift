@@ -60,7 +60,7 @@ public struct JobRunner: Sendable {
         let exclusive = !(job.overlap == .allow && trigger != .manual)
         let lock: JobLock?
         do {
-            lock = try JobLock.tryAcquire(at: config.lockPath(job: job.name), exclusive: exclusive, owner: owner)
+            lock = try await acquireLock(job, exclusive: exclusive, owner: owner)
         } catch {
             return record(job, fire: fire, trigger: trigger, failure: error.description)
         }
@@ -118,6 +118,21 @@ public struct JobRunner: Sendable {
             attempt += 1
             currentTrigger = .retry
         }
+    }
+
+    /// The job's lock. When only processes of a run whose jobctl died hold it (a `trigger`
+    /// killed with -9 while this scheduler runs), they are ended and that run's row is marked
+    /// `interrupted` first (`OrphanedRuns`): the job neither stays blocked behind them until the
+    /// next start nor ever runs beside them.
+    private func acquireLock(_ job: JobDefinition, exclusive: Bool, owner: String) async throws(JobLock.LockError) -> JobLock? {
+        let path = config.lockPath(job: job.name)
+        if let lock = try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner) { return lock }
+        guard OrphanedRuns.orphanedHolders(of: path) != nil else { return nil }
+        let logger = self.logger
+        guard await ProcessGroup.onThread({ OrphanedRuns.isLockFree(at: path, logger: logger) }) else { return nil }
+        let config = self.config
+        _ = try? store.recoverInterrupted(now: clock.now(), isLockFree: { JobLock.isFree(at: config.lockPath(job: $0)) })
+        return try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner)
     }
 
     /// Exponential backoff: `backoff × 2^(attempt−1)`, capped at 32× the first delay, with
