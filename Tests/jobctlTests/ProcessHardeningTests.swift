@@ -29,7 +29,9 @@ import Testing
         let daemon = try Daemon(
             ["run", "--config", config.path], directory: dir,
             environment: ["JOBCTL_HTTP_TOKEN": "secret-token-0123456789", "FOO": "bar", "BAR": "baz"])
-        for job in ["plain", "passed", "bysetting"] { #expect(daemon.waitFor("[\(job)] Job succeeded"), "\(daemon.output)") }
+        for job in ["plain", "passed", "bysetting"] {
+            #expect(daemon.waitFor("[\(job)] Job succeeded"), "\(daemon.output)")
+        }
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0)
         let outputs = try Outputs.read(dir.appendingPathComponent("jobctl.db").path)
@@ -109,7 +111,7 @@ import Testing
         #expect(!LiveProcesses.isAlive(orphan), "the orphan survived the restart")
         second.signal(SIGTERM)
         #expect(second.wait() == 0)
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("overlaps").path), "ran twice at once")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/overlaps"), "ran twice at once")
         let rows = try historyRows(dir.appendingPathComponent("jobctl.db").path)
         #expect(rows.first?.status == "interrupted", "\(rows)")
         #expect(rows.first?.error?.contains("died") == true)
@@ -136,7 +138,8 @@ import Testing
         var manual: Int32?
         for _ in 0..<5 where manual == nil {  // a trigger that lands on a scheduled run exits 75: again
             let trigger = try Binary.start(["trigger", "mixed", "--config", config.path], currentDirectory: dir.path)
-            if Poll.until(timeout: 5, { !recorded("m").isEmpty || !trigger.0.isRunning }), let pid = recorded("m").first {
+            let ran = Poll.until(timeout: 5) { !recorded("m").isEmpty || !trigger.0.isRunning }
+            if ran, let pid = recorded("m").first {
                 manual = pid
                 kill(trigger.0.processIdentifier, SIGKILL)
             }
@@ -151,7 +154,7 @@ import Testing
         #expect(!LiveProcesses.isAlive(orphan))
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0)
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("overlaps").path), "ran twice at once")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/overlaps"), "ran twice at once")
         let rows = try historyRows(dir.appendingPathComponent("jobctl.db").path)
         let manualRows = rows.filter { $0.trigger == "manual" && $0.status != "skipped" }
         #expect(manualRows.map(\.status) == ["interrupted"], "\(rows)")
@@ -160,7 +163,10 @@ import Testing
     @Test func theSecondSignalExitTakesTheRunningCommandsAlong() throws {
         let (dir, config) = try setUp(#"@reboot long command="echo $$ > pid; exec sleep 60""#)
         let pidFile = dir.appendingPathComponent("pid").path
-        func pid() -> Int32? { (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+        func pid() -> Int32? {
+            let text = try? String(contentsOfFile: pidFile, encoding: .utf8)
+            return text.flatMap { Int32($0.trimmingCharacters(in: .newlines)) }
+        }
         let daemon = try Daemon(["run", "--config", config.path, "--grace", "60"], directory: dir)
         #expect(Poll.until { pid() != nil }, "\(daemon.output)")
         let child = try #require(pid())
@@ -174,7 +180,8 @@ import Testing
     // MARK: Item 12: linear output capture, every line up to EOF
 
     @Test func aMegabyteOfNewlinesKeepsTheFinalLineAndFinishesFast() throws {
-        let (dir, config) = try setUp(#"@daily chatty command="head -c 1000000 /dev/zero | tr '\\0' '\\n'; echo final-line""#)
+        let command = #"head -c 1000000 /dev/zero | tr '\\0' '\\n'; echo final-line"#
+        let (dir, config) = try setUp("@daily chatty command=\"\(command)\"")
         let started = Date()
         let result = try Binary.run(["trigger", "chatty", "--config", config.path])
         #expect(Date().timeIntervalSince(started) < 20, "hang guard")
@@ -204,9 +211,11 @@ import Testing
         let (dir, config) = try setUp(#"@daily broken command="exit 3""#)
         let ignoring = "trap '' CHLD; exec \"$0\" \"$@\""
         let probe = try Spawn.run("/bin/bash", ["-c", ignoring, "/bin/grep", "SigIgn", "/proc/self/status"])
-        let mask = UInt64(probe.stdout.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16)
-        try #require(mask.map { $0 & (1 << (UInt64(SIGCHLD) - 1)) != 0 } == true, "bash did not ignore SIGCHLD: \(probe.stdout)")
-        let result = try Spawn.run("/bin/bash", ["-c", ignoring, Binary.path, "trigger", "broken", "--config", config.path])
+        let mask = UInt64(probe.stdout.split(separator: "\t").last?.trimmingCharacters(in: .newlines) ?? "", radix: 16)
+        let ignored = mask.map { $0 & (1 << (UInt64(SIGCHLD) - 1)) != 0 } ?? false
+        try #require(ignored, "bash did not ignore SIGCHLD: \(probe.stdout)")
+        let arguments = ["-c", ignoring, Binary.path, "trigger", "broken", "--config", config.path]
+        let result = try Spawn.run("/bin/bash", arguments)
         #expect(result.status == 1, "\(result.stderr)")
         let rows = try historyRows(dir.appendingPathComponent("jobctl.db").path)
         #expect(rows.map(\.status) == ["failed"])
@@ -214,7 +223,8 @@ import Testing
     }
 
     @Test func controlCharactersInJobOutputNeverReachTheTerminalRaw() throws {
-        let (_, config) = try setUp(#"@daily red command="printf '\\033[31mred\\r\\n'; printf 'title\\033]0;owned\\007\\n' >&2""#)
+        let command = #"printf '\\033[31mred\\r\\n'; printf 'title\\033]0;owned\\007\\n' >&2"#
+        let (_, config) = try setUp("@daily red command=\"\(command)\"")
         let result = try Binary.run(["trigger", "red", "--config", config.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stderr.contains("\u{1B}"))

@@ -88,7 +88,9 @@ public struct ConfigReader: Sendable {
                 let valueColumn = first.column + name.count + 1
                 if name == "PASS_ENV" {
                     let list = ChildEnvironment.parseList(value)
-                    for p in list.problems { report("PASS_ENV: \(p.message)", at: valueColumn + p.offset, width: p.width) }
+                    for p in list.problems {
+                        report("PASS_ENV: \(p.message)", at: valueColumn + p.offset, width: p.width)
+                    }
                     passEnvironment = list.names
                     continue
                 }

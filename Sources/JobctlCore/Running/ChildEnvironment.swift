@@ -49,25 +49,33 @@ public enum ChildEnvironment {
     public static func problem(withName name: String) -> String? {
         if secrets.contains(name) { return "\(name) is a secret of the scheduler and is never passed to jobs" }
         if perRun.contains(name) { return "\(name) is set by jobctl for each run" }
-        guard let first = name.unicodeScalars.first, first.isASCII, first == "_" || CharacterSet.letters.contains(first),
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
             name.unicodeScalars.allSatisfy({ $0.isASCII && ($0 == "_" || CharacterSet.alphanumerics.contains($0)) })
         else { return "'\(name)' is not a variable name (letters, digits and '_', not starting with a digit)" }
         return nil
     }
 
+    /// A name of an `env=`/`PASS_ENV=` list that can't be listed: where it is in the list, its
+    /// length, and why.
+    public struct ListProblem: Sendable {
+        public var offset: Int
+        public var width: Int
+        public var message: String
+    }
+
     /// The names of an `A,B,C` list (`env=`, `PASS_ENV=`; blanks around names and empty items
     /// are ignored) and, for each name that can't be listed, its offset in `list`, its length
     /// and why.
-    public static func parseList(_ list: String) -> (names: [String], problems: [(offset: Int, width: Int, message: String)]) {
+    public static func parseList(_ list: String) -> (names: [String], problems: [ListProblem]) {
         var names: [String] = []
-        var problems: [(Int, Int, String)] = []
+        var problems: [ListProblem] = []
         var offset = 0
         for part in list.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.trimmingCharacters(in: .whitespaces)
             let lead = part.prefix { $0 == " " || $0 == "\t" }.count
             if !name.isEmpty {
                 if let problem = problem(withName: name) {
-                    problems.append((offset + lead, name.count, problem))
+                    problems.append(ListProblem(offset: offset + lead, width: name.count, message: problem))
                 } else if !names.contains(name) {
                     names.append(name)
                 }

@@ -143,8 +143,8 @@ public enum CommandProcess {
         let lockCopy = lockDescriptor.map { fcntl($0, F_DUPFD_CLOEXEC, 10) } ?? -1
         var pid: pid_t = 0
         let result = spawn(
-            command, environment: environment, stdout: outPipe[1], stderr: errPipe[1], lock: lockCopy >= 0 ? lockCopy : nil,
-            pid: &pid)
+            command, environment: environment, stdout: outPipe[1], stderr: errPipe[1],
+            lock: lockCopy >= 0 ? lockCopy : nil, pid: &pid)
         close(outPipe[1])
         close(errPipe[1])
         if lockCopy >= 0 { close(lockCopy) }

@@ -124,14 +124,16 @@ public struct JobRunner: Sendable {
     /// killed with -9 while this scheduler runs), they are ended and that run's row is marked
     /// `interrupted` first (`OrphanedRuns`): the job neither stays blocked behind them until the
     /// next start nor ever runs beside them.
-    private func acquireLock(_ job: JobDefinition, exclusive: Bool, owner: String) async throws(JobLock.LockError) -> JobLock? {
+    private func acquireLock(
+        _ job: JobDefinition, exclusive: Bool, owner: String
+    ) async throws(JobLock.LockError) -> JobLock? {
         let path = config.lockPath(job: job.name)
         if let lock = try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner) { return lock }
         guard OrphanedRuns.orphanedHolders(of: path) != nil else { return nil }
         let logger = self.logger
         guard await ProcessGroup.onThread({ OrphanedRuns.isLockFree(at: path, logger: logger) }) else { return nil }
         let config = self.config
-        _ = try? store.recoverInterrupted(now: clock.now(), isLockFree: { JobLock.isFree(at: config.lockPath(job: $0)) })
+        _ = try? store.recoverInterrupted(now: clock.now()) { JobLock.isFree(at: config.lockPath(job: $0)) }
         return try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner)
     }
 
@@ -150,7 +152,9 @@ public struct JobRunner: Sendable {
         var output: String?
     }
 
-    private func perform(_ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date, lock: JobLock) async -> Result {
+    private func perform(
+        _ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date, lock: JobLock
+    ) async -> Result {
         let deadline = job.timeoutMilliseconds.map { startedAt.addingMilliseconds($0) }
         switch job.action {
         case .command(let command):
@@ -182,18 +186,22 @@ public struct JobRunner: Sendable {
                 grace: killGrace
             ) { line, isError in
                 guard budget.take() else { return }
-                logger.info("\(name): \(line)", metadata: ["job": .string(name), "stream": .string(isError ? "stderr" : "stdout")])
+                let stream = isError ? "stderr" : "stdout"
+                logger.info("\(name): \(line)", metadata: ["job": .string(name), "stream": .string(stream)])
             }
         } catch {
             return Result(status: .failed, error: error.description)
         }
         let context: Logger.Metadata = ["job": .string(name), "run": .stringConvertible(runID)]
-        if budget.dropped > 0 { logger.info("\(name): \(LogLineBudget.summary(dropped: budget.dropped))", metadata: context) }
+        if budget.dropped > 0 {
+            logger.info("\(name): \(LogLineBudget.summary(dropped: budget.dropped))", metadata: context)
+        }
         if outcome.leftProcessesBehind {
             logger.warning("The command left processes running after its shell exited; they were ended", metadata: context)
         }
         if outcome.outputLeftOpen {
-            logger.warning("A process that left the job's process group keeps its output open; stopped reading", metadata: context)
+            let message = "A process that left the job's process group keeps its output open; stopped reading"
+            logger.warning("\(message)", metadata: context)
         }
         let output = outcome.outputTail.isEmpty ? nil : outcome.outputTail
         if outcome.cancelled { return Result(status: .interrupted, error: "interrupted by shutdown", output: output) }

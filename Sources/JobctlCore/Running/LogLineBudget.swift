@@ -29,6 +29,7 @@ final class LogLineBudget: Sendable {
             digits.insert(",", at: index)
             index -= 3
         }
-        return "… \(String(digits)) more line\(dropped == 1 ? "" : "s") not logged (the last 4 KiB are kept with the run)"
+        let lines = dropped == 1 ? "line" : "lines"
+        return "… \(String(digits)) more \(lines) not logged (the last 4 KiB are kept with the run)"
     }
 }

@@ -60,7 +60,8 @@ public enum OrphanedRuns {
     /// SIGTERM to the groups and the pids, up to `grace` for all to be gone, then SIGKILL.
     static func end(groups: Set<pid_t>, pids: [pid_t], grace: Duration) {
         func gone() -> Bool {
-            groups.allSatisfy { ProcessTable.liveMembers(ofGroup: $0).isEmpty } && !pids.contains(where: ProcessTable.isAlive)
+            groups.allSatisfy { ProcessTable.liveMembers(ofGroup: $0).isEmpty }
+                && !pids.contains(where: ProcessTable.isAlive)
         }
         func signal(_ sig: Int32) {
             for group in groups { kill(-group, sig) }
