@@ -9,7 +9,8 @@ import Foundation
 /// EOF comes once every process of the run has exited, which the run makes sure of (see
 /// `ProcessGroup`). A process that left the group (`setsid`) may still hold the pipe: for that
 /// case `stop(after:)` bounds the wait, and `finished()` says whether EOF was reached. The
-/// thread polls in 100 ms steps so that it can notice the stop.
+/// thread polls in 500 ms steps so that it can notice the stop (two wake-ups a second while a
+/// job is quiet).
 final class PipeReader: Sendable {
     private let done = OneShot<Bool>()
     private let stopAt = LockedBox<ContinuousClock.Instant?>(nil)
@@ -37,7 +38,7 @@ final class PipeReader: Sendable {
         while true {
             if let deadline = stopAt.withLock({ $0 }), ContinuousClock().now >= deadline { return false }
             var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&request, 1, 100)
+            let ready = poll(&request, 1, 500)
             if ready < 0, errno != EINTR { return false }
             if ready <= 0 { continue }
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
