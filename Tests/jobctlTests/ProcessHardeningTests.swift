@@ -160,6 +160,26 @@ import Testing
         #expect(manualRows.map(\.status) == ["interrupted"], "\(rows)")
     }
 
+    /// Ending a dead run's leftovers must never reach anyone else who holds the lock, such as
+    /// an operator pausing the job with flock(1).
+    @Test func anOperatorsFlockOnTheJobsLockIsRespectedNotKilled() throws {
+        let (dir, config) = try setUp(#"@daily paused command="echo ran""#)
+        let lock = dir.appendingPathComponent("paused.lock").path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["--nonblock", lock, "sleep", "60"]
+        try holder.run()
+        defer {
+            kill(-holder.processIdentifier, SIGKILL)  // flock and its sleep: their own group
+            holder.waitUntilExit()
+        }
+        #expect(Poll.until { !JobLockProbe.isFree(lock) })
+        let result = try Binary.run(["trigger", "paused", "--config", config.path])
+        #expect(result.status == 75, "\(result.stderr)")
+        #expect(!result.stderr.contains("Ending processes"))
+        #expect(holder.isRunning)
+    }
+
     @Test func theSecondSignalExitTakesTheRunningCommandsAlong() throws {
         let (dir, config) = try setUp(#"@reboot long command="echo $$ > pid; exec sleep 60""#)
         let pidFile = dir.appendingPathComponent("pid").path

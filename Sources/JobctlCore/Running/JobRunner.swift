@@ -129,9 +129,11 @@ public struct JobRunner: Sendable {
     ) async throws(JobLock.LockError) -> JobLock? {
         let path = config.lockPath(job: job.name)
         if let lock = try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner) { return lock }
-        guard OrphanedRuns.orphanedHolders(of: path) != nil else { return nil }
-        let logger = self.logger
-        guard await ProcessGroup.onThread({ OrphanedRuns.isLockFree(at: path, logger: logger) }) else { return nil }
+        guard OrphanedRuns.orphanedHolders(of: path, job: job.name) != nil else { return nil }
+        let (logger, name) = (self.logger, job.name)
+        guard await ProcessGroup.onThread({ OrphanedRuns.isLockFree(job: name, at: path, logger: logger) }) else {
+            return nil
+        }
         let config = self.config
         _ = try? store.recoverInterrupted(now: clock.now()) { JobLock.isFree(at: config.lockPath(job: $0)) }
         return try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner)

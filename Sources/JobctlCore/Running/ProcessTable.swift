@@ -53,6 +53,13 @@ enum ProcessTable {
         return found
     }
 
+    /// True when `pid` was started with `entry` (`NAME=value`) in its environment
+    /// (`/proc/PID/environ`: the environment it was exec'd with). Unreadable: false.
+    static func environment(of pid: pid_t, contains entry: String) -> Bool {
+        guard let text = read("/proc/\(pid)/environ") else { return false }
+        return text.split(separator: "\0").contains { $0 == entry }
+    }
+
     /// The numeric entries of `/proc`.
     static func pids() -> [pid_t] {
         guard let directory = opendir("/proc") else { return [] }
