@@ -58,7 +58,10 @@ struct RunCommand: AsyncParsableCommand {
                 if signal == SIGHUP {
                     eventSink.yield(.reload)
                 } else if stopping {
-                    logger.warning("Second signal: exiting now")
+                    // Exiting now must not leave commands behind: their groups get SIGKILL (their
+                    // rows are marked interrupted by the next start, once the lock is free).
+                    logger.warning("Second signal: killing running commands and exiting now")
+                    RunningProcessGroups.killAll()
                     Glibc.exit(130)
                 } else {
                     stopping = true

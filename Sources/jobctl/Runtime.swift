@@ -20,6 +20,10 @@ struct SystemWallClock: WallClock {
 
 /// Log lines for people: `2026-11-23T04:00:00.123Z info  [prizepool] Job succeeded in 245 ms run=12 …`
 /// on stderr, colour only on a terminal.
+///
+/// Every message and metadata value is passed through `TerminalSafeText`, whatever its source
+/// (job output, arcade strings, errors): no raw ESC, CR or other control character reaches the
+/// operator's terminal, and no line of a message can pass for a log line of its own.
 struct LineLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
@@ -35,11 +39,13 @@ struct LineLogHandler: LogHandler {
     func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
-        let job = all.removeValue(forKey: "job").map { "[\($0)] " } ?? ""
+        let job = all.removeValue(forKey: "job").map { "[\(TerminalSafeText.escaped("\($0)"))] " } ?? ""
         let fields = all.sorted { $0.key < $1.key }.map { (key: String, value: Logger.MetadataValue) -> String in
-            let text: String = "\(value)"
-            return text.contains(" ") ? "\(key)=\"\(text)\"" : "\(key)=\(text)"
+            let text = TerminalSafeText.escaped("\(value)")
+            let name = TerminalSafeText.escaped(key)
+            return text.contains(" ") ? "\(name)=\"\(text)\"" : "\(name)=\(text)"
         }.joined(separator: " ")
+        let message = TerminalSafeText.escaped("\(event.message)", indentingNewlines: true)
         let level = "\(event.level)".padding(toLength: 7, withPad: " ", startingAt: 0)
         var levelText = level
         if Self.color {
@@ -49,7 +55,7 @@ struct LineLogHandler: LogHandler {
             default: break
             }
         }
-        let line: String = "\(Self.timestamp()) \(levelText) \(job)\(event.message)\(fields.isEmpty ? "" : " \(fields)")\n"
+        let line: String = "\(Self.timestamp()) \(levelText) \(job)\(message)\(fields.isEmpty ? "" : " \(fields)")\n"
         Self.lock.lock()
         FileHandle.standardError.write(Data(line.utf8))
         Self.lock.unlock()

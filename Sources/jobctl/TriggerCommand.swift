@@ -23,7 +23,7 @@ struct TriggerCommand: AsyncParsableCommand {
         LineLogHandler.bootstrap()
         let store = try openStore(config)
         let clock = SystemWallClock()
-        _ = try? store.recoverInterrupted(now: clock.now(), isLockFree: { JobLock.isFree(at: config.lockPath(job: $0)) })
+        _ = try? store.recoverInterrupted(now: clock.now(), isLockFree: { OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl")) })
         let runner = JobRunner(config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current)
         let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
         // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.

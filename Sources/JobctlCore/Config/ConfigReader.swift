@@ -37,9 +37,10 @@ public struct ConfigReader: Sendable {
     static let pathSettings: Set<String> = ["STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE"]
     static let settings: [String] = [
         "TZ", "CRON_TZ", "STATE_DB", "APP_DB", "LOCK_DIR", "HISTORY_RETENTION", "HTTP_LISTEN", "HTTP_TOKEN_FILE",
+        "PASS_ENV",
     ]
     static let commonOptions: [String] = [
-        "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command",
+        "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command", "env",
     ]
 
     /// Parses config text (the file's contents).
@@ -48,6 +49,7 @@ public struct ConfigReader: Sendable {
         var settingLines: [String: Int] = [:]
         var values: [String: String] = [:]
         var zone: (ZoneRules, ZoneSource) = (machineZone, .machine)
+        var passEnvironment: [String] = []  // PASS_ENV=, like TZ= for the lines below it; empty resets
         var jobs: [JobDefinition] = []
         var jobLines: [String: Int] = [:]
         var builtinLine: (name: String, line: Int, column: Int, text: String)?
@@ -84,6 +86,14 @@ public struct ConfigReader: Sendable {
                     continue
                 }
                 let valueColumn = first.column + name.count + 1
+                if name == "PASS_ENV" {
+                    let list = ChildEnvironment.parseList(value)
+                    for p in list.problems {
+                        report("PASS_ENV: \(p.message)", at: valueColumn + p.offset, width: p.width)
+                    }
+                    passEnvironment = list.names
+                    continue
+                }
                 if name == "TZ" || name == "CRON_TZ" {
                     do {
                         zone = (try Zones.named(value), .setting)
@@ -201,6 +211,7 @@ public struct ConfigReader: Sendable {
                 action: action ?? .command(""), timeoutMilliseconds: nil, retries: 0, backoffMilliseconds: 1000,
                 overlap: .skip, catchupMilliseconds: builtin?.defaultCatchupMilliseconds, jitterMilliseconds: 0,
                 enabled: true, line: lineNumber)
+            definition.passEnvironment = passEnvironment
             var builtinOptions: [String: JobOptionValue] = [:]
             for key in optionOrder {
                 let (value, token) = options[key]!
@@ -252,6 +263,13 @@ public struct ConfigReader: Sendable {
                     if let ms = duration(allowZero: true) { definition.jitterMilliseconds = ms }
                 case "enabled":
                     if let flag = Self.boolean(value) { definition.enabled = flag } else { bad("'\(value)' is not true or false") }
+                case "env":
+                    let list = ChildEnvironment.parseList(value)
+                    let listColumn = valueColumn + (token.raw.dropFirst(key.count + 1).first == "\"" ? 1 : 0)
+                    for p in list.problems { report("env: \(p.message)", at: listColumn + p.offset, width: p.width) }
+                    if !list.problems.isEmpty { lineOK = false }
+                    if builtin != nil { bad("only command jobs start processes; built-in jobs take no env=") }
+                    definition.passEnvironment += list.names.filter { !definition.passEnvironment.contains($0) }
                 default:
                     guard let builtin, let spec = builtin.options.first(where: { $0.name == key }) else {
                         let known = Self.commonOptions + (builtin?.options.map(\.name) ?? [])

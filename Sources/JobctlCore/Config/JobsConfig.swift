@@ -46,6 +46,9 @@ public struct JobDefinition: Sendable {
     public var jitterMilliseconds: Int64
     public var enabled: Bool
     public var line: Int
+    /// Variables passed to the job's processes beyond `ChildEnvironment.allowed` (`PASS_ENV=`
+    /// above the job plus its `env=`).
+    public var passEnvironment: [String] = []
 
     public func nextFire(after date: Date) -> Date? {
         schedule.nextFire(after: date, in: zone)

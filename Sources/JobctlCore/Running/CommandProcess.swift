@@ -5,12 +5,19 @@ import Foundation
 #endif
 
 /// A shell command job: `/bin/sh -c COMMAND` in its own process group, stdout and stderr read
-/// line by line (each line handed to `onLine`), the last 4 KiB kept.
+/// line by line to EOF (each line handed to `onLine`), the last 4 KiB kept.
+///
+/// A run's processes never outlive it: on timeout or cancellation the group is ended
+/// (`ProcessGroup`: SIGTERM, grace, SIGKILL), and so is whatever the shell leaves behind when it
+/// exits on its own. Only then is the output read to EOF, so the last lines always reach the
+/// tail.
 public enum CommandProcess {
     public struct Outcome: Sendable, Equatable {
         public enum Ending: Sendable, Equatable {
             case exited(Int32)
             case signalled(Int32)
+            /// `waitpid` failed: the exit status is unknown (a failure, never a success).
+            case unknown(String)
         }
         public var ending: Ending
         /// The run hit its timeout (the group got SIGTERM, then SIGKILL after the grace).
@@ -19,6 +26,11 @@ public enum CommandProcess {
         public var cancelled: Bool
         /// The last 4 KiB of stdout and stderr, interleaved as read.
         public var outputTail: String
+        /// The shell exited leaving processes in its group; they were ended.
+        public var leftProcessesBehind: Bool = false
+        /// A process outside the group (it called `setsid`) kept the output open; reading
+        /// stopped without EOF.
+        public var outputLeftOpen: Bool = false
     }
 
     public enum LaunchError: Error, Sendable, CustomStringConvertible {
@@ -29,87 +41,128 @@ public enum CommandProcess {
     }
 
     static let tailLimit = 4096
+    /// How long to keep reading once every process of the group is gone (only a process that
+    /// escaped the group can keep the pipes open that long).
+    static let drainLimit: Duration = .seconds(2)
+    /// The descriptor number under which a command's processes hold the job's lock.
+    public static let lockDescriptorInChild: Int32 = 3
 
     /// Runs the command to its end. On `deadline` or task cancellation the whole process group
-    /// gets SIGTERM, then SIGKILL after `grace`.
+    /// is ended (SIGTERM, `grace`, SIGKILL). `lockDescriptor`, when given, is inherited by the
+    /// command's processes as descriptor 3 (see `OrphanedRuns`).
     public static func run(
-        _ command: String, environment: [String: String], deadline: Date?, clock: any WallClock,
-        grace: Duration = .seconds(5), onLine: @escaping @Sendable (String, Bool) -> Void
+        _ command: String, environment: [String: String], lockDescriptor: Int32? = nil, deadline: Date?,
+        clock: any WallClock, grace: Duration = .seconds(5), onLine: @escaping @Sendable (String, Bool) -> Void
     ) async throws(LaunchError) -> Outcome {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw .spawn(String(cString: strerror(errno)))
-        }
-        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var pid: pid_t = 0
-        let spawnResult = spawn(command, environment: environment, stdout: outPipe[1], stderr: errPipe[1], pid: &pid)
-        close(outPipe[1])
-        close(errPipe[1])
-        guard spawnResult == 0 else {
-            close(outPipe[0])
-            close(errPipe[0])
-            throw .spawn(String(cString: strerror(spawnResult)))
-        }
-
-        let child = pid
+        ChildSignals.restoreDefaults()
+        let (child, outFD, errFD) = try launch(command, environment: environment, lockDescriptor: lockDescriptor)
+        let group = ProcessGroup(id: child)
+        RunningProcessGroups.insert(child)
+        defer { RunningProcessGroups.remove(child) }
         let tail = OutputTail(limit: tailLimit)
-        let readers = DispatchGroup()
-        for (fd, isError) in [(outPipe[0], false), (errPipe[0], true)] {
-            readers.enter()
-            Thread.detachNewThread {
-                readLines(fd: fd) { line in
-                    tail.append(line + "\n")
-                    onLine(line, isError)
-                }
-                close(fd)
-                readers.leave()
+        let readers = [(outFD, false), (errFD, true)].map { fd, isError in
+            PipeReader(fd: fd) { line in
+                tail.append(line + "\n")
+                onLine(line, isError)
             }
         }
-
         let exit = ExitWaiter(pid: child)
-        let reason = await withTaskGroup(of: StopReason.self) { group in
-            group.addTask { await exit.wait(); return .exited }
-            if let deadline {
-                group.addTask {
-                    do { try await clock.sleep(until: deadline) } catch { return .cancelled }
-                    return .timedOut
-                }
+        let reason = await race(exit: exit, group: group, deadline: deadline, clock: clock, grace: grace)
+        // Not cancellable from here on: the group is ended and the output read even on shutdown.
+        return await Task {
+            let status = await exit.wait()
+            let leftBehind = reason == .exited && !group.isEmpty
+            if leftBehind { await group.end(grace: grace) }
+            readers.forEach { $0.stop(after: Self.drainLimit) }
+            var reachedEOF = true
+            for reader in readers {
+                if await !reader.finished() { reachedEOF = false }
             }
-            group.addTask {
-                // Cancellation of the run (shutdown) arrives here.
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                return .cancelled
-            }
-            var first = await group.next() ?? .exited
-            if first == .cancelled, !Task.isCancelled {
-                first = await group.next() ?? .exited  // the deadline sleeper was cancelled by the group: ignore
-            }
-            if first != .exited {
-                kill(-child, SIGTERM)
-                let killer = Task {
-                    try? await Task.sleep(for: grace)
-                    if !Task.isCancelled { kill(-child, SIGKILL) }
-                }
-                await exit.wait()
-                killer.cancel()
-            }
-            group.cancelAll()
-            return first
-        }
-        let status = await exit.wait()
-        // Output of processes the shell left behind may keep the pipes open: don't wait long.
-        _ = readers.wait(timeout: .now() + .milliseconds(300))
-        let ending: Outcome.Ending = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
-        return Outcome(ending: ending, timedOut: reason == .timedOut, cancelled: reason == .cancelled, outputTail: tail.text)
+            return Outcome(
+                ending: Self.ending(status), timedOut: reason == .timedOut, cancelled: reason == .cancelled,
+                outputTail: tail.text, leftProcessesBehind: leftBehind, outputLeftOpen: !reachedEOF)
+        }.value
     }
 
     enum StopReason: Sendable { case exited, timedOut, cancelled }
 
+    /// Waits for the shell's exit, the deadline or cancellation, whichever comes first; on the
+    /// last two the group is ended (the exit waiter then returns once the shell is gone).
+    private static func race(
+        exit: ExitWaiter, group: ProcessGroup, deadline: Date?, clock: any WallClock, grace: Duration
+    ) async -> StopReason {
+        var ender: Task<Bool, Never>?
+        let reason = await withTaskGroup(of: StopReason.self) { tasks in
+            tasks.addTask { await exit.wait(); return .exited }
+            if let deadline {
+                tasks.addTask {
+                    do { try await clock.sleep(until: deadline) } catch { return .cancelled }
+                    return .timedOut
+                }
+            }
+            tasks.addTask {
+                // Cancellation of the run (shutdown) arrives here.
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                return .cancelled
+            }
+            var first = await tasks.next() ?? .exited
+            if first == .cancelled, !Task.isCancelled {
+                first = await tasks.next() ?? .exited  // the deadline sleeper was cancelled by the group: ignore
+            }
+            if first != .exited { ender = Task { await group.end(grace: grace) } }
+            tasks.cancelAll()
+            return first
+        }
+        _ = await ender?.value
+        return reason
+    }
+
+    static func ending(_ exit: ChildExit) -> Outcome.Ending {
+        switch exit {
+        case .status(let status):
+            (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+        case .waitFailed(let code):
+            .unknown("cannot wait for /bin/sh: \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// Pipes, then the shell; returns its pid and the read ends of stdout and stderr.
+    private static func launch(
+        _ command: String, environment: [String: String], lockDescriptor: Int32?
+    ) throws(LaunchError) -> (pid_t, Int32, Int32) {
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0 else { throw .spawn(String(cString: strerror(errno))) }
+        guard pipe(&errPipe) == 0 else {
+            outPipe.forEach { close($0) }
+            throw .spawn(String(cString: strerror(errno)))
+        }
+        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        // A copy of the lock descriptor above the ones the child sets up (0-3), so that moving
+        // it to 3 in the child is a real dup2 that clears close-on-exec.
+        let lockCopy = lockDescriptor.map { fcntl($0, F_DUPFD_CLOEXEC, 10) } ?? -1
+        var pid: pid_t = 0
+        let result = spawn(
+            command, environment: environment, stdout: outPipe[1], stderr: errPipe[1],
+            lock: lockCopy >= 0 ? lockCopy : nil, pid: &pid)
+        close(outPipe[1])
+        close(errPipe[1])
+        if lockCopy >= 0 { close(lockCopy) }
+        guard result == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            throw .spawn(String(cString: strerror(result)))
+        }
+        return (pid, outPipe[0], errPipe[0])
+    }
+
     /// posix_spawn with a new process group, default signal dispositions (the scheduler ignores
     /// SIGINT/SIGTERM/SIGHUP to receive them through Dispatch; children must not inherit that),
-    /// an empty signal mask, stdin from /dev/null.
-    private static func spawn(_ command: String, environment: [String: String], stdout: Int32, stderr: Int32, pid: inout pid_t) -> Int32 {
+    /// an empty signal mask, stdin from /dev/null, the lock (if any) as descriptor 3, and no
+    /// other descriptor of ours.
+    private static func spawn(
+        _ command: String, environment: [String: String], stdout: Int32, stderr: Int32, lock: Int32?, pid: inout pid_t
+    ) -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -129,9 +182,10 @@ public enum CommandProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        if let lock { posix_spawn_file_actions_adddup2(&actions, lock, lockDescriptorInChild) }
         // Nothing else of ours leaks into the job: descriptors the scheduler inherited without
         // close-on-exec (a supervisor's pipes, say) would otherwise outlive it in the job.
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, lock == nil ? 3 : lockDescriptorInChild + 1) }
 
         let argv: [UnsafeMutablePointer<CChar>?] = [String](["/bin/sh", "-c", command]).map { (arg: String) in strdup(arg) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { (key: String, value: String) in strdup("\(key)=\(value)") } + [nil]
@@ -149,42 +203,49 @@ public enum CommandProcess {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
+}
 
-    private static func readLines(fd: Int32, _ onLine: (String) -> Void) {
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        var pending: [UInt8] = []
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 8192) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            pending.append(contentsOf: buffer[0..<n])
-            while let newline = pending.firstIndex(of: 10) {
-                onLine(String(decoding: pending[..<newline], as: UTF8.self))
-                pending.removeSubrange(...newline)
-            }
-            if pending.count > 65_536 {  // a very long line: hand it over in pieces
-                onLine(String(decoding: pending, as: UTF8.self))
-                pending.removeAll()
-            }
-        }
-        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
-    }
+/// How waiting for a child ended.
+enum ChildExit: Sendable, Equatable {
+    /// The wait status from `waitpid`.
+    case status(Int32)
+    /// `waitpid` failed with this errno (e.g. ECHILD when SIGCHLD was ignored and the kernel
+    /// reaped the child itself): the outcome is unknown, which a run counts as a failure.
+    case waitFailed(Int32)
 }
 
 /// Waits for a child with a blocking `waitpid` on its own thread; any number of awaiters.
 final class ExitWaiter: Sendable {
-    private let status = OneShot<Int32>()
+    private let status = OneShot<ChildExit>()
 
     init(pid: pid_t) {
         Thread.detachNewThread { [status] in
             var code: Int32 = 0
-            while waitpid(pid, &code, 0) < 0, errno == EINTR {}
-            status.resolve(code)
+            while true {
+                if waitpid(pid, &code, 0) == pid {
+                    status.resolve(.status(code))
+                    return
+                }
+                if errno != EINTR {
+                    status.resolve(.waitFailed(errno))
+                    return
+                }
+            }
         }
     }
 
     @discardableResult
-    func wait() async -> Int32 { await status.value() }
+    func wait() async -> ChildExit { await status.value() }
+}
+
+/// The signal dispositions a parent of commands needs.
+enum ChildSignals {
+    /// SIGCHLD back to its default, once per process: inherited as ignored (`trap '' CHLD`, some
+    /// supervisors), the kernel reaps children itself and `waitpid` can't report their exit
+    /// status, so a failed command would look succeeded.
+    static func restoreDefaults() { _ = once }
+
+    private static let once: Void = { signal(SIGCHLD, SIG_DFL) }()
 }
 
 /// The last `limit` bytes of output, cut at a character boundary.

@@ -8,11 +8,13 @@ import Foundation
 /// stale locks. The holder's pid, host and start time are written inside for humans.
 ///
 /// A second `open` + `flock` of the same file in the same process is refused too, so a job
-/// running in this process is seen as running. The descriptor is close-on-exec: commands the
-/// job starts don't inherit the lock.
+/// running in this process is seen as running. The descriptor is close-on-exec; a command job
+/// gets a copy on purpose (`descriptor`, see `OrphanedRuns`).
 public final class JobLock: Sendable {
     public let path: String
     private let fd: Int32
+    /// The locked descriptor, for a command's processes to inherit.
+    var descriptor: Int32 { fd }
 
     public enum LockError: Error, Sendable, CustomStringConvertible {
         case cannotOpen(path: String, reason: String)

@@ -37,6 +37,11 @@ public struct JobRunner: Sendable {
     /// Called with the run id once the first attempt's `running` row is recorded (the HTTP
     /// trigger answers 202 with it while the run goes on).
     public var onStart: (@Sendable (Int64) -> Void)?
+    /// The scheduler's environment, from which command jobs get only the allow-listed part
+    /// (`ChildEnvironment`).
+    public var parentEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    /// Output lines of one command attempt that are logged; the rest are counted.
+    public var logLineLimit = LogLineBudget.defaultLimit
 
     public init(config: JobsConfig, store: HistoryStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity) {
         self.config = config
@@ -55,7 +60,7 @@ public struct JobRunner: Sendable {
         let exclusive = !(job.overlap == .allow && trigger != .manual)
         let lock: JobLock?
         do {
-            lock = try JobLock.tryAcquire(at: config.lockPath(job: job.name), exclusive: exclusive, owner: owner)
+            lock = try await acquireLock(job, exclusive: exclusive, owner: owner)
         } catch {
             return record(job, fire: fire, trigger: trigger, failure: error.description)
         }
@@ -85,7 +90,7 @@ public struct JobRunner: Sendable {
             }
             logger.info("Job started", metadata: meta(job, id, fire, ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
             if attempt == 1 { onStart?(id) }
-            let result = await perform(job, runID: id, fire: fire, startedAt: startedAt)
+            let result = await perform(job, runID: id, fire: fire, startedAt: startedAt, lock: lock)
             let finishedAt = clock.now()
             do {
                 try store.finish(id: id, status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error, output: result.output)
@@ -115,6 +120,25 @@ public struct JobRunner: Sendable {
         }
     }
 
+    /// The job's lock. When only processes of a run whose jobctl died hold it (a `trigger`
+    /// killed with -9 while this scheduler runs), they are ended and that run's row is marked
+    /// `interrupted` first (`OrphanedRuns`): the job neither stays blocked behind them until the
+    /// next start nor ever runs beside them.
+    private func acquireLock(
+        _ job: JobDefinition, exclusive: Bool, owner: String
+    ) async throws(JobLock.LockError) -> JobLock? {
+        let path = config.lockPath(job: job.name)
+        if let lock = try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner) { return lock }
+        guard OrphanedRuns.orphanedHolders(of: path, job: job.name) != nil else { return nil }
+        let (logger, name) = (self.logger, job.name)
+        guard await ProcessGroup.onThread({ OrphanedRuns.isLockFree(job: name, at: path, logger: logger) }) else {
+            return nil
+        }
+        let config = self.config
+        _ = try? store.recoverInterrupted(now: clock.now()) { JobLock.isFree(at: config.lockPath(job: $0)) }
+        return try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner)
+    }
+
     /// Exponential backoff: `backoff × 2^(attempt−1)`, capped at 32× the first delay, with
     /// "equal jitter" (half fixed, half random) so that retries of many jobs don't align.
     func retryDelay(_ job: JobDefinition, attempt: Int, fire: Date?) -> Int64 {
@@ -130,41 +154,68 @@ public struct JobRunner: Sendable {
         var output: String?
     }
 
-    private func perform(_ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date) async -> Result {
+    private func perform(
+        _ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date, lock: JobLock
+    ) async -> Result {
         let deadline = job.timeoutMilliseconds.map { startedAt.addingMilliseconds($0) }
         switch job.action {
         case .command(let command):
-            var environment = ProcessInfo.processInfo.environment
-            environment["JOBCTL_JOB"] = job.name
-            environment["JOBCTL_RUN_ID"] = String(runID)
-            environment["JOBCTL_SCHEDULED_AT"] = fire.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) }
-            let logger = self.logger
-            let name = job.name
-            do {
-                let outcome = try await CommandProcess.run(
-                    command, environment: environment, deadline: deadline, clock: clock, grace: killGrace
-                ) { line, isError in
-                    logger.info("\(name): \(line)", metadata: ["job": .string(name), "stream": .string(isError ? "stderr" : "stdout")])
-                }
-                let output = outcome.outputTail.isEmpty ? nil : outcome.outputTail
-                if outcome.cancelled { return Result(status: .interrupted, error: "interrupted by shutdown", output: output) }
-                if outcome.timedOut {
-                    return Result(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: job.timeoutMilliseconds ?? 0))", output: output)
-                }
-                switch outcome.ending {
-                case .exited(0): return Result(status: .succeeded, output: output)
-                case .exited(let code): return Result(status: .failed, error: "exit status \(code)", output: output)
-                case .signalled(let signal): return Result(status: .failed, error: "killed by signal \(signal)", output: output)
-                }
-            } catch {
-                return Result(status: .failed, error: error.description)
-            }
+            return await runCommand(command, job: job, runID: runID, fire: fire, deadline: deadline, lock: lock)
         case .builtin(let kind, let options):
             let context = JobContext(
                 appDatabasePath: config.appDatabasePath, logger: logger, timeZone: job.zone.timeZone,
                 scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
             let instance = kind.make(options)
             return await runBuiltin(instance, context: context, deadline: deadline, timeout: job.timeoutMilliseconds)
+        }
+    }
+
+    /// A command job: allow-listed environment, the lock inherited by its processes, output
+    /// lines logged up to `logLineLimit`.
+    private func runCommand(
+        _ command: String, job: JobDefinition, runID: Int64, fire: Date?, deadline: Date?, lock: JobLock
+    ) async -> Result {
+        let environment = ChildEnvironment.make(
+            from: parentEnvironment, passing: job.passEnvironment, job: job.name, runID: runID,
+            scheduledAt: fire.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) })
+        let logger = self.logger
+        let name = job.name
+        let budget = LogLineBudget(limit: logLineLimit)
+        let outcome: CommandProcess.Outcome
+        do {
+            outcome = try await CommandProcess.run(
+                command, environment: environment, lockDescriptor: lock.descriptor, deadline: deadline, clock: clock,
+                grace: killGrace
+            ) { line, isError in
+                guard budget.take() else { return }
+                let stream = isError ? "stderr" : "stdout"
+                logger.info("\(name): \(line)", metadata: ["job": .string(name), "stream": .string(stream)])
+            }
+        } catch {
+            return Result(status: .failed, error: error.description)
+        }
+        let context: Logger.Metadata = ["job": .string(name), "run": .stringConvertible(runID)]
+        if budget.dropped > 0 {
+            logger.info("\(name): \(LogLineBudget.summary(dropped: budget.dropped))", metadata: context)
+        }
+        if outcome.leftProcessesBehind {
+            logger.warning("The command left processes running after its shell exited; they were ended", metadata: context)
+        }
+        if outcome.outputLeftOpen {
+            let message = "A process that left the job's process group keeps its output open; stopped reading"
+            logger.warning("\(message)", metadata: context)
+        }
+        let output = outcome.outputTail.isEmpty ? nil : outcome.outputTail
+        if outcome.cancelled { return Result(status: .interrupted, error: "interrupted by shutdown", output: output) }
+        if outcome.timedOut {
+            let limit = DurationText.format(milliseconds: job.timeoutMilliseconds ?? 0)
+            return Result(status: .timedOut, error: "timed out after \(limit)", output: output)
+        }
+        switch outcome.ending {
+        case .exited(0): return Result(status: .succeeded, output: output)
+        case .exited(let code): return Result(status: .failed, error: "exit status \(code)", output: output)
+        case .signalled(let signal): return Result(status: .failed, error: "killed by signal \(signal)", output: output)
+        case .unknown(let reason): return Result(status: .failed, error: reason, output: output)
         }
     }
 

@@ -98,7 +98,7 @@ public actor Scheduler {
     private func start() async {
         let now = clock.now()
         let config = self.config
-        if let recovered = try? store.recoverInterrupted(now: now, isLockFree: { JobLock.isFree(at: config.lockPath(job: $0)) }), recovered > 0 {
+        if let recovered = try? store.recoverInterrupted(now: now, isLockFree: { OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: logger) }), recovered > 0 {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
         plan = FirePlan(jobs: config.jobs, after: now)
