@@ -106,29 +106,33 @@ let testKind = BuiltinJobKind(TestJob.self)
     }
 
     @Test func overlapSkipRecordsTheSkippedFire() async throws {
-        let blocker = try job("blocker", "* * * * *", overlap: .skip, action: .builtin(testKind, options: ["block_ms": .integer(800)]))
+        let blocker = try job("blocker", "* * * * *", overlap: .skip, action: .builtin(testKind, options: ["block_ms": .integer(2000)]))
         let h = try Harness(jobs: [blocker], start: try at("2026-06-01T09:59:59Z"))
         await h.settle()
         h.clock.set(try at("2026-06-01T10:00:00Z"))
-        try? await Task.sleep(for: .milliseconds(100))  // the first run is under way (800 ms real time)
+        // The second fire comes only once the first run is recorded `running` (it blocks 2 s
+        // of real time): a fixed real-time pause merged both fires into one on a loaded machine.
+        #expect(try await eventually { try h.rows("blocker").first != nil })
         h.clock.set(try at("2026-06-01T10:01:00Z"))
         #expect(try await eventually { try h.rows("blocker").count == 2 && h.rows("blocker")[0].status == .succeeded })
         await h.stop()
         let rows = try h.rows("blocker")
+        try #require(rows.count == 2)
         #expect(rows.map(\.status) == [.succeeded, .skipped])
         #expect(rows[1].error?.contains("still running") == true)
     }
 
     @Test func overlapQueueRunsOnceAfter() async throws {
-        let blocker = try job("queued", "* * * * *", overlap: .queue, action: .builtin(testKind, options: ["block_ms": .integer(800)]))
+        let blocker = try job("queued", "* * * * *", overlap: .queue, action: .builtin(testKind, options: ["block_ms": .integer(2000)]))
         let h = try Harness(jobs: [blocker], start: try at("2026-06-01T09:59:59Z"))
         await h.settle()
         h.clock.set(try at("2026-06-01T10:00:00Z"))
-        try? await Task.sleep(for: .milliseconds(100))
+        #expect(try await eventually { try h.rows("queued").first != nil })
         h.clock.set(try at("2026-06-01T10:01:00Z"))
         #expect(try await eventually { try h.rows("queued").count == 2 && h.rows("queued").allSatisfy { $0.status == .succeeded } })
         await h.stop()
         let rows = try h.rows("queued")
+        try #require(rows.count == 2)
         #expect(rows.map(\.scheduledAt) == [try at("2026-06-01T10:00:00Z"), try at("2026-06-01T10:01:00Z")])
         #expect(rows[1].startedAt >= rows[0].finishedAt!)
     }
