@@ -1,13 +1,20 @@
 import GRDB
 
 /// One leaderboard board (a game, a period type and a date) checked against the anomaly
-/// rules of ARCADE.md, with its winner: the one definition that both `leaderboard` (which
-/// reports the anomalies) and `prizepool` (which never pays a flagged entry) use.
+/// rules of ARCADE.md: the one definition that both `leaderboard` (which reports anomalies)
+/// and `prizepool` (which never pays a flagged entry) use.
 ///
-/// An entry is flagged when it has any of `Anomaly`'s kinds. The winner is the top entry
-/// that is not flagged: highest score, then earliest `created_at`, then lowest `id`. Only
-/// INTEGER scores are ranked, so a TEXT score (which SQLite sorts above every number) can
-/// never come first.
+/// Each rule is one SQL condition on an entry `e` and its session `s` (`Anomaly.condition`);
+/// an entry is flagged when any holds. The winner is the top entry that is not flagged:
+/// highest score, then earliest `created_at`, then lowest `id`, found by walking the board
+/// index in that order and stopping at the first eligible entry (`winner`), so that
+/// prizepool holds the write lock for a few lookups, not a scan of the board. Only INTEGER
+/// scores can win: a TEXT score (which SQLite sorts above every number) is flagged.
+///
+/// Counting a whole board (`count`) evaluates the same conditions for every entry, except
+/// `duplicate_session`, counted as `COUNT(session_id) - COUNT(DISTINCT session_id)`: the
+/// number of entries its condition flags (every copy after a session's first), without a
+/// lookup per entry.
 public struct ArcadeBoard: Sendable, Equatable {
     /// The anomaly kinds, as named in metrics (`anomalies_missing_session`, …).
     public enum Anomaly: String, CaseIterable, Sendable {
@@ -17,29 +24,31 @@ public struct ArcadeBoard: Sendable, Equatable {
         case sessionNotCompleted = "session_not_completed"
         /// An INTEGER score below 0.
         case negativeScore = "negative_score"
-        /// The entry's session already has an entry (with a lower id) in this board: every
-        /// extra entry is flagged, the first one is judged on its own.
+        /// Another entry of the same session, with a lower id, is in the same board: every
+        /// extra entry is flagged; the first one is judged on its own.
         case duplicateSession = "duplicate_session"
         /// `player_address` is not TEXT `0x` followed by 40 hex digits (either case).
         case malformedAddress = "malformed_address"
-        /// The score is not stored as INTEGER (TEXT, REAL, BLOB, NULL, or beyond Int64,
-        /// which SQLite keeps as REAL).
+        /// The score is not stored as INTEGER (TEXT, REAL, BLOB, NULL; SQLite keeps a number
+        /// beyond Int64 as REAL).
         case malformedScore = "malformed_score"
 
-        /// The SQL condition (0 or 1) on a row of `checkedEntries`.
+        /// The SQL condition on an entry `e` LEFT JOINed to its session `s`.
         var condition: String {
             switch self {
-            case .missingSession: "session_found = 0"
-            case .sessionNotCompleted: "session_found = 1 AND session_status IS NOT 'completed'"
-            case .negativeScore: "typeof(score) = 'integer' AND score < 0"
-            case .duplicateSession: "copy > 1"
+            case .missingSession: "s.id IS NULL"
+            case .sessionNotCompleted: "s.id IS NOT NULL AND s.status IS NOT 'completed'"
+            case .negativeScore: "typeof(e.score) = 'integer' AND e.score < 0"
+            case .duplicateSession:
+                """
+                EXISTS (SELECT 1 FROM leaderboard_entries d
+                        WHERE d.session_id = e.session_id AND d.game_type = e.game_type
+                          AND d.period_type = e.period_type AND d.period_date = e.period_date AND d.id < e.id)
+                """
             case .malformedAddress:
-                """
-                NOT (typeof(player_address) = 'text' AND length(player_address) = 42
-                  AND length(CAST(player_address AS BLOB)) = 42 AND substr(player_address, 1, 2) = '0x'
-                  AND substr(player_address, 3) NOT GLOB '*[^0-9a-fA-F]*')
-                """
-            case .malformedScore: "typeof(score) IS NOT 'integer'"
+                "NOT (typeof(e.player_address) = 'text' AND length(CAST(e.player_address AS BLOB)) = 42 "
+                    + "AND e.player_address GLOB '0x\(String(repeating: "[0-9a-fA-F]", count: 40))')"
+            case .malformedScore: "typeof(e.score) IS NOT 'integer'"
             }
         }
     }
@@ -51,15 +60,13 @@ public struct ArcadeBoard: Sendable, Equatable {
         public var score: Int64
     }
 
-    /// Entries in the board.
+    /// Entries in the board (`count`), or entries looked at before the winner (`winner`).
     public var entries: Int64 = 0
-    /// Entries with an INTEGER score (the ones the ranking orders).
-    public var ranked: Int64 = 0
-    /// Entries with at least one anomaly.
-    public var flagged: Int64 = 0
     /// Entries per anomaly kind (an entry with two kinds counts in both); kinds with 0 absent.
     public var anomalies: [Anomaly: Int64] = [:]
-    /// The top eligible entry, nil when no entry is eligible.
+    /// Flagged entries among `entries` (`winner` only; `count` leaves 0).
+    public var flagged: Int64 = 0
+    /// The top eligible entry (`winner` only).
     public var winner: Winner?
 
     /// The total of `anomalies`.
@@ -71,62 +78,61 @@ public struct ArcadeBoard: Sendable, Equatable {
             .joined(separator: ", ")
     }
 
-    /// The board's entries, each with its session and its copy number within its session:
-    /// `session_found`, `session_status`, `copy`. (Measured on a million sessions: the
-    /// per-session window first, then the ranking, runs about a third faster than the other
-    /// way round.)
-    static let checkedEntries = """
-        WITH board AS (
-          SELECT e.id, e.player_address, e.score, e.created_at,
-                 ROW_NUMBER() OVER (PARTITION BY e.session_id ORDER BY e.id) AS copy,
-                 s.id IS NOT NULL AS session_found, s.status AS session_status
-          FROM leaderboard_entries e LEFT JOIN game_sessions s ON s.id = e.session_id
-          WHERE e.game_type = :game AND e.period_type = :period AND e.period_date = :date
-        ),
-        checked AS (
-          SELECT *, \(Anomaly.allCases.map { "(\($0.condition)) AS \($0.rawValue)" }.joined(separator: ", "))
-          FROM board
-        ),
-        flagged AS (
-          SELECT *, (\(Anomaly.allCases.map(\.rawValue).joined(separator: " OR "))) AS flagged FROM checked
-        ),
-        ranked AS (
-          SELECT *, ROW_NUMBER() OVER (PARTITION BY flagged ORDER BY score DESC, created_at, id) AS place
-          FROM flagged
-        )
+    static let boardSQL = """
+        FROM leaderboard_entries e LEFT JOIN game_sessions s ON s.id = e.session_id
+        WHERE e.game_type = :game AND e.period_type = :period AND e.period_date = :date
         """
 
-    /// One row: the counts and the winner's columns.
-    static let summarySQL = """
-        \(checkedEntries)
-        SELECT COUNT(*) AS entries,
-               COALESCE(SUM(typeof(score) = 'integer'), 0) AS ranked,
-               COALESCE(SUM(flagged), 0) AS flagged,
-               \(Anomaly.allCases.map { "COALESCE(SUM(\($0.rawValue)), 0) AS \($0.rawValue)" }.joined(separator: ",\n       ")),
-               MAX(CASE WHEN flagged = 0 AND place = 1 THEN id END) AS winner_id,
-               MAX(CASE WHEN flagged = 0 AND place = 1 THEN player_address END) AS winner_address,
-               MAX(CASE WHEN flagged = 0 AND place = 1 THEN score END) AS winner_score
-        FROM ranked
+    static let countSQL = """
+        SELECT COUNT(*) AS entries, \(Anomaly.allCases.map(countExpression).joined(separator: ", "))
+        \(boardSQL)
         """
 
-    /// Reads and checks one board in the caller's transaction or snapshot.
-    static func read(_ db: Database, game: String, period: String, date: String) throws -> ArcadeBoard {
-        guard let row = try Row.fetchOne(db, sql: summarySQL, arguments: ["game": game, "period": period, "date": date])
-        else { return ArcadeBoard() }
+    static func countExpression(_ kind: Anomaly) -> String {
+        if kind == .duplicateSession {
+            return "COUNT(e.session_id) - COUNT(DISTINCT e.session_id) AS \(kind.rawValue)"
+        }
+        return "COALESCE(SUM(\(kind.condition)), 0) AS \(kind.rawValue)"
+    }
+
+    /// The entries in ranking order, each with one 0/1 column per anomaly kind.
+    static let walkSQL = """
+        SELECT e.id, e.player_address, e.score, \(Anomaly.allCases.map { "(\($0.condition)) AS \($0.rawValue)" }
+            .joined(separator: ", "))
+        \(boardSQL)
+        ORDER BY e.score DESC, e.created_at, e.id
+        """
+
+    /// Counts the entries and anomalies of one whole board (leaderboard's check).
+    static func count(_ db: Database, game: String, period: String, date: String) throws -> ArcadeBoard {
         var board = ArcadeBoard()
+        guard let row = try Row.fetchOne(db, sql: countSQL, arguments: ["game": game, "period": period, "date": date])
+        else { return board }
         board.entries = row.count("entries")
-        board.ranked = row.count("ranked")
-        board.flagged = row.count("flagged")
         for kind in Anomaly.allCases {
             let count = row.count(kind.rawValue)
             if count > 0 { board.anomalies[kind] = count }
         }
-        // The SQL already guarantees these types; checked again, never forced.
-        if let id = row.stored("winner_id").exactInteger,
-            let address = row.stored("winner_address").text, isWellFormedAddress(address),
-            let score = row.stored("winner_score").exactInteger, score >= 0
-        {
-            board.winner = Winner(entryID: id, address: address, score: score)
+        return board
+    }
+
+    /// Walks the board in ranking order to its first eligible entry; `entries`, `flagged` and
+    /// `anomalies` describe the entries passed over (all of them when there is no winner).
+    static func winner(_ db: Database, game: String, period: String, date: String) throws -> ArcadeBoard {
+        var board = ArcadeBoard()
+        let rows = try Row.fetchCursor(db, sql: walkSQL, arguments: ["game": game, "period": period, "date": date])
+        while let row = try rows.next() {
+            board.entries += 1
+            let kinds = Anomaly.allCases.filter { row.count($0.rawValue) != 0 }
+            // The SQL conditions already guarantee these types; checked again, never forced.
+            if kinds.isEmpty, let id = row.stored(0).exactInteger, let address = row.stored(1).text,
+                isWellFormedAddress(address), let score = row.stored(2).exactInteger
+            {
+                board.winner = Winner(entryID: id, address: address, score: score)
+                return board
+            }
+            board.flagged += 1
+            for kind in kinds { board.anomalies[kind, default: 0] += 1 }
         }
         return board
     }

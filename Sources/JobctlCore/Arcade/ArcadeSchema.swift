@@ -77,12 +77,15 @@ public enum ArcadeSchema {
     /// - `leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id)`:
     ///   one board (prizepool's and leaderboard's board check; leaderboard's list of games).
     /// - `leaderboard_entries(period_type, period_date)`: cleanup finds entries to archive.
+    /// - `leaderboard_entries(session_id)`: the `duplicate_session` rule looks up the other
+    ///   entries of an entry's session (prizepool checks its winner candidates one by one).
     /// - `prize_pools(status, period_type, period_date)`: prizepool finds ended active pools.
     static let indexes: [(name: String, sql: String)] = [
         ("game_sessions_status_created_at", "ON game_sessions(status, created_at)"),
         ("leaderboard_entries_board",
          "ON leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id)"),
         ("leaderboard_entries_period", "ON leaderboard_entries(period_type, period_date)"),
+        ("leaderboard_entries_session", "ON leaderboard_entries(session_id)"),
         ("prize_pools_status_period", "ON prize_pools(status, period_type, period_date)"),
     ]
 

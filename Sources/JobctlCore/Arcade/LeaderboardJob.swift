@@ -51,7 +51,7 @@ public struct LeaderboardJob: BuiltinJob {
         )
         let (games, unnamed) = try database.read { db in try Self.games(db) }
         var metrics = JobMetrics()
-        for name in ["boards_checked", "entries_validated", "entries_flagged", "anomalies"] { metrics[counter: name] = 0 }
+        for name in ["boards_checked", "entries_validated", "anomalies"] { metrics[counter: name] = 0 }
         for kind in Self.anomalyKinds { metrics[counter: "anomalies_\(kind)"] = 0 }
         var failures: [String] = unnamed.map { "entries with game_type \($0) are not checked: game_type is not text" }
         for failure in failures { logger.error("leaderboard: \(failure)") }
@@ -61,10 +61,11 @@ public struct LeaderboardJob: BuiltinJob {
                 try context.checkCancellation()
                 let label = "\(game.escapedForMessage(limit: 40)) \(period.type) \(period.date)"
                 do {
-                    let board = try database.read { db in
-                        try ArcadeBoard.read(db, game: game, period: period.type, date: period.date)
+                    let (board, top) = try database.read { db in
+                        (try ArcadeBoard.count(db, game: game, period: period.type, date: period.date),
+                         try ArcadeBoard.winner(db, game: game, period: period.type, date: period.date).winner)
                     }
-                    Self.record(board, label: label, into: &metrics, logger: logger)
+                    Self.record(board, top: top, label: label, into: &metrics, logger: logger)
                 } catch {
                     failures.append("\(label): \(error)")
                     logger.error("leaderboard: cannot read \(label): \(error)")
@@ -98,20 +99,21 @@ public struct LeaderboardJob: BuiltinJob {
         return (games, unnamed)
     }
 
-    static func record(_ board: ArcadeBoard, label: String, into metrics: inout JobMetrics, logger: Logger) {
+    static func record(
+        _ board: ArcadeBoard, top: ArcadeBoard.Winner?, label: String, into metrics: inout JobMetrics, logger: Logger
+    ) {
         metrics[counter: "boards_checked"] += 1
         metrics[counter: "entries_validated"] += board.entries
-        metrics[counter: "entries_flagged"] += board.flagged
         metrics.processed += Int(board.entries)
         let total = board.anomalyCount
         metrics[counter: "anomalies"] += total
         for (kind, count) in board.anomalies { metrics[counter: "anomalies_\(kind.rawValue)"] += count }
-        let top = board.winner.map { "top eligible \(shortAddress($0.address)) with \($0.score)" } ?? "no eligible entry"
+        let leader = top.map { "top eligible \(shortAddress($0.address)) with \($0.score)" } ?? "no eligible entry"
         if total > 0 {
             logger.warning(
-                "leaderboard: \(label): \(board.entries) entries, \(total) anomalies (\(board.anomalySummary)), \(top)")
+                "leaderboard: \(label): \(board.entries) entries, \(total) anomalies (\(board.anomalySummary)), \(leader)")
         } else {
-            logger.debug("leaderboard: \(label): \(board.entries) entries, ok, \(top)")
+            logger.debug("leaderboard: \(label): \(board.entries) entries, ok, \(leader)")
         }
     }
 

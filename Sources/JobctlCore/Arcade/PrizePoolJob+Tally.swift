@@ -46,7 +46,8 @@ extension PrizePoolJob {
                 metrics[counter: "entries_excluded"] += board.flagged
                 if board.flagged > 0 {
                     logger.warning(
-                        "prizepool: \(pool.label): \(board.flagged) flagged entries excluded from winning (\(board.anomalySummary))")
+                        "prizepool: \(pool.label): passed over \(board.flagged) higher-ranked flagged entries (\(board.anomalySummary))"
+                    )
                 }
                 guard let winner else {
                     metrics[counter: "pools_without_winner"] += 1

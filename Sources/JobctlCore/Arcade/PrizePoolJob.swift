@@ -155,7 +155,7 @@ public struct PrizePoolJob: BuiltinJob {
             let reason = "total_amount is \(stored.storedDescription), not an exact non-negative integer of micro-USDC"
             return .refused(reason: reason + "; nothing paid, pool left active", board: nil)
         }
-        let board = try ArcadeBoard.read(db, game: pool.game, period: pool.periodType, date: pool.periodDate)
+        let board = try ArcadeBoard.winner(db, game: pool.game, period: pool.periodType, date: pool.periodDate)
         let winner = board.winner
         var payoutTotal = paidSoFar
         if winner != nil {
