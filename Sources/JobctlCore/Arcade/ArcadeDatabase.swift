@@ -164,10 +164,14 @@ public final class ArcadeDatabase: Sendable {
             let check = try ArcadeSchema.check(path: path)
             if check.isComplete { return false }
             guard check.isEmpty else {
-                let what = check.otherTables.isEmpty ? "part of the arcade schema" : "other tables"
+                let names = check.otherTables.prefix(5).map { $0.escapedForMessage(limit: 40) }
+                let what =
+                    check.otherTables.isEmpty
+                    ? "part of the arcade schema (\(check.problem ?? ""))"
+                    : "other tables (\(names.joined(separator: ", "))\(check.otherTables.count > 5 ? ", …" : ""))"
                 throw ArcadeDatabaseError(
-                    path: path, message: "is not empty (it holds \(what)); arcade init only creates a new schema: "
-                        + (check.problem ?? ""))
+                    path: path, message: "holds \(what); arcade init only creates the schema in a new or empty "
+                        + "database, and changed nothing")
             }
         }
         let directory = (path as NSString).deletingLastPathComponent
