@@ -34,7 +34,9 @@ public final class ArcadeDatabase: Sendable {
     /// it returns, so a payout that the payment service has seen can never vanish in a power
     /// loss and be created again. Housekeeping, which can simply be redone, passes `false`
     /// (`synchronous = NORMAL`, still crash-safe in WAL mode) to hold the write lock shorter.
-    public init(path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, durable: Bool = true) throws {
+    public init(
+        path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, durable: Bool = true
+    ) throws {
         self.path = path
         let check = try ArcadeSchema.check(path: path)
         if let problem = check.problem { throw ArcadeDatabaseError(path: path, message: problem) }
@@ -184,7 +186,8 @@ public final class ArcadeDatabase: Sendable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.inTransaction(.immediate) {
                     guard try ArcadeSchema.check(db).isEmpty else {
-                        throw ArcadeDatabaseError(path: path, message: "was changed while being initialized; nothing created")
+                        throw ArcadeDatabaseError(
+                            path: path, message: "was changed while being initialized; nothing created")
                     }
                     try ArcadeSchema.createTables(db)
                     try ArcadeSchema.createIndexes(db)

@@ -15,13 +15,15 @@ public enum ArcadeSchema {
 
     /// Every table of the schema with every column, in ARCADE.md's order.
     public static let columns: [(table: String, columns: [String])] = [
-        ("game_sessions", ["id", "game_type", "player_address", "status", "amount_paid", "score", "created_at", "completed_at"]),
-        ("leaderboard_entries", ["id", "session_id", "game_type", "player_address", "score", "period_type", "period_date", "created_at"]),
+        ("game_sessions", ["id", "game_type", "player_address", "status", "amount_paid", "score", "created_at",
+                           "completed_at"]),
+        ("leaderboard_entries", ["id", "session_id", "game_type", "player_address", "score", "period_type",
+                                 "period_date", "created_at"]),
         ("prize_pools", ["id", "game_type", "period_type", "period_date", "total_amount", "status", "winner_address",
                          "winning_score", "prize_amount", "finalized_at"]),
         ("prize_payouts", ["id", "pool_id", "winner_address", "amount", "created_at"]),
-        ("leaderboard_archive", ["id", "session_id", "game_type", "player_address", "score", "period_type", "period_date",
-                                 "created_at", "archived_at"]),
+        ("leaderboard_archive", ["id", "session_id", "game_type", "player_address", "score", "period_type",
+                                 "period_date", "created_at", "archived_at"]),
     ]
 
     static let tables = """
@@ -104,8 +106,11 @@ public enum ArcadeSchema {
         var check = ArcadeSchemaCheck()
         let objects = try Row.fetchAll(
             db, sql: "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
-        let tables = Set(objects.filter { $0.stored(0).text == "table" }.compactMap { $0.stored(1).text?.lowercased() })
-        let indexes = Set(objects.filter { $0.stored(0).text == "index" }.compactMap { $0.stored(1).text?.lowercased() })
+        func names(_ type: String) -> Set<String> {
+            Set(objects.filter { $0.stored(0).text == type }.compactMap { $0.stored(1).text?.lowercased() })
+        }
+        let tables = names("table")
+        let indexes = names("index")
         let ours = Set(columns.map(\.table))
         check.otherTables = tables.subtracting(ours).sorted()
         for (table, required) in columns {
@@ -144,7 +149,9 @@ public enum ArcadeSchema {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ArcadeDatabaseError(path: path, message: ArcadeDatabaseError.doesNotExist)
         }
-        if isDirectory.boolValue { throw ArcadeDatabaseError(path: path, message: "is a directory, not a database file") }
+        if isDirectory.boolValue {
+            throw ArcadeDatabaseError(path: path, message: "is a directory, not a database file")
+        }
         do {
             var config = Configuration()
             config.readonly = true
@@ -192,7 +199,8 @@ public struct ArcadeSchemaCheck: Sendable, Equatable {
             parts.append("missing table\(missingTables.count == 1 ? "" : "s") \(missingTables.joined(separator: ", "))")
         }
         if !missingColumns.isEmpty {
-            parts.append("missing column\(missingColumns.count == 1 ? "" : "s") \(missingColumns.joined(separator: ", "))")
+            let plural = missingColumns.count == 1 ? "" : "s"
+            parts.append("missing column\(plural) \(missingColumns.joined(separator: ", "))")
         }
         if payoutsNotUnique { parts.append("prize_payouts.pool_id is not UNIQUE") }
         return "has an incomplete or older arcade schema: " + parts.joined(separator: "; ")

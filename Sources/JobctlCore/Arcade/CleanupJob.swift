@@ -224,9 +224,8 @@ public struct CleanupJob: BuiltinJob {
             }
         }
         if metrics[counter: "entries_kept_for_open_pools"] > 0 {
-            logger.warning(
-                "cleanup: kept \(metrics[counter: "entries_kept_for_open_pools"]) old entries whose pool is not finalized yet (is prizepool behind?)"
-            )
+            let kept = metrics[counter: "entries_kept_for_open_pools"]
+            logger.warning("cleanup: kept \(kept) old entries whose pool is not finalized yet (is prizepool behind?)")
         }
         logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")
 
@@ -289,9 +288,11 @@ public struct CleanupJob: BuiltinJob {
                 """,
             arguments: [archivedAt, list])
         let inserted = db.changesCount
-        try db.execute(sql: "DELETE FROM leaderboard_entries WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
+        try db.execute(
+            sql: "DELETE FROM leaderboard_entries WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
         guard db.changesCount == inserted else {
-            throw ArcadeDatabaseError(path: path, message: "archived \(inserted) entries but deleted \(db.changesCount); rolled back")
+            throw ArcadeDatabaseError(
+                path: path, message: "archived \(inserted) entries but deleted \(db.changesCount); rolled back")
         }
         return (rows.count, Int64(inserted), kept, last)
     }

@@ -73,9 +73,11 @@ public struct LeaderboardJob: BuiltinJob {
             }
         }
         let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
-        logger.info(
-            "leaderboard: done — \(metrics[counter: "boards_checked"]) boards, \(metrics[counter: "entries_validated"]) entries, \(metrics[counter: "anomalies"]) anomalies, \(failures.count) unreadable, in \(elapsed) ms"
-        )
+        let done =
+            "leaderboard: done — \(metrics[counter: "boards_checked"]) boards, "
+            + "\(metrics[counter: "entries_validated"]) entries, \(metrics[counter: "anomalies"]) anomalies, "
+            + "\(failures.count) unreadable, in \(elapsed) ms"
+        logger.info("\(done)")
         return try result(metrics: metrics, failures: failures)
     }
 
@@ -110,8 +112,8 @@ public struct LeaderboardJob: BuiltinJob {
         for (kind, count) in board.anomalies { metrics[counter: "anomalies_\(kind.rawValue)"] += count }
         let leader = top.map { "top eligible \(shortAddress($0.address)) with \($0.score)" } ?? "no eligible entry"
         if total > 0 {
-            logger.warning(
-                "leaderboard: \(label): \(board.entries) entries, \(total) anomalies (\(board.anomalySummary)), \(leader)")
+            let kinds = board.anomalySummary
+            logger.warning("leaderboard: \(label): \(board.entries) entries, \(total) anomalies (\(kinds)), \(leader)")
         } else {
             logger.debug("leaderboard: \(label): \(board.entries) entries, ok, \(leader)")
         }

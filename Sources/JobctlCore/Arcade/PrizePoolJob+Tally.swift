@@ -12,9 +12,10 @@ extension PrizePoolJob {
         init(due: Int, logger: Logger) {
             self.logger = logger
             metrics[counter: "pools_due"] = Int64(due)
-            for name in ["pools_finalized", "pools_without_winner", "payout_total", "pools_failed", "entries_excluded"] {
+            for name in ["pools_finalized", "pools_without_winner", "payout_total", "pools_failed"] {
                 metrics[counter: name] = 0
             }
+            metrics[counter: "entries_excluded"] = 0
         }
 
         var payoutTotal: Int64 { metrics[counter: "payout_total"] }
@@ -45,19 +46,19 @@ extension PrizePoolJob {
                 metrics[counter: "payout_total"] = payoutTotal
                 metrics[counter: "entries_excluded"] += board.flagged
                 if board.flagged > 0 {
-                    logger.warning(
-                        "prizepool: \(pool.label): passed over \(board.flagged) higher-ranked flagged entries (\(board.anomalySummary))"
-                    )
+                    let passed = "passed over \(board.flagged) flagged entries ranked higher (\(board.anomalySummary))"
+                    logger.warning("prizepool: \(pool.label): \(passed)")
                 }
                 guard let winner else {
                     metrics[counter: "pools_without_winner"] += 1
-                    logger.info("prizepool: finalized \(pool.label): total 0 and no eligible entry, no winner, no payout")
+                    logger.info(
+                        "prizepool: finalized \(pool.label): total 0 and no eligible entry, no winner, no payout")
                     return
                 }
                 metrics.created += 1
-                logger.info(
-                    "prizepool: finalized \(pool.label): winner \(shortAddress(winner.address)) score \(winner.score), prize \(USDC.format(micro: prize))"
-                )
+                let (address, amount) = (shortAddress(winner.address), USDC.format(micro: prize))
+                let score = winner.score
+                logger.info("prizepool: finalized \(pool.label): winner \(address) score \(score), prize \(amount)")
             }
         }
 
@@ -65,12 +66,16 @@ extension PrizePoolJob {
         /// could be finalized or skipped.
         func result(elapsedMilliseconds: Int) throws -> JobResult {
             let m = metrics
-            logger.info(
-                "prizepool: done — \(m[counter: "pools_due"]) pools due, \(m[counter: "pools_finalized"]) pools finalized (\(m[counter: "pools_without_winner"]) without winner), \(m.created) payouts totalling \(USDC.format(micro: m[counter: "payout_total"])), \(m.skipped) already finalized, \(m[counter: "pools_failed"]) failed, in \(elapsedMilliseconds) ms"
-            )
+            let done =
+                "prizepool: done — \(m[counter: "pools_due"]) pools due, \(m[counter: "pools_finalized"]) pools "
+                + "finalized (\(m[counter: "pools_without_winner"]) without winner), \(m.created) payouts totalling "
+                + "\(USDC.format(micro: m[counter: "payout_total"])), \(m.skipped) already finalized, "
+                + "\(m[counter: "pools_failed"]) failed, in \(elapsedMilliseconds) ms"
+            logger.info("\(done)")
             if failures.isEmpty { return JobResult(metrics: m) }
             let shown = failures.prefix(Self.reasonsShown).joined(separator: "; ")
-            let more = failures.count > Self.reasonsShown ? "; … \(failures.count - Self.reasonsShown) more in the log" : ""
+            let hidden = failures.count - Self.reasonsShown
+            let more = hidden > 0 ? "; … \(hidden) more in the log" : ""
             let message = "prizepool: \(failures.count) of \(m[counter: "pools_due"]) due pools failed: \(shown)\(more)"
             if m.updated + m.skipped == 0 { throw JobFailure(message, metrics: m) }
             return JobResult(metrics: m, partialFailure: message)

@@ -107,7 +107,9 @@ public struct ConfigReader: Sendable {
                     continue
                 }
                 values[name] = Self.pathSettings.contains(name) ? Self.resolve(value, relativeTo: baseDirectory) : value
-                if name == "APP_DB" { appDatabaseLocation = ConfigLocation(path: path, line: lineNumber, column: valueColumn) }
+                if name == "APP_DB" {
+                    appDatabaseLocation = ConfigLocation(path: path, line: lineNumber, column: valueColumn)
+                }
                 continue
             }
 
