@@ -37,39 +37,36 @@ enum ArcadeBinary {
         return try? JSONDecoder().decode(Report.self, from: Data(line.utf8))
     }
 
-    /// The entries that may win, written here independently of the product's
-    /// `ArcadeBoard` (another form of ARCADE.md's rules): a completed session, an INTEGER
-    /// score ≥ 0, `0x` + 40 hex digits, and the first entry of its session in its board.
-    static let eligibleEntriesCTE = """
-        WITH eligible AS (
-          SELECT e.* FROM leaderboard_entries e
-          JOIN game_sessions s ON s.id = e.session_id AND s.status = 'completed'
-          WHERE typeof(e.score) = 'integer' AND e.score >= 0
-            AND typeof(e.player_address) = 'text' AND length(CAST(e.player_address AS BLOB)) = 42
-            AND lower(e.player_address) GLOB '0x\(String(repeating: "[0-9a-f]", count: 40))'
-            AND e.id = (SELECT MIN(d.id) FROM leaderboard_entries d
-                        WHERE d.session_id = e.session_id AND d.game_type = e.game_type
-                          AND d.period_type = e.period_type AND d.period_date = e.period_date)
-        )
-        """
-
-    /// Finalized pools whose winner is not the board's top eligible entry (an eligible entry
-    /// that no other eligible entry beats), or whose winning score is not its best score.
+    /// Finalized pools whose winner or winning score is not the board's top eligible entry,
+    /// written here independently of the product's `ArcadeBoard` (another form of ARCADE.md's
+    /// rules, with window functions): an entry may win when its session is completed, its
+    /// score an INTEGER ≥ 0, its address `0x` + 40 hex digits, and it is the first entry of
+    /// its session in its board; the best one has the highest score, then the earliest
+    /// `created_at`, then the lowest id. A pool without one must have no winner.
     static let wrongWinnersSQL = """
-        \(eligibleEntriesCTE)
+        WITH numbered AS (
+          SELECT e.*, ROW_NUMBER() OVER (
+                   PARTITION BY e.game_type, e.period_type, e.period_date, e.session_id ORDER BY e.id) AS copy
+          FROM leaderboard_entries e
+        ),
+        eligible AS (
+          SELECT n.* FROM numbered n
+          JOIN game_sessions s ON s.id = n.session_id AND s.status = 'completed'
+          WHERE n.copy = 1 AND typeof(n.score) = 'integer' AND n.score >= 0
+            AND typeof(n.player_address) = 'text' AND length(CAST(n.player_address AS BLOB)) = 42
+            AND lower(n.player_address) GLOB '0x\(String(repeating: "[0-9a-f]", count: 40))'
+        ),
+        best AS MATERIALIZED (
+          SELECT game_type, period_type, period_date, player_address, score FROM (
+            SELECT *, ROW_NUMBER() OVER (
+                     PARTITION BY game_type, period_type, period_date ORDER BY score DESC, created_at, id) AS place
+            FROM eligible)
+          WHERE place = 1
+        )
         SELECT COUNT(*) FROM prize_pools p
-        WHERE p.status = 'finalized' AND (p.winner_address IS NOT (
-            SELECT e.player_address FROM eligible e
-            WHERE e.game_type = p.game_type AND e.period_type = p.period_type AND e.period_date = p.period_date
-              AND NOT EXISTS (
-                SELECT 1 FROM eligible b
-                WHERE b.game_type = e.game_type AND b.period_type = e.period_type AND b.period_date = e.period_date
-                  AND (b.score > e.score
-                    OR (b.score = e.score AND b.created_at < e.created_at)
-                    OR (b.score = e.score AND b.created_at = e.created_at AND b.id < e.id))))
-          OR p.winning_score IS NOT (
-            SELECT MAX(score) FROM eligible e
-            WHERE e.game_type = p.game_type AND e.period_type = p.period_type AND e.period_date = p.period_date))
+        LEFT JOIN best b ON b.game_type = p.game_type AND b.period_type = p.period_type AND b.period_date = p.period_date
+        WHERE p.status = 'finalized'
+          AND (p.winner_address IS NOT b.player_address OR p.winning_score IS NOT b.score)
         """
 
     static func open(_ path: String) throws -> DatabaseQueue {

@@ -121,16 +121,22 @@ struct ArcadeMalformedRowsTests {
         seeded.failing[db.lastInsertedRowID] = "pool \(db.lastInsertedRowID): game_type is BLOB of 2 bytes, not text"
         try db.execute(sql: "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('pong', 'daily', '2020-1-1', 5, 'active')")
         seeded.failing[db.lastInsertedRowID] = "pool \(db.lastInsertedRowID): period_date is TEXT '2020-1-1'"
-        // Boards whose best entries are flagged: their pools are paid to the top eligible one.
-        let top = "(SELECT MAX(score) FROM leaderboard_entries WHERE \(board(6))) + 1000"
-        let insert = "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at)"
-        for score in ["'zzz'", "x'ff'", "1e30"] {
-            try db.execute(sql: "\(insert) SELECT session_id, game_type, player_address, \(score), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(6)) LIMIT 1")
+        // Boards whose best entries are flagged, one anomaly each: their pools are paid to the
+        // top eligible entry.
+        func top(_ i: Int) -> String {
+            "(SELECT MAX(score) FROM leaderboard_entries WHERE \(board(i)) AND typeof(score) = 'integer') + 1000"
         }
-        try db.execute(sql: "\(insert) SELECT session_id, game_type, player_address, \(top), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(7)) ORDER BY id LIMIT 1")
-        try db.execute(sql: "\(insert) SELECT 'no-such-session', game_type, player_address, \(top), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(8)) LIMIT 1")
-        try db.execute(sql: "\(insert) SELECT session_id, game_type, '0xnothex', \(top), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(9)) LIMIT 1")
-        try db.execute(sql: "UPDATE game_sessions SET status = 'active' WHERE id = (SELECT session_id FROM leaderboard_entries WHERE \(board(10)) ORDER BY score DESC, created_at, id LIMIT 1)")
+        let insert = "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at)"
+        func best(_ i: Int) -> String {
+            "(SELECT id FROM leaderboard_entries WHERE \(board(i)) AND typeof(score) = 'integer' ORDER BY score DESC, created_at, id LIMIT 1)"
+        }
+        for score in ["'zzz'", "x'ff'", "1e30"] {
+            try db.execute(sql: "UPDATE leaderboard_entries SET score = \(score) WHERE id = \(best(6))")
+        }
+        try db.execute(sql: "\(insert) SELECT session_id, game_type, player_address, \(top(7)), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(7)) ORDER BY id LIMIT 1")
+        try db.execute(sql: "\(insert) SELECT 'no-such-session', game_type, player_address, \(top(8)), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(8)) LIMIT 1")
+        try db.execute(sql: "UPDATE leaderboard_entries SET player_address = '0xnothex' WHERE id = \(best(9))")
+        try db.execute(sql: "UPDATE game_sessions SET status = 'active' WHERE id = (SELECT session_id FROM leaderboard_entries WHERE id = \(best(10)))")
         // An entry whose game can't be named, and copies of an alltime entry (a board that
         // leaderboard checks) with malformed scores and a malformed address.
         try db.execute(sql: "\(insert) VALUES ('s', x'0102030405', '0x00', 1, 'daily', ?, 'x')", arguments: [today])

@@ -47,7 +47,7 @@ struct ArcadeWrongDatabaseTests {
         var rows: [Row_] = []
         for _ in 0..<200 where !rows.contains(where: { $0.status == "failed" }) {
             usleep(100_000)
-            rows = (try? historyRows(state)) ?? []
+            rows = FileManager.default.fileExists(atPath: state) ? (try? historyRows(state)) ?? [] : []
         }
         daemon.stop()
         let failed = try #require(rows.first { $0.job == "prizepool" }, "\(daemon.output)")
@@ -117,6 +117,39 @@ struct ArcadeWrongDatabaseTests {
         #expect(good.stdout.contains("UTC (built-in default)") || good.stdout.contains("GMT (built-in default)"))
         let trigger = try Binary.run(["trigger", "--config", config.path, "prizepool"])
         #expect(trigger.status == 0, "\(trigger.stderr)")
+    }
+
+    /// What `make run` does on a fresh clone: demo-data creates the arcade database, then the
+    /// scheduler's first prizepool run (a catch-up of last midnight) finalizes every ended pool.
+    @Test func aFreshCloneDemoIsStillFinalizedByTheFirstRun() throws {
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("jobs.conf.example")
+        try FileManager.default.copyItem(at: Binary.packageRoot.appendingPathComponent("jobs.conf.example"), to: config)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("demo"), withIntermediateDirectories: true)
+        let arcade = dir.appendingPathComponent("demo/arcade.db").path
+        let created = try Binary.run(["demo-data", "--app-db", "demo/arcade.db"], currentDirectory: dir.path)
+        try #require(created.status == 0, "\(created.stderr)")
+        let daemon = try Daemon(["run", "--config", config.path], directory: dir)
+        let state = dir.appendingPathComponent("demo/jobctl.db").path
+        var rows: [Row_] = []
+        for _ in 0..<300 where !rows.contains(where: { $0.job == "prizepool" && $0.status != "running" }) {
+            usleep(100_000)
+            rows = FileManager.default.fileExists(atPath: state) ? (try? historyRows(state)) ?? [] : []
+        }
+        daemon.stop()
+        #expect(rows.first { $0.job == "prizepool" }?.status == "succeeded", "\(daemon.output)")
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        let queue = try ArcadeBinary.open(arcade)
+        let left = try queue.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM prize_pools WHERE status = 'active'
+                  AND ((period_type = 'daily' AND period_date < ?1)
+                    OR (period_type = 'weekly' AND date(period_date, '+7 days') <= ?1))
+                """, arguments: [today])
+        }
+        #expect(left == 0)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: ArcadeBinary.wrongWinnersSQL) } == 0)
     }
 
     /// A config with only command jobs does not look at APP_DB.

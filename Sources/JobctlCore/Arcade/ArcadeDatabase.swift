@@ -54,7 +54,7 @@ public final class ArcadeDatabase: Sendable {
         do {
             queue = try DatabaseQueue(path: Self.openingName(path), configuration: config)
             try queue.writeWithoutTransaction { db in
-                if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                if try Row.fetchOne(db, sql: "PRAGMA journal_mode")?.stored(0).text != "wal" {
                     try db.execute(sql: "PRAGMA journal_mode = WAL")
                 }
             }

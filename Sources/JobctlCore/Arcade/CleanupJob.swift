@@ -172,7 +172,7 @@ public struct CleanupJob: BuiltinJob {
         while true {
             try context.checkCancellation()
             let candidates: [Int64] = try database.read { db in
-                try Int64.fetchAll(
+                try Row.fetchAll(
                     db,
                     sql: """
                         SELECT e.rowid FROM leaderboard_entries e
@@ -180,7 +180,8 @@ public struct CleanupJob: BuiltinJob {
                           AND NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id)
                         ORDER BY e.rowid LIMIT ?
                         """,
-                    arguments: [after, batchSize])
+                    arguments: [after, batchSize]
+                ).compactMap { $0.stored(0).exactInteger }
             }
             guard let last = candidates.last else { break }
             after = last
