@@ -142,6 +142,27 @@ struct ArcadeSafetyTests {
         #expect(throws: ArcadeDatabaseError.self) { _ = try ArcadeDatabase.initialize(path: nowhere) }
     }
 
+    /// The no-create open goes through a `file:` URI: a path with URI characters still names
+    /// the same file (and a missing one is still not created).
+    @Test func pathsWithURICharactersOpenTheSameFile() throws {
+        let f = try ArcadeFixture()
+        let directory = f.directory.appendingPathComponent("a b?c#d%20e")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("arcade é.db").path
+        #expect(try ArcadeDatabase.initialize(path: path))
+        // Debian's SQLite takes URIs, so the read-write connection is opened with mode=rw.
+        #expect(ArcadeDatabase.openingName(path).hasSuffix("?mode=rw"))
+        let database = try ArcadeDatabase(path: path)
+        try database.writeImmediate { db in
+            try db.execute(sql: "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('snake', 'daily', '2026-03-01', 1, 'active')")
+        }
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools") } == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().first == "arcade é.db")
+        #expect(throws: ArcadeDatabaseError.self) { _ = try ArcadeDatabase(path: directory.appendingPathComponent("x.db").path) }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.db").path))
+    }
+
     /// `arcade init` and the checks agree with ARCADE.md's schema, column for column.
     @Test func theCheckedColumnsAreTheSchemasColumns() throws {
         let queue = try DatabaseQueue()
