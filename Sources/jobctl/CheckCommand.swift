@@ -5,13 +5,45 @@ import JobctlCore
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate the config: print every error (exit 2), or the job table (exit 0).")
+        abstract: "Validate the config: print every error (exit 2), or the job table (exit 0).",
+        discussion: """
+            When a built-in job uses APP_DB, the arcade database is checked too, read-only (nothing \
+            is created or written): a missing file or a missing or incomplete arcade schema is an \
+            error at the APP_DB setting.
+            """)
 
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
         let config = try options.load()
+        if let problem = Self.appDatabaseError(config) {
+            FileHandle.standardError.write(Data("\(problem)\n1 error\n".utf8))
+            throw ExitCode(ExitStatus.usage)
+        }
         print("\(config.path): \(config.jobs.count) job\(config.jobs.count == 1 ? "" : "s"), no errors")
         print(config.jobTable(after: Date().unixSeconds), terminator: "")
+    }
+
+    /// The arcade database's problem, located at the `APP_DB` setting; nil when no built-in job
+    /// uses it or it has the complete schema.
+    static func appDatabaseError(_ config: JobsConfig) -> ConfigError? {
+        let usesArcade = config.jobs.contains { job in
+            if case .builtin = job.action { return true }
+            return false
+        }
+        guard usesArcade, let path = config.appDatabasePath else { return nil }
+        let message: String
+        do {
+            guard let problem = try ArcadeSchema.check(path: path).problem else { return nil }
+            message = "APP_DB: " + ArcadeDatabaseError(path: path, message: problem).description
+        } catch {
+            message = "APP_DB: \(error)"
+        }
+        let location = config.appDatabaseLocation ?? ConfigLocation(path: config.path, line: 1, column: 1)
+        let text = (try? String(contentsOfFile: config.path, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lineText = location.line <= lines.count ? String(lines[location.line - 1]) : ""
+        let value = lineText.dropFirst(max(0, location.column - 1)).prefix { $0 != " " && $0 != "\t" && $0 != "#" }
+        return ConfigError(location: location, message: message, lineText: lineText, width: value.count)
     }
 }

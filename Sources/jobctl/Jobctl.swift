@@ -17,6 +17,7 @@ struct Jobctl: AsyncParsableCommand {
             MetricsCommand.self,
             ListCommand.self,
             DemoDataCommand.self,
+            ArcadeCommand.self,
             HistoryBeginCommand.self,
             HistorySeedCommand.self,
             RunBuiltinCommand.self,

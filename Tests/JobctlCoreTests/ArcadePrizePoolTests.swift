@@ -12,13 +12,13 @@ struct ArcadePrizePoolTests {
     @Test func tiesAreBrokenByEarliestCreatedAtThenLowestId() async throws {
         let f = try ArcadeFixture()
         let pool = try f.pool(date: "2026-03-01", total: 12_500_000)
-        try f.entry(id: 5, session: "s5", player: ArcadeFixture.player(5), score: 100, date: "2026-03-01", created: "2026-03-01T10:00:00.000Z")
-        try f.entry(id: 7, session: "s7", player: ArcadeFixture.player(7), score: 100, date: "2026-03-01", created: "2026-03-01T09:00:00.000Z")
-        try f.entry(id: 6, session: "s6", player: ArcadeFixture.player(6), score: 100, date: "2026-03-01", created: "2026-03-01T09:00:00.000Z")
-        try f.entry(id: 1, session: "s1", player: ArcadeFixture.player(1), score: 99, date: "2026-03-01", created: "2026-03-01T08:00:00.000Z")
+        try f.eligibleEntry(id: 5, session: "s5", player: ArcadeFixture.player(5), score: 100, date: "2026-03-01", created: "2026-03-01T10:00:00.000Z")
+        try f.eligibleEntry(id: 7, session: "s7", player: ArcadeFixture.player(7), score: 100, date: "2026-03-01", created: "2026-03-01T09:00:00.000Z")
+        try f.eligibleEntry(id: 6, session: "s6", player: ArcadeFixture.player(6), score: 100, date: "2026-03-01", created: "2026-03-01T09:00:00.000Z")
+        try f.eligibleEntry(id: 1, session: "s1", player: ArcadeFixture.player(1), score: 99, date: "2026-03-01", created: "2026-03-01T08:00:00.000Z")
         // Same score, earlier, but another board.
-        try f.entry(id: 2, session: "s2", player: ArcadeFixture.player(2), score: 500, date: "2026-03-02", created: "2026-03-01T08:00:00.000Z")
-        try f.entry(id: 3, session: "s3", game: "pong", player: ArcadeFixture.player(3), score: 500, date: "2026-03-01", created: "2026-03-01T08:00:00.000Z")
+        try f.eligibleEntry(id: 2, session: "s2", player: ArcadeFixture.player(2), score: 500, date: "2026-03-02", created: "2026-03-01T08:00:00.000Z")
+        try f.eligibleEntry(id: 3, session: "s3", game: "pong", player: ArcadeFixture.player(3), score: 500, date: "2026-03-01", created: "2026-03-01T08:00:00.000Z")
 
         let result = try await run(f, now: "2026-03-02T00:00:30Z")
         #expect(result.partialFailure == nil)
@@ -43,9 +43,11 @@ struct ArcadePrizePoolTests {
         #expect(f.logs.all.contains { $0.contains("prizepool: done") && $0.contains("1 pools finalized") })
     }
 
+    /// A pool of 0 with no entries closes empty (one with money fails instead:
+    /// `aPoolWithMoneyAndNoEligibleEntryFailsInsteadOfClosingEmpty`).
     @Test func poolWithoutEntriesIsFinalizedWithoutWinnerOrPayout() async throws {
         let f = try ArcadeFixture()
-        try f.pool(date: "2026-03-01", total: 700_000)
+        try f.pool(date: "2026-03-01", total: 0)
         let result = try await run(f, now: "2026-03-02T00:00:00Z")
         #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized' AND winner_address IS NULL AND winning_score IS NULL AND prize_amount IS NULL") == 1)
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 0)
@@ -58,13 +60,13 @@ struct ArcadePrizePoolTests {
     /// Now is Wednesday 2026-03-04 00:30 UTC.
     @Test func onlyEndedPoolsAreFinalizedIncludingOnesMissedEarlier() async throws {
         let f = try ArcadeFixture()
-        try f.pool(period: "daily", date: "2026-03-03")   // yesterday: ended
-        try f.pool(period: "daily", date: "2026-03-04")   // today: running
-        try f.pool(period: "daily", date: "2026-03-05")   // tomorrow (pre-created)
-        try f.pool(period: "daily", date: "2026-02-20")   // missed days ago
-        try f.pool(period: "weekly", date: "2026-03-02")  // this week: running
-        try f.pool(period: "weekly", date: "2026-02-23")  // last week: ended
-        try f.pool(period: "weekly", date: "2026-02-09")  // missed weeks ago
+        try f.pool(period: "daily", date: "2026-03-03", total: 0)   // yesterday: ended
+        try f.pool(period: "daily", date: "2026-03-04", total: 0)   // today: running
+        try f.pool(period: "daily", date: "2026-03-05", total: 0)   // tomorrow (pre-created)
+        try f.pool(period: "daily", date: "2026-02-20", total: 0)   // missed days ago
+        try f.pool(period: "weekly", date: "2026-03-02", total: 0)  // this week: running
+        try f.pool(period: "weekly", date: "2026-02-23", total: 0)  // last week: ended
+        try f.pool(period: "weekly", date: "2026-02-09", total: 0)  // missed weeks ago
         let result = try await run(f, now: "2026-03-04T00:30:00Z")
         let finalized = try f.strings("SELECT period_type || ' ' || period_date FROM prize_pools WHERE status = 'finalized' ORDER BY 1")
         #expect(finalized == ["daily 2026-02-20", "daily 2026-03-03", "weekly 2026-02-09", "weekly 2026-02-23"])
@@ -81,7 +83,7 @@ struct ArcadePrizePoolTests {
     func weeklyPoolEndsOnMonday(now: String, ended: Bool) async throws {
         let f = try ArcadeFixture()
         try f.pool(period: "weekly", date: "2026-03-02")
-        try f.entry(session: "s", score: 3, period: "weekly", date: "2026-03-02", created: "2026-03-03T10:00:00.000Z")
+        try f.eligibleEntry(session: "s", score: 3, period: "weekly", date: "2026-03-02", created: "2026-03-03T10:00:00.000Z")
         _ = try await run(f, now: now)
         #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'") == (ended ? 1 : 0))
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == (ended ? 1 : 0))
@@ -90,9 +92,9 @@ struct ArcadePrizePoolTests {
     /// 2026-03-09 03:00 UTC is still Sunday 03-08 23:00 in New York (EDT since that morning).
     @Test func periodsAreCalendarDatesInTheJobsZone() async throws {
         let f = try ArcadeFixture()
-        try f.pool(period: "daily", date: "2026-03-08")
-        try f.pool(period: "daily", date: "2026-03-07")
-        try f.pool(period: "weekly", date: "2026-03-02")
+        try f.pool(period: "daily", date: "2026-03-08", total: 0)
+        try f.pool(period: "daily", date: "2026-03-07", total: 0)
+        try f.pool(period: "weekly", date: "2026-03-02", total: 0)
         _ = try await run(f, now: "2026-03-09T03:00:00Z", tz: "America/New_York")
         #expect(try f.strings("SELECT period_type || ' ' || period_date FROM prize_pools WHERE status = 'finalized'") == ["daily 2026-03-07"])
         _ = try await run(f, now: "2026-03-09T04:00:00Z", tz: "America/New_York")
@@ -104,7 +106,7 @@ struct ArcadePrizePoolTests {
         for game in ArcadeSchema.games {
             for day in ["2026-03-01", "2026-03-02"] {
                 try f.pool(game: game, date: day, total: 1_000_000)
-                try f.entry(session: "\(game)-\(day)", game: game, score: 10, date: day, created: "\(day)T12:00:00.000Z")
+                try f.eligibleEntry(session: "\(game)-\(day)", game: game, score: 10, date: day, created: "\(day)T12:00:00.000Z")
             }
         }
         try f.execute("""
@@ -133,8 +135,8 @@ struct ArcadePrizePoolTests {
         let f = try ArcadeFixture()
         let odd = try f.pool(game: "pong", date: "2026-03-01", total: 5)
         try f.pool(game: "snake", date: "2026-03-01", total: 7)
-        try f.entry(session: "a", game: "pong", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
-        try f.entry(session: "b", game: "snake", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.eligibleEntry(session: "a", game: "pong", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.eligibleEntry(session: "b", game: "snake", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
         try f.execute("INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at) VALUES (?, 'w', 5, 'x')", [odd])
         let result = try await run(f, now: "2026-03-02T00:00:00Z")
         #expect(result.partialFailure?.contains("pong") == true)
@@ -145,7 +147,7 @@ struct ArcadePrizePoolTests {
 
     @Test func whenEveryPoolFailsTheRunFails() async throws {
         let f = try ArcadeFixture()
-        try f.pool(date: "2026-03-01")
+        try f.pool(date: "2026-03-01", total: 0)
         try f.execute("CREATE TRIGGER frozen BEFORE UPDATE ON prize_pools BEGIN SELECT RAISE(ABORT, 'frozen'); END")
         await #expect(throws: JobFailure.self) { _ = try await run(f, now: "2026-03-05T00:00:00Z") }
     }
@@ -153,7 +155,7 @@ struct ArcadePrizePoolTests {
     @Test func finalizingAnAlreadyFinalizedPoolNeverCreatesASecondPayout() async throws {
         let f = try ArcadeFixture()
         let id = try f.pool(date: "2026-03-01")
-        try f.entry(session: "s", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.eligibleEntry(session: "s", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
         let pool = PrizePoolJob.Pool(id: id, game: "snake", periodType: "daily", periodDate: "2026-03-01")
         let db = try ArcadeDatabase(path: f.path)
         let first = try db.writeImmediate { try PrizePoolJob.finalize(pool, finalizedAt: "x", $0) }
@@ -171,7 +173,7 @@ struct ArcadePrizePoolTests {
             let date = "2026-02-\(day < 10 ? "0" : "")\(day)"
             for game in ArcadeSchema.games {
                 try f.pool(game: game, date: date, total: Int64(day) * 10_000)
-                try f.entry(session: "\(game)\(date)", game: game, score: Int64(day), date: date, created: "\(date)T05:00:00.000Z")
+                try f.eligibleEntry(session: "\(game)\(date)", game: game, score: Int64(day), date: date, created: "\(date)T05:00:00.000Z")
             }
         }
         let context = f.context(now: "2026-03-02T00:00:00Z")

@@ -43,7 +43,8 @@ final class ArcadeFixture: @unchecked Sendable {
     let queue: DatabaseQueue
     let logs = LogLines()
 
-    /// `prepare` creates the database (default: `ArcadeDatabase`, which creates the schema).
+    /// `prepare` creates the database (default: `ArcadeDatabase.initialize`, the schema of
+    /// `jobctl arcade init`).
     init(prepare: ((String) throws -> Void)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("arcade-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,7 +52,7 @@ final class ArcadeFixture: @unchecked Sendable {
         if let prepare {
             try prepare(path)
         } else {
-            _ = try ArcadeDatabase(path: path)
+            _ = try ArcadeDatabase.initialize(path: path)
         }
         var config = Configuration()
         config.busyMode = .timeout(10)
@@ -105,6 +106,21 @@ final class ArcadeFixture: @unchecked Sendable {
                 arguments: [id, session, game, player, score, period, date, created])
             return db.lastInsertedRowID
         }
+    }
+
+    /// An entry whose session exists and is completed, as the arcade writes them: eligible
+    /// to win (given a well-formed address and a score ≥ 0).
+    @discardableResult
+    func eligibleEntry(
+        id: Int64? = nil, session: String, game: String = "snake", player: String = ArcadeFixture.player(1),
+        score: Int64, period: String = "daily", date: String, created: String
+    ) throws -> Int64 {
+        try execute(
+            """
+            INSERT OR IGNORE INTO game_sessions VALUES (?, ?, ?, 'completed', 10000, ?, ?, ?)
+            """,
+            [session, game, player, score, created, created])
+        return try entry(id: id, session: session, game: game, player: player, score: score, period: period, date: date, created: created)
     }
 
     @discardableResult

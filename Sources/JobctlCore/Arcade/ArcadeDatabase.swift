@@ -1,32 +1,6 @@
 import Foundation
 import GRDB
 
-/// A one-line error about the arcade database that names the file.
-public struct ArcadeDatabaseError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var message: String
-
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "arcade database \(path): \(message)" }
-
-    /// Wraps any error (GRDB's included) into one line that names the file.
-    static func wrap(_ error: any Error, path: String) -> any Error {
-        switch error {
-        case is ArcadeDatabaseError, is CancellationError:
-            return error
-        case let error as DatabaseError:
-            let text = error.message ?? "\(error.resultCode)"
-            return ArcadeDatabaseError(path: path, message: "SQLite error \(error.resultCode.rawValue): \(text)")
-        default:
-            return ArcadeDatabaseError(path: path, message: String(describing: error).oneLine)
-        }
-    }
-}
-
 extension String {
     var oneLine: String {
         split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -35,29 +9,37 @@ extension String {
 
 /// The arcade's SQLite database (`APP_DB`), shared with the arcade's own writers.
 ///
-/// Opened as a GRDB `DatabasePool` in WAL mode, so that jobctl's reads never block the arcade
-/// and the arcade's reads never block jobctl. Every write is a short `BEGIN IMMEDIATE`
-/// transaction: taking the write lock up front means a transaction never fails half-way on
-/// a lock upgrade, and other writers wait at most `busyTimeout` (5 s) for it.
+/// Opening never creates anything: a missing file, or one without the complete arcade schema,
+/// is a one-line error naming the path and what is missing (see `ArcadeSchema`). The schema
+/// is checked first on a read-only connection, so a foreign SQLite file is never written to
+/// (not even switched to WAL). Then one read-write connection is opened with the URI
+/// `file:PATH?mode=rw`, which SQLite refuses to create, and set to WAL, so that jobctl's reads
+/// never block the arcade and the arcade's reads never block jobctl. Missing indexes of the
+/// jobs are created then, and only then, in a transaction that checks the schema again.
+///
+/// Every write is a short `BEGIN IMMEDIATE` transaction: taking the write lock up front means
+/// a transaction never fails half-way on a lock upgrade, and other writers wait at most
+/// `busyTimeout` (5 s) for it.
 public final class ArcadeDatabase: Sendable {
     public let path: String
-    let pool: DatabasePool
+    let queue: DatabaseQueue
 
     /// The default time a statement waits for another connection's write lock.
     public static let defaultBusyTimeout: TimeInterval = 5
 
-    /// Opens (creating when missing) the database at `path` and creates the schema and the
-    /// indexes the jobs need when they are missing (`CREATE … IF NOT EXISTS`).
+    /// Opens the existing database at `path` after checking its schema; creates the jobs'
+    /// missing indexes (`CREATE INDEX IF NOT EXISTS`).
     ///
     /// `durable` (the default) keeps SQLite's `synchronous = FULL`: a commit is on disk before
     /// it returns, so a payout that the payment service has seen can never vanish in a power
     /// loss and be created again. Housekeeping, which can simply be redone, passes `false`
     /// (`synchronous = NORMAL`, still crash-safe in WAL mode) to hold the write lock shorter.
     public init(
-        path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, durable: Bool = true,
-        createSchema: Bool = true
+        path: String, busyTimeout: TimeInterval = ArcadeDatabase.defaultBusyTimeout, durable: Bool = true
     ) throws {
         self.path = path
+        let check = try ArcadeSchema.check(path: path)
+        if let problem = check.problem { throw ArcadeDatabaseError(path: path, message: problem) }
         var config = Configuration()
         config.busyMode = Self.pollingBusyMode(timeout: busyTimeout)
         config.label = "arcade"
@@ -70,19 +52,47 @@ public final class ArcadeDatabase: Sendable {
             if !durable { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            if createSchema {
-                try pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        try ArcadeSchema.createTables(db)
-                        try ArcadeSchema.createIndexes(db)
-                        return .commit
-                    }
+            queue = try DatabaseQueue(path: Self.openingName(path), configuration: config)
+            try queue.writeWithoutTransaction { db in
+                if try Row.fetchOne(db, sql: "PRAGMA journal_mode")?.stored(0).text != "wal" {
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
                 }
             }
         } catch {
             throw ArcadeDatabaseError.wrap(error, path: path)
         }
+        if !check.missingIndexes.isEmpty {
+            try writeImmediate { db in
+                let again = try ArcadeSchema.check(db)
+                if let problem = again.problem { throw ArcadeDatabaseError(path: path, message: problem) }
+                try ArcadeSchema.createIndexes(db)
+            }
+        }
+    }
+
+    /// Whether SQLite reads `file:` names as URIs (Debian builds it with SQLITE_USE_URI).
+    static let sqliteTakesURIs: Bool = {
+        guard let memory = try? DatabaseQueue() else { return false }
+        let used = try? memory.read { db in try Int.fetchOne(db, sql: "SELECT sqlite_compileoption_used('USE_URI')") }
+        return used == 1
+    }()
+
+    /// `file:/abs/path?mode=rw` (percent-encoded), which SQLite opens read-write and never
+    /// creates; the plain path where SQLite takes no URIs (then the schema check just before
+    /// is what keeps a missing file from being created, short of a race).
+    static func openingName(_ path: String) -> String {
+        guard sqliteTakesURIs else { return path }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+        return "file://\(encoded)?mode=rw"
+    }
+
+    /// True when `path` names an existing file or something that is not a directory.
+    static func fileExists(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
     /// Waits for a lock by polling every millisecond, up to `timeout`. SQLite's own busy
@@ -101,7 +111,7 @@ public final class ArcadeDatabase: Sendable {
     /// One short write transaction that takes the write lock immediately.
     func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try queue.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -122,7 +132,7 @@ public final class ArcadeDatabase: Sendable {
     /// checkpoint running at the same moment is fine (SQLITE_BUSY is ignored).
     func checkpoint() throws {
         do {
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             return
         } catch {
@@ -133,100 +143,61 @@ public final class ArcadeDatabase: Sendable {
     /// A read from a WAL snapshot: never blocks writers, never waits for them.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try queue.read(body)
         } catch {
             throw ArcadeDatabaseError.wrap(error, path: path)
         }
     }
 
-    /// Opens `context.appDatabasePath`, or throws a one-line error when the config has none.
-    /// A missing file is created with the schema, with a warning (a mistyped APP_DB shows up
-    /// in the log instead of passing silently as an empty arcade).
+    /// Opens `context.appDatabasePath`, or throws a one-line error when the config has none,
+    /// the file does not exist or its schema is missing or incomplete.
     static func open(_ context: JobContext, job: String, durable: Bool = true) throws -> ArcadeDatabase {
         guard let path = context.appDatabasePath, !path.isEmpty else {
             throw ArcadeDatabaseError(path: "(none)", message: "\(job) needs APP_DB in the config")
         }
-        if !FileManager.default.fileExists(atPath: path) {
-            context.logger.warning("\(job): arcade database \(path) does not exist; creating an empty one")
-        }
         return try ArcadeDatabase(path: path, durable: durable)
     }
-}
 
-/// The arcade schema of ARCADE.md, verbatim, plus the indexes the built-in jobs need.
-public enum ArcadeSchema {
-    /// The five games of the arcade.
-    public static let games = ["snake", "tetris", "pong", "breakout", "space_invaders"]
-
-    static let tables = """
-        CREATE TABLE IF NOT EXISTS game_sessions (
-          id             TEXT PRIMARY KEY,
-          game_type      TEXT NOT NULL,
-          player_address TEXT NOT NULL,
-          status         TEXT NOT NULL,
-          amount_paid    INTEGER NOT NULL,
-          score          INTEGER,
-          created_at     TEXT NOT NULL,
-          completed_at   TEXT
-        );
-        CREATE TABLE IF NOT EXISTS leaderboard_entries (
-          id             INTEGER PRIMARY KEY,
-          session_id     TEXT NOT NULL,
-          game_type      TEXT NOT NULL,
-          player_address TEXT NOT NULL,
-          score          INTEGER NOT NULL,
-          period_type    TEXT NOT NULL,
-          period_date    TEXT NOT NULL,
-          created_at     TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS prize_pools (
-          id             INTEGER PRIMARY KEY,
-          game_type      TEXT NOT NULL,
-          period_type    TEXT NOT NULL,
-          period_date    TEXT NOT NULL,
-          total_amount   INTEGER NOT NULL,
-          status         TEXT NOT NULL,
-          winner_address TEXT,
-          winning_score  INTEGER,
-          prize_amount   INTEGER,
-          finalized_at   TEXT,
-          UNIQUE (game_type, period_type, period_date)
-        );
-        CREATE TABLE IF NOT EXISTS prize_payouts (
-          id             INTEGER PRIMARY KEY,
-          pool_id        INTEGER NOT NULL UNIQUE REFERENCES prize_pools(id),
-          winner_address TEXT NOT NULL,
-          amount         INTEGER NOT NULL,
-          created_at     TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS leaderboard_archive (
-          id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, game_type TEXT NOT NULL,
-          player_address TEXT NOT NULL, score INTEGER NOT NULL, period_type TEXT NOT NULL,
-          period_date TEXT NOT NULL, created_at TEXT NOT NULL, archived_at TEXT NOT NULL
-        );
-        """
-
-    /// - `game_sessions(status, created_at)`: cleanup finds expired `active` sessions.
-    /// - `leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id)`:
-    ///   one board in ranking order (prizepool's winner is its first row; leaderboard's scan).
-    /// - `leaderboard_entries(period_type, period_date)`: cleanup finds entries to archive.
-    /// - `prize_pools(status, period_type, period_date)`: prizepool finds ended active pools.
-    static let indexes = """
-        CREATE INDEX IF NOT EXISTS game_sessions_status_created_at
-          ON game_sessions(status, created_at);
-        CREATE INDEX IF NOT EXISTS leaderboard_entries_board
-          ON leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id);
-        CREATE INDEX IF NOT EXISTS leaderboard_entries_period
-          ON leaderboard_entries(period_type, period_date);
-        CREATE INDEX IF NOT EXISTS prize_pools_status_period
-          ON prize_pools(status, period_type, period_date);
-        """
-
-    public static func createTables(_ db: Database) throws {
-        try db.execute(sql: tables)
-    }
-
-    public static func createIndexes(_ db: Database) throws {
-        try db.execute(sql: indexes)
+    /// `jobctl arcade init`: creates the schema and the indexes in a new or empty database
+    /// (creating the file, not its directory). A database that already has the complete
+    /// schema is left alone (returns false); any other table, or part of the schema, is refused.
+    public static func initialize(path: String) throws -> Bool {
+        if fileExists(path) {
+            let check = try ArcadeSchema.check(path: path)
+            if check.isComplete { return false }
+            guard check.isEmpty else {
+                let names = check.otherTables.prefix(5).map { $0.escapedForMessage(limit: 40) }
+                let what =
+                    check.otherTables.isEmpty
+                    ? "part of the arcade schema (\(check.problem ?? ""))"
+                    : "other tables (\(names.joined(separator: ", "))\(check.otherTables.count > 5 ? ", …" : ""))"
+                throw ArcadeDatabaseError(
+                    path: path, message: "holds \(what); arcade init only creates the schema in a new or empty "
+                        + "database, and changed nothing")
+            }
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw ArcadeDatabaseError(path: path, message: "directory \(directory) does not exist")
+        }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.inTransaction(.immediate) {
+                    guard try ArcadeSchema.check(db).isEmpty else {
+                        throw ArcadeDatabaseError(
+                            path: path, message: "was changed while being initialized; nothing created")
+                    }
+                    try ArcadeSchema.createTables(db)
+                    try ArcadeSchema.createIndexes(db)
+                    return .commit
+                }
+            }
+            try queue.close()
+        } catch {
+            throw ArcadeDatabaseError.wrap(error, path: path)
+        }
+        return true
     }
 }

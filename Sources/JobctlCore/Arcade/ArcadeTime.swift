@@ -38,6 +38,24 @@ public enum ArcadeTime {
         return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
     }
 
+    /// True for a valid calendar date spelled `YYYY-MM-DD` (the way `dateString` writes it).
+    public static func isDateString(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            (1...12).contains(month), day >= 1
+        else { return false }
+        return dateString(day: Civil.days(year: year, month: month, day: day)) == text
+    }
+
     /// The Monday on or before `day`.
     public static func monday(onOrBefore day: Int) -> Int {
         let weekday = Civil.weekday(days: day)  // 0 = Sunday

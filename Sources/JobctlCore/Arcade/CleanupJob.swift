@@ -104,6 +104,7 @@ public struct CleanupJob: BuiltinJob {
         metrics[counter: "sessions_deleted"] = 0
         metrics[counter: "orphans_deleted"] = 0
         metrics[counter: "entries_archived"] = 0
+        metrics[counter: "entries_kept_for_open_pools"] = 0
         metrics[counter: "batches"] = 0
         metrics[counter: "longest_transaction_ms"] = 0
         metrics[counter: "longest_lock_wait_ms"] = 0
@@ -171,15 +172,16 @@ public struct CleanupJob: BuiltinJob {
         while true {
             try context.checkCancellation()
             let candidates: [Int64] = try database.read { db in
-                try Int64.fetchAll(
+                try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT e.id FROM leaderboard_entries e
-                        WHERE e.id > ?
+                        SELECT e.rowid FROM leaderboard_entries e
+                        WHERE e.rowid > ?
                           AND NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id)
-                        ORDER BY e.id LIMIT ?
+                        ORDER BY e.rowid LIMIT ?
                         """,
-                    arguments: [after, batchSize])
+                    arguments: [after, batchSize]
+                ).compactMap { $0.stored(0).exactInteger }
             }
             guard let last = candidates.last else { break }
             after = last
@@ -192,7 +194,7 @@ public struct CleanupJob: BuiltinJob {
                     try db.execute(
                         sql: """
                             DELETE FROM leaderboard_entries
-                            WHERE id IN (SELECT value FROM json_each(?))
+                            WHERE rowid IN (SELECT value FROM json_each(?))
                               AND NOT EXISTS (
                                 SELECT 1 FROM game_sessions s WHERE s.id = leaderboard_entries.session_id)
                             """,
@@ -205,44 +207,26 @@ public struct CleanupJob: BuiltinJob {
         }
         logger.info("cleanup: deleted \(metrics[counter: "orphans_deleted"]) orphaned leaderboard entries")
 
-        // 3. Archive old daily and weekly entries.
+        // 3. Archive old daily and weekly entries, except those of a pool not yet finalized.
         let archivedAt = ArcadeTime.timestamp(started)
         for (period, lastDate) in [("daily", cut.lastArchivedDaily), ("weekly", cut.lastArchivedWeekly)] {
+            var cursor: ArchiveCursor?
             while true {
-                let (moved, done) = try await batch { db, limit in
-                    let ids = try Int64.fetchAll(
-                        db,
-                        sql: """
-                            SELECT id FROM leaderboard_entries
-                            WHERE period_type = ? AND period_date <= ? LIMIT ?
-                            """,
-                        arguments: [period, lastDate, limit])
-                    if ids.isEmpty { return 0 }
-                    let list = Self.jsonArray(ids)
-                    try db.execute(
-                        sql: """
-                            INSERT INTO leaderboard_archive
-                              (id, session_id, game_type, player_address, score, period_type,
-                               period_date, created_at, archived_at)
-                            SELECT id, session_id, game_type, player_address, score, period_type,
-                                   period_date, created_at, ?
-                            FROM leaderboard_entries WHERE id IN (SELECT value FROM json_each(?))
-                            """,
-                        arguments: [archivedAt, list])
-                    let inserted = db.changesCount
-                    try db.execute(
-                        sql: "DELETE FROM leaderboard_entries WHERE id IN (SELECT value FROM json_each(?))",
-                        arguments: [list])
-                    guard db.changesCount == inserted else {
-                        throw ArcadeDatabaseError(
-                            path: database.path,
-                            message: "archived \(inserted) entries but deleted \(db.changesCount); rolled back")
-                    }
-                    return inserted
+                let (_, done) = try await batch { db, limit in
+                    let step = try Self.archiveStep(
+                        db, period: period, lastDate: lastDate, after: cursor, limit: limit, archivedAt: archivedAt,
+                        path: database.path)
+                    cursor = step.cursor ?? cursor
+                    metrics[counter: "entries_archived"] += step.archived
+                    metrics[counter: "entries_kept_for_open_pools"] += step.kept
+                    return step.scanned
                 }
-                metrics[counter: "entries_archived"] += Int64(moved)
                 if done { break }
             }
+        }
+        if metrics[counter: "entries_kept_for_open_pools"] > 0 {
+            let kept = metrics[counter: "entries_kept_for_open_pools"]
+            logger.warning("cleanup: kept \(kept) old entries whose pool is not finalized yet (is prizepool behind?)")
         }
         logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")
 
@@ -254,6 +238,64 @@ public struct CleanupJob: BuiltinJob {
             "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions (longest \(metrics[counter: "longest_transaction_ms"]) ms), in \(elapsed) ms"
         )
         return JobResult(metrics: metrics)
+    }
+
+    /// Where the archive scan of one period type stands: the last entry looked at.
+    struct ArchiveCursor {
+        var periodDate: DatabaseValue
+        var rowID: Int64
+    }
+
+    /// One step of the archive: looks at up to `limit` entries after `cursor` in
+    /// (period_date, rowid) order and moves those whose (game, period type, date) has no pool
+    /// or a `finalized` one. Entries of a pool in any other state (`active`, or anything
+    /// else) stay: archiving them would leave prizepool an empty board. The cursor makes the
+    /// scan linear even when many entries are kept.
+    static func archiveStep(
+        _ db: Database, period: String, lastDate: String, after cursor: ArchiveCursor?, limit: Int,
+        archivedAt: String, path: String
+    ) throws -> (scanned: Int, archived: Int64, kept: Int64, cursor: ArchiveCursor?) {
+        let after = cursor == nil ? "" : "AND (e.period_date, e.rowid) > (:date, :rowid)"
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.rowid, e.period_date,
+                       EXISTS (SELECT 1 FROM prize_pools p
+                               WHERE p.game_type = e.game_type AND p.period_type = e.period_type
+                                 AND p.period_date = e.period_date AND p.status IS NOT 'finalized') AS open_pool
+                FROM leaderboard_entries e
+                WHERE e.period_type = :period AND e.period_date <= :last \(after)
+                ORDER BY e.period_date, e.rowid LIMIT :limit
+                """,
+            arguments: [
+                "period": period, "last": lastDate, "date": cursor?.periodDate ?? .null, "rowid": cursor?.rowID,
+                "limit": limit,
+            ])
+        let last = rows.last.flatMap { row in
+            row.stored(0).exactInteger.map { ArchiveCursor(periodDate: row.stored(1), rowID: $0) }
+        }
+        let ids = rows.filter { $0.stored(2).exactInteger == 0 }.compactMap { $0.stored(0).exactInteger }
+        let kept = Int64(rows.count - ids.count)
+        if ids.isEmpty { return (rows.count, 0, kept, last) }
+        let list = jsonArray(ids)
+        try db.execute(
+            sql: """
+                INSERT INTO leaderboard_archive
+                  (id, session_id, game_type, player_address, score, period_type,
+                   period_date, created_at, archived_at)
+                SELECT id, session_id, game_type, player_address, score, period_type,
+                       period_date, created_at, ?
+                FROM leaderboard_entries WHERE rowid IN (SELECT value FROM json_each(?))
+                """,
+            arguments: [archivedAt, list])
+        let inserted = db.changesCount
+        try db.execute(
+            sql: "DELETE FROM leaderboard_entries WHERE rowid IN (SELECT value FROM json_each(?))", arguments: [list])
+        guard db.changesCount == inserted else {
+            throw ArcadeDatabaseError(
+                path: path, message: "archived \(inserted) entries but deleted \(db.changesCount); rolled back")
+        }
+        return (rows.count, Int64(inserted), kept, last)
     }
 
     static func jsonArray(_ ids: [Int64]) -> String {

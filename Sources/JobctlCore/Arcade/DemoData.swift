@@ -67,7 +67,8 @@ public struct DemoDataSummary: Sendable, Codable, Equatable {
 /// - daily, weekly and alltime entries for every completed session, a few orphaned entries
 ///   (their session is gone);
 /// - pools per game and period whose `total_amount` is 70 % of that period's payments,
-///   all still `active`, so that the first `prizepool` run finalizes the past ones;
+///   all still `active`, so that the first `prizepool` run finalizes the past ones (only for
+///   periods with an entry that can win);
 /// - about 5 % of old history, 100 to 128 days back: finalized pools with their payouts and
 ///   entries old enough for cleanup to archive.
 ///
@@ -227,11 +228,19 @@ public enum DemoData {
                 }
                 summary.orphanedEntries = orphans
                 for (period, expr) in [("daily", createdDay), ("weekly", "date(\(createdDay), '-6 days', 'weekday 1')")] {
+                    // Only for periods with an entry that can win: a pool with money and no
+                    // eligible entry is an error for prizepool (no session completed in that
+                    // period, e.g. a quiet day of a small demo).
                     try db.execute(
                         sql: """
                             INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status)
-                            SELECT game_type, '\(period)', \(expr) AS d, SUM(amount_paid) * 7 / 10, 'active'
-                            FROM game_sessions GROUP BY game_type, d ORDER BY d, game_type
+                            SELECT g, '\(period)', d, total, 'active' FROM (
+                              SELECT game_type AS g, \(expr) AS d, SUM(amount_paid) * 7 / 10 AS total
+                              FROM game_sessions GROUP BY g, d)
+                            WHERE EXISTS (
+                              SELECT 1 FROM leaderboard_entries e JOIN game_sessions s ON s.id = e.session_id
+                              WHERE e.game_type = g AND e.period_type = '\(period)' AND e.period_date = d)
+                            ORDER BY d, g
                             """)
                 }
                 progress("orphans and pools")

@@ -6,18 +6,17 @@ import Logging
 ///
 /// Boards: today's daily, this week's weekly (dated by its Monday) and alltime, dates in the
 /// job's zone; games: the five arcade games plus any other game that has entries. Each
-/// board is read in one snapshot (a WAL read: it never blocks the arcade) with the ranking
-/// query — `ROW_NUMBER() OVER (ORDER BY score DESC, created_at, id)`, the order prizepool
-/// uses — and checked for:
-/// - `missing_session`: the entry's session does not exist;
-/// - `session_not_completed`: the session exists but is not `completed`;
-/// - `negative_score`;
-/// - `duplicate_session`: one session entered more than once in the board (each extra entry
-///   counts once).
+/// board is read in one snapshot (a WAL read: it never blocks the arcade) and checked with
+/// `ArcadeBoard`, the anomaly rules that `prizepool` also uses to refuse flagged winners:
+/// `missing_session`, `session_not_completed`, `negative_score`, `duplicate_session` (each
+/// extra entry of a session counts once), `malformed_address` and `malformed_score` (a score
+/// not stored as INTEGER; only INTEGER scores are ranked). The log names each board's top
+/// eligible entry: the one prizepool would pay.
 ///
 /// Anomalies are reported (warnings and counters), never fixed. The run fails when no board
 /// can be read, or when `fail_on_anomalies=true` and there are anomalies; it is partial when
-/// some boards could not be read.
+/// some boards could not be read, or when some entries have a `game_type` that is not text
+/// (their boards cannot be named, so they are not checked).
 public struct LeaderboardJob: BuiltinJob {
     public static let name = "leaderboard"
     public static let summary = "validates today's, this week's and the alltime leaderboards"
@@ -35,37 +34,7 @@ public struct LeaderboardJob: BuiltinJob {
         self.failOnAnomalies = failOnAnomalies
     }
 
-    static let anomalyKinds = ["missing_session", "session_not_completed", "negative_score", "duplicate_session"]
-
-    struct BoardCheck: Sendable {
-        var entries: Int64 = 0
-        var ranked: Int64 = 0
-        var anomalies: [String: Int64] = [:]
-        var topPlayer: String?
-        var topScore: Int64?
-    }
-
-    /// The ranking query and the checks of one board, in one statement. (Measured on a
-    /// million sessions: the per-session window first, then the ranking, runs about a third
-    /// faster than the other way round.)
-    static let boardSQL = """
-        WITH ranked AS (
-          SELECT e.id, e.session_id, e.player_address, e.score,
-                 ROW_NUMBER() OVER (PARTITION BY e.session_id ORDER BY e.id) AS copy,
-                 ROW_NUMBER() OVER (ORDER BY e.score DESC, e.created_at, e.id) AS rank
-          FROM leaderboard_entries e
-          WHERE e.game_type = :game AND e.period_type = :period AND e.period_date = :date
-        )
-        SELECT COUNT(*) AS entries,
-               COALESCE(MAX(r.rank), 0) AS ranked,
-               COALESCE(SUM(s.id IS NULL), 0) AS missing_session,
-               COALESCE(SUM(s.id IS NOT NULL AND s.status <> 'completed'), 0) AS session_not_completed,
-               COALESCE(SUM(r.score < 0), 0) AS negative_score,
-               COALESCE(SUM(r.copy > 1), 0) AS duplicate_session,
-               MAX(CASE WHEN r.rank = 1 THEN r.player_address END) AS top_player,
-               MAX(CASE WHEN r.rank = 1 THEN r.score END) AS top_score
-        FROM ranked r LEFT JOIN game_sessions s ON s.id = r.session_id
-        """
+    static let anomalyKinds = ArcadeBoard.Anomaly.allCases.map(\.rawValue)
 
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
@@ -80,66 +49,78 @@ public struct LeaderboardJob: BuiltinJob {
         logger.info(
             "leaderboard: start — checking daily \(periods[0].date), weekly \(periods[1].date) and alltime boards (\(context.timeZone.identifier))"
         )
-
-        var games = ArcadeSchema.games
-        // Every game with any entry: a skip-scan of the board index, one seek per game.
-        let others: [String] = try database.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    WITH RECURSIVE game(name) AS (
-                      SELECT MIN(game_type) FROM leaderboard_entries
-                      UNION ALL
-                      SELECT (SELECT MIN(game_type) FROM leaderboard_entries WHERE game_type > game.name)
-                      FROM game WHERE game.name IS NOT NULL)
-                    SELECT name FROM game WHERE name IS NOT NULL
-                    """)
-        }
-        for game in others.sorted() where !games.contains(game) { games.append(game) }
-
+        let (games, unnamed) = try database.read { db in try Self.games(db) }
         var metrics = JobMetrics()
-        metrics[counter: "boards_checked"] = 0
-        metrics[counter: "entries_validated"] = 0
-        metrics[counter: "anomalies"] = 0
+        for name in ["boards_checked", "entries_validated", "anomalies"] { metrics[counter: name] = 0 }
         for kind in Self.anomalyKinds { metrics[counter: "anomalies_\(kind)"] = 0 }
-        var failures: [String] = []
+        var failures: [String] = unnamed.map { "entries with game_type \($0) are not checked: game_type is not text" }
+        for failure in failures { logger.error("leaderboard: \(failure)") }
 
         for game in games {
             for period in periods {
                 try context.checkCancellation()
-                let check: BoardCheck
+                let label = "\(game.escapedForMessage(limit: 40)) \(period.type) \(period.date)"
                 do {
-                    check = try database.read { db in try Self.check(db, game: game, period: period.type, date: period.date) }
-                } catch {
-                    failures.append("\(game) \(period.type) \(period.date): \(error)")
-                    logger.error("leaderboard: cannot read \(game) \(period.type) \(period.date): \(error)")
-                    continue
-                }
-                metrics[counter: "boards_checked"] += 1
-                metrics[counter: "entries_validated"] += check.entries
-                metrics.processed += Int(check.entries)
-                let total = check.anomalies.values.reduce(0, +)
-                metrics[counter: "anomalies"] += total
-                for (kind, count) in check.anomalies { metrics[counter: "anomalies_\(kind)"] += count }
-                let top = check.topPlayer.map { "top \(shortAddress($0)) with \(check.topScore ?? 0)" } ?? "empty"
-                if total > 0 {
-                    let kinds = Self.anomalyKinds.compactMap { kind in
-                        (check.anomalies[kind] ?? 0) > 0 ? "\(kind)=\(check.anomalies[kind] ?? 0)" : nil
+                    let (board, top) = try database.read { db in
+                        (try ArcadeBoard.count(db, game: game, period: period.type, date: period.date),
+                         try ArcadeBoard.winner(db, game: game, period: period.type, date: period.date).winner)
                     }
-                    logger.warning(
-                        "leaderboard: \(game) \(period.type) \(period.date): \(check.entries) entries, \(total) anomalies (\(kinds.joined(separator: ", "))), \(top)"
-                    )
-                } else {
-                    logger.debug("leaderboard: \(game) \(period.type) \(period.date): \(check.entries) entries, ok, \(top)")
+                    Self.record(board, top: top, label: label, into: &metrics, logger: logger)
+                } catch {
+                    failures.append("\(label): \(error)")
+                    logger.error("leaderboard: cannot read \(label): \(error)")
                 }
             }
         }
-
         let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
+        let done =
+            "leaderboard: done — \(metrics[counter: "boards_checked"]) boards, "
+            + "\(metrics[counter: "entries_validated"]) entries, \(metrics[counter: "anomalies"]) anomalies, "
+            + "\(failures.count) unreadable, in \(elapsed) ms"
+        logger.info("\(done)")
+        return try result(metrics: metrics, failures: failures)
+    }
+
+    /// The five arcade games, then every other game with entries (a skip-scan of the board
+    /// index, one seek per game); and the `game_type`s that are not text, described.
+    static func games(_ db: Database) throws -> (games: [String], unnamed: [String]) {
+        let found = try Row.fetchAll(
+            db,
+            sql: """
+                WITH RECURSIVE game(name) AS (
+                  SELECT MIN(game_type) FROM leaderboard_entries
+                  UNION ALL
+                  SELECT (SELECT MIN(game_type) FROM leaderboard_entries WHERE game_type > game.name)
+                  FROM game WHERE game.name IS NOT NULL)
+                SELECT name FROM game WHERE name IS NOT NULL
+                """
+        ).map { $0.stored(0) }
+        var games = ArcadeSchema.games
+        for name in found.compactMap(\.text).sorted() where !games.contains(name) { games.append(name) }
+        let unnamed = found.filter { $0.text == nil }.map(\.storedDescription)
+        return (games, unnamed)
+    }
+
+    static func record(
+        _ board: ArcadeBoard, top: ArcadeBoard.Winner?, label: String, into metrics: inout JobMetrics, logger: Logger
+    ) {
+        metrics[counter: "boards_checked"] += 1
+        metrics[counter: "entries_validated"] += board.entries
+        metrics.processed += Int(board.entries)
+        let total = board.anomalyCount
+        metrics[counter: "anomalies"] += total
+        for (kind, count) in board.anomalies { metrics[counter: "anomalies_\(kind.rawValue)"] += count }
+        let leader = top.map { "top eligible \(shortAddress($0.address)) with \($0.score)" } ?? "no eligible entry"
+        if total > 0 {
+            let kinds = board.anomalySummary
+            logger.warning("leaderboard: \(label): \(board.entries) entries, \(total) anomalies (\(kinds)), \(leader)")
+        } else {
+            logger.debug("leaderboard: \(label): \(board.entries) entries, ok, \(leader)")
+        }
+    }
+
+    func result(metrics: JobMetrics, failures: [String]) throws -> JobResult {
         let anomalies = metrics[counter: "anomalies"]
-        logger.info(
-            "leaderboard: done — \(metrics[counter: "boards_checked"]) boards, \(metrics[counter: "entries_validated"]) entries, \(anomalies) anomalies, \(failures.count) unreadable, in \(elapsed) ms"
-        )
         if metrics[counter: "boards_checked"] == 0 && !failures.isEmpty {
             throw JobFailure("leaderboard: no board could be read: " + failures.joined(separator: "; "), metrics: metrics)
         }
@@ -155,22 +136,5 @@ public struct LeaderboardJob: BuiltinJob {
             return JobResult(metrics: metrics, partialFailure: "leaderboard: unreadable boards: " + failures.joined(separator: "; "))
         }
         return JobResult(metrics: metrics)
-    }
-
-    static func check(_ db: Database, game: String, period: String, date: String) throws -> BoardCheck {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: boardSQL, arguments: ["game": game, "period": period, "date": date])
-        else { return BoardCheck() }
-        var check = BoardCheck()
-        check.entries = row["entries"]
-        check.ranked = row["ranked"]
-        for kind in anomalyKinds {
-            let count: Int64 = row[kind]
-            if count > 0 { check.anomalies[kind] = count }
-        }
-        check.topPlayer = row["top_player"]
-        check.topScore = row["top_score"]
-        return check
     }
 }

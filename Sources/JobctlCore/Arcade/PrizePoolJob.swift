@@ -16,11 +16,21 @@ import Logging
 /// back, leaving the pool `active` for the next run. `prize_payouts.pool_id UNIQUE` is the
 /// last line of defence.
 ///
-/// Winner: highest score, then earliest `created_at`, then lowest entry `id`. A pool with no
-/// entries is finalized with no winner, no prize amount and no payout.
+/// Winner: the board's top *eligible* entry (`ArcadeBoard`: the anomaly rules shared with
+/// `leaderboard`; highest score, then earliest `created_at`, then lowest entry `id`). Flagged
+/// entries are never paid; they are counted in `entries_excluded` and logged.
 ///
-/// When a pool of one game fails, the game's remaining pools are left for the next run and
-/// the other games go on; the run is then partial.
+/// Money is read strictly: `total_amount` counts only when stored as an INTEGER ≥ 0. A pool
+/// is refused — left `active`, nothing written, the reason in the run's error — when its
+/// total is anything else, when its total is above 0 and no entry is eligible (for example
+/// because cleanup archived them, or all are flagged), or when adding its prize to this run's
+/// `payout_total` would overflow Int64 (checked inside the transaction, before the commit, so
+/// no payout is ever made that the run cannot count; the next run starts from 0 and pays it).
+/// A pool with total 0 and no eligible entry is finalized with no winner and no payout. A due
+/// pool whose game, period type or date is malformed fails alone the same way.
+///
+/// Every pool stands alone: one that fails leaves the others to go on; the run is then
+/// `partial`, or `failed` when no due pool could be finalized or skipped.
 public struct PrizePoolJob: BuiltinJob {
     public static let name = "prizepool"
     public static let summary = "finalizes ended prize pools and creates their payouts, exactly once"
@@ -36,11 +46,24 @@ public struct PrizePoolJob: BuiltinJob {
         var game: String
         var periodType: String
         var periodDate: String
+
+        var label: String {
+            "\(game.escapedForMessage(limit: 40)) \(periodType) \(periodDate)"
+        }
     }
 
-    enum Outcome {
-        case finalized(winner: String?, score: Int64?, prize: Int64)
+    /// A pool found due: well formed, or what is wrong with it.
+    enum Due: Sendable {
+        case pool(Pool)
+        case malformed(label: String, reason: String)
+    }
+
+    enum Outcome: Sendable {
+        /// Finalized; `payoutTotal` is the run's total including this prize.
+        case finalized(winner: ArcadeBoard.Winner?, prize: Int64, payoutTotal: Int64, board: ArcadeBoard)
         case alreadyFinalized
+        /// Left active, nothing written.
+        case refused(reason: String, board: ArcadeBoard?)
     }
 
     public func run(_ context: JobContext) async throws -> JobResult {
@@ -53,106 +76,98 @@ public struct PrizePoolJob: BuiltinJob {
         logger.info(
             "prizepool: start — finalizing daily pools up to \(lastDaily) and weekly pools up to \(lastWeekly) (\(context.timeZone.identifier))"
         )
-
-        let pools: [Pool] = try database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, game_type, period_type, period_date FROM prize_pools
-                    WHERE status = 'active'
-                      AND ((period_type = 'daily' AND period_date <= ?)
-                        OR (period_type = 'weekly' AND period_date <= ?))
-                    ORDER BY game_type, period_date, period_type
-                    """,
-                arguments: [lastDaily, lastWeekly]
-            ).map { row in
-                Pool(id: row[0], game: row[1], periodType: row[2], periodDate: row[3])
-            }
-        }
-
-        var metrics = JobMetrics()
-        metrics[counter: "pools_finalized"] = 0
-        metrics[counter: "pools_without_winner"] = 0
-        metrics[counter: "payout_total"] = 0
-        metrics[counter: "pools_failed"] = 0
-        var failures: [String] = []
-        var failedGames: Set<String> = []
-
-        for pool in pools {
+        let due = try database.read { db in try Self.duePools(db, lastDaily: lastDaily, lastWeekly: lastWeekly) }
+        var tally = Tally(due: due.count, logger: logger)
+        for item in due {
             try context.checkCancellation()
-            metrics.processed += 1
-            if failedGames.contains(pool.game) {
-                metrics[counter: "pools_failed"] += 1
-                continue
-            }
-            let finalizedAt = ArcadeTime.timestamp(context.now())
-            let outcome: Outcome
-            do {
-                outcome = try database.writeImmediate { db in
-                    try Self.finalize(pool, finalizedAt: finalizedAt, db)
+            tally.metrics.processed += 1
+            switch item {
+            case .malformed(let label, let reason):
+                tally.fail(label, reason)
+            case .pool(let pool):
+                let finalizedAt = ArcadeTime.timestamp(context.now())
+                let paid = tally.payoutTotal
+                do {
+                    let outcome = try database.writeImmediate { db in
+                        try Self.finalize(pool, finalizedAt: finalizedAt, paidSoFar: paid, db)
+                    }
+                    tally.record(outcome, pool: pool, archived: { try Self.archivedEntries(of: pool, database) })
+                } catch {
+                    tally.fail(pool.label, "\(error)")
                 }
-            } catch {
-                failedGames.insert(pool.game)
-                metrics[counter: "pools_failed"] += 1
-                let reason = "\(pool.game) \(pool.periodType) \(pool.periodDate): \(error)"
-                failures.append(reason)
-                logger.error("prizepool: failed \(reason); the rest of \(pool.game) is left for the next run")
-                continue
-            }
-            switch outcome {
-            case .alreadyFinalized:
-                metrics.skipped += 1
-                logger.info("prizepool: \(pool.game) \(pool.periodType) \(pool.periodDate) already finalized, skipped")
-            case .finalized(let winner?, let score, let prize):
-                metrics.updated += 1
-                metrics.created += 1
-                metrics[counter: "pools_finalized"] += 1
-                metrics[counter: "payout_total"] += prize
-                logger.info(
-                    "prizepool: finalized \(pool.game) \(pool.periodType) \(pool.periodDate): winner \(shortAddress(winner)) score \(score ?? 0), prize \(USDC.format(micro: prize))"
-                )
-            case .finalized(nil, _, _):
-                metrics.updated += 1
-                metrics[counter: "pools_finalized"] += 1
-                metrics[counter: "pools_without_winner"] += 1
-                logger.info("prizepool: finalized \(pool.game) \(pool.periodType) \(pool.periodDate): no entries, no winner")
             }
         }
-
         let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
-        logger.info(
-            "prizepool: done — \(metrics[counter: "pools_finalized"]) pools finalized (\(metrics[counter: "pools_without_winner"]) without winner), \(metrics.created) payouts totalling \(USDC.format(micro: metrics[counter: "payout_total"])), \(metrics.skipped) already finalized, \(metrics[counter: "pools_failed"]) failed, in \(elapsed) ms"
-        )
-        if failures.isEmpty {
-            return JobResult(metrics: metrics)
-        }
-        let message = "prizepool: \(failedGames.count) of \(Set(pools.map(\.game)).count) games failed: " + failures.joined(separator: "; ")
-        if metrics.updated + metrics.skipped == 0 {
-            throw JobFailure(message, metrics: metrics)
-        }
-        return JobResult(metrics: metrics, partialFailure: message)
+        return try tally.result(elapsedMilliseconds: elapsed)
     }
 
-    /// Finalizes one pool inside the caller's IMMEDIATE transaction.
-    static func finalize(_ pool: Pool, finalizedAt: String, _ db: Database) throws -> Outcome {
+    /// Active pools that have ended, and active pools whose game, period type or date is
+    /// malformed (they could never be judged ended: reported so that their money is not
+    /// forgotten).
+    static func duePools(_ db: Database, lastDaily: String, lastWeekly: String) throws -> [Due] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, game_type, period_type, period_date FROM prize_pools
+                WHERE status = 'active'
+                  AND ((period_type = 'daily' AND period_date <= :daily)
+                    OR (period_type = 'weekly' AND period_date <= :weekly)
+                    OR typeof(game_type) IS NOT 'text' OR typeof(period_date) IS NOT 'text'
+                    OR period_type NOT IN ('daily', 'weekly') OR period_type IS NULL
+                    OR date(period_date) IS NOT period_date)
+                ORDER BY game_type, period_date, period_type
+                """,
+            arguments: ["daily": lastDaily, "weekly": lastWeekly]
+        ).map(decodePool)
+    }
+
+    static func decodePool(_ row: Row) -> Due {
+        let id = row.stored(0)
+        let (game, type, date) = (row.stored(1), row.stored(2), row.stored(3))
+        guard let poolID = id.exactInteger else {
+            return .malformed(label: "pool with id \(id.storedDescription)", reason: "id is not an INTEGER")
+        }
+        let label = "pool \(poolID)"
+        guard let gameName = game.text else {
+            return .malformed(label: label, reason: "game_type is \(game.storedDescription), not text")
+        }
+        guard let periodType = type.text, periodType == "daily" || periodType == "weekly" else {
+            return .malformed(label: label, reason: "period_type is \(type.storedDescription), not 'daily' or 'weekly'")
+        }
+        guard let periodDate = date.text, ArcadeTime.isDateString(periodDate) else {
+            return .malformed(label: label, reason: "period_date is \(date.storedDescription), not a YYYY-MM-DD date")
+        }
+        return .pool(Pool(id: poolID, game: gameName, periodType: periodType, periodDate: periodDate))
+    }
+
+    /// Finalizes one pool inside the caller's IMMEDIATE transaction, or refuses it before
+    /// writing anything. `paidSoFar` is the run's payout total so far.
+    static func finalize(_ pool: Pool, finalizedAt: String, paidSoFar: Int64 = 0, _ db: Database) throws -> Outcome {
         guard
-            let total = try Int64.fetchOne(
+            let row = try Row.fetchOne(
                 db, sql: "SELECT total_amount FROM prize_pools WHERE id = ? AND status = 'active'",
                 arguments: [pool.id])
         else {
             return .alreadyFinalized
         }
-        let top = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT player_address, score FROM leaderboard_entries
-                WHERE game_type = ? AND period_type = ? AND period_date = ?
-                ORDER BY score DESC, created_at ASC, id ASC
-                LIMIT 1
-                """,
-            arguments: [pool.game, pool.periodType, pool.periodDate])
-        let winner: String? = top?[0]
-        let score: Int64? = top?[1]
+        let stored = row.stored(0)
+        guard let total = stored.exactInteger, total >= 0 else {
+            let reason = "total_amount is \(stored.storedDescription), not an exact non-negative integer of micro-USDC"
+            return .refused(reason: reason + "; nothing paid, pool left active", board: nil)
+        }
+        let board = try ArcadeBoard.winner(db, game: pool.game, period: pool.periodType, date: pool.periodDate)
+        let winner = board.winner
+        var payoutTotal = paidSoFar
+        if winner != nil {
+            let (sum, overflow) = paidSoFar.addingReportingOverflow(total)
+            if overflow {
+                let reason = "adding its \(USDC.format(micro: total)) to this run's payout_total would overflow"
+                return .refused(reason: reason + "; nothing paid, pool left active for the next run", board: board)
+            }
+            payoutTotal = sum
+        } else if total > 0 {
+            return .refused(reason: noEligibleEntry(total: total, board: board), board: board)
+        }
         try db.execute(
             sql: """
                 UPDATE prize_pools
@@ -160,7 +175,7 @@ public struct PrizePoolJob: BuiltinJob {
                     finalized_at = ?
                 WHERE id = ? AND status = 'active'
                 """,
-            arguments: [winner, score, winner == nil ? nil : total, finalizedAt, pool.id])
+            arguments: [winner?.address, winner?.score, winner == nil ? nil : total, finalizedAt, pool.id])
         guard db.changesCount == 1 else { return .alreadyFinalized }
         if let winner {
             try db.execute(
@@ -168,8 +183,34 @@ public struct PrizePoolJob: BuiltinJob {
                     INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at)
                     VALUES (?, ?, ?, ?)
                     """,
-                arguments: [pool.id, winner, total, finalizedAt])
+                arguments: [pool.id, winner.address, total, finalizedAt])
         }
-        return .finalized(winner: winner, score: score, prize: winner == nil ? 0 : total)
+        return .finalized(winner: winner, prize: winner == nil ? 0 : total, payoutTotal: payoutTotal, board: board)
+    }
+
+    static func noEligibleEntry(total: Int64, board: ArcadeBoard) -> String {
+        let entries: String
+        if board.entries == 0 {
+            entries = "no entries"
+        } else {
+            entries = "\(board.entries) entries, all flagged (\(board.anomalySummary))"
+        }
+        return "total_amount is \(USDC.format(micro: total)) but no entry is eligible to win (\(entries))"
+            + "; nothing paid, pool left active"
+    }
+
+    /// Entries of the pool's board that cleanup moved to `leaderboard_archive` (a scan of the
+    /// archive; only read for a refused pool with no entries).
+    static func archivedEntries(of pool: Pool, _ database: ArcadeDatabase) throws -> Int64 {
+        try database.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS n FROM leaderboard_archive
+                    WHERE game_type = ? AND period_type = ? AND period_date = ?
+                    """,
+                arguments: [pool.game, pool.periodType, pool.periodDate])
+            return row?.count("n") ?? 0
+        }
     }
 }

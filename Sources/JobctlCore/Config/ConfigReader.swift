@@ -51,6 +51,7 @@ public struct ConfigReader: Sendable {
         var zone: (ZoneRules, ZoneSource) = (machineZone, .machine)
         var passEnvironment: [String] = []  // PASS_ENV=, like TZ= for the lines below it; empty resets
         var jobs: [JobDefinition] = []
+        var appDatabaseLocation: ConfigLocation?
         var jobLines: [String: Int] = [:]
         var builtinLine: (name: String, line: Int, column: Int, text: String)?
         let baseDirectory = (path as NSString).deletingLastPathComponent
@@ -116,6 +117,9 @@ public struct ConfigReader: Sendable {
                     continue
                 }
                 values[name] = Self.pathSettings.contains(name) ? Self.resolve(value, relativeTo: baseDirectory) : value
+                if name == "APP_DB" {
+                    appDatabaseLocation = ConfigLocation(path: path, line: lineNumber, column: valueColumn)
+                }
                 continue
             }
 
@@ -207,7 +211,9 @@ public struct ConfigReader: Sendable {
 
             // Options.
             var definition = JobDefinition(
-                name: name, schedule: schedule ?? Schedule(text: "", kind: .reboot), zone: zone.0, zoneSource: zone.1,
+                name: name, schedule: schedule ?? Schedule(text: "", kind: .reboot),
+                zone: builtin != nil && zone.1 == .machine ? Self.utc : zone.0,
+                zoneSource: builtin != nil && zone.1 == .machine ? .builtinDefault : zone.1,
                 action: action ?? .command(""), timeoutMilliseconds: nil, retries: 0, backoffMilliseconds: 1000,
                 overlap: .skip, catchupMilliseconds: builtin?.defaultCatchupMilliseconds, jitterMilliseconds: 0,
                 enabled: true, line: lineNumber)
@@ -306,12 +312,18 @@ public struct ConfigReader: Sendable {
             throw ConfigErrors(errors.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
         }
         let stateDB = values["STATE_DB"] ?? Self.resolve("jobctl.db", relativeTo: baseDirectory)
-        return JobsConfig(
+        var config = JobsConfig(
             path: path, stateDatabasePath: stateDB, appDatabasePath: values["APP_DB"],
             lockDirectory: values["LOCK_DIR"] ?? (stateDB as NSString).deletingLastPathComponent,
             historyRetentionMilliseconds: values["HISTORY_RETENTION"].flatMap { DurationText.milliseconds($0) } ?? 90 * 86_400_000,
             httpListen: values["HTTP_LISTEN"], httpTokenFile: values["HTTP_TOKEN_FILE"], jobs: jobs)
+        config.appDatabaseLocation = appDatabaseLocation
+        return config
     }
+
+    /// The zone of built-in jobs without `tz=` or `TZ=`: ARCADE.md dates pools in UTC unless
+    /// `tz=` says otherwise, whatever the machine's zone. Command jobs keep the machine's.
+    static let utc: ZoneRules = (try? Zones.named("UTC")) ?? ZoneRules(TimeZone(secondsFromGMT: 0) ?? .gmt)
 
     // MARK: Helpers
 

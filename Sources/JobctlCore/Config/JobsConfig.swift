@@ -15,6 +15,8 @@ public enum ZoneSource: String, Sendable {
     case option = "tz="
     case setting = "TZ="
     case machine = "machine"
+    /// A built-in job with neither `tz=` nor `TZ=`: UTC, as ARCADE.md dates pools.
+    case builtinDefault = "built-in default"
 }
 
 /// What a job runs.
@@ -62,6 +64,8 @@ public struct JobsConfig: Sendable {
     public var stateDatabasePath: String
     /// The arcade database (`APP_DB`).
     public var appDatabasePath: String?
+    /// Where `APP_DB`'s value is written, for `jobctl check`'s messages about that file.
+    public var appDatabaseLocation: ConfigLocation? = nil
     /// Where job lock files live (`LOCK_DIR`, default: the directory of `STATE_DB`).
     public var lockDirectory: String
     /// How long history is kept (`HISTORY_RETENTION`, default 90d).
