@@ -57,7 +57,12 @@ final class ManualWallClock: WallClock {
 }
 
 /// Polls `condition` for up to `seconds` of real time, without blocking a thread.
-func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+///
+/// The bound is a hang guard, not a timing assertion: every use expects the condition to hold
+/// and returns as soon as it does. It is generous because in a full parallel `swift test` on
+/// 2 cores, end-to-end tests that wait synchronously for child processes can hold the
+/// cooperative pool's threads for tens of seconds (seen: 72 s), and 10 s made overlap tests fail.
+func eventually(_ seconds: Double = 180, _ condition: () throws -> Bool) async rethrows -> Bool {
     let end = Date().addingTimeInterval(seconds)
     while Date() < end {
         if try condition() { return true }
