@@ -60,6 +60,18 @@ as_owner() {
     fi
 }
 
+# `perl -e "$CLOSE_FDS" -- CMD ARGS...` runs CMD with every descriptor above 2 closed. The
+# daemons started here (postgres via pg_ctl, pgbouncer, the watcher) must not keep what our
+# caller leaked to us: Foundation's Process (Swift) learns that its child exited when a socket
+# the child inherited closes, so a postmaster holding it makes `waitUntilExit()` hang until
+# the cluster stops. perl is in perl-base, which is Essential on Debian.
+CLOSE_FDS='use POSIX ();
+    opendir(my $d, "/proc/self/fd") or die "/proc/self/fd: $!\n";
+    my @fds = grep { /^\d+$/ && $_ > 2 } readdir($d);
+    closedir($d);
+    POSIX::close($_) for @fds;
+    exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n";'
+
 # A port in 20000-59999 from /dev/urandom; a taken one is retried by the caller.
 random_port() {
     n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
@@ -104,7 +116,7 @@ EOF
         port=$(random_port)
         sed -i '/^port = /d' "$DIR/data/postgresql.conf"
         echo "port = $port" >>"$DIR/data/postgresql.conf"
-        if as_owner "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start >/dev/null 2>&1; then
+        if as_owner perl -e "$CLOSE_FDS" -- "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start >/dev/null 2>&1; then
             break
         fi
         tries=$((tries + 1))
@@ -124,7 +136,7 @@ start_watcher() {
     owner=$1
     script=$0
     case "$script" in /*) ;; *) script="$(pwd)/$script" ;; esac
-    nohup sh -c 'while kill -0 "$1" 2>/dev/null && [ -f "$2/'"$MARKER"'" ]; do sleep 1; done
+    perl -e "$CLOSE_FDS" -- nohup sh -c 'while kill -0 "$1" 2>/dev/null && [ -f "$2/'"$MARKER"'" ]; do sleep 1; done
         [ ! -f "$2/'"$MARKER"'" ] || PG_TEST_WATCHER=1 sh "$3" stop "$2"' \
         watcher "$owner" "$DIR" "$script" </dev/null >/dev/null 2>&1 &
     echo $! >"$DIR/watcher.pid"
@@ -181,7 +193,7 @@ cmd_restart() {
     bindir=$(find_bindir)
     stop_server
     [ "$secs" = 0 ] || sleep "$secs"
-    as_owner "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start >/dev/null 2>&1 || {
+    as_owner perl -e "$CLOSE_FDS" -- "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start >/dev/null 2>&1 || {
         tail -n 20 "$DIR/postgres.log" >&2 || true
         die "the server did not restart (log: $DIR/postgres.log)"
     }
@@ -215,7 +227,7 @@ cmd_pgbouncer() {
         [ "$(id -u)" != 0 ] || chown "$RUN_USER" "$DIR/pgbouncer.ini" "$DIR/pgbouncer.users"
         : >"$DIR/pgbouncer.log"
         [ "$(id -u)" != 0 ] || chown "$RUN_USER" "$DIR/pgbouncer.log"
-        if as_owner "$bouncer" -d -q "$DIR/pgbouncer.ini" </dev/null >/dev/null 2>&1 \
+        if as_owner perl -e "$CLOSE_FDS" -- "$bouncer" -d -q "$DIR/pgbouncer.ini" </dev/null >/dev/null 2>&1 \
             && wait_pgbouncer "$bindir" "$bport"; then
             break
         fi
