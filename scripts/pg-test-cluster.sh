@@ -116,7 +116,7 @@ EOF
         port=$(random_port)
         sed -i '/^port = /d' "$DIR/data/postgresql.conf"
         echo "port = $port" >>"$DIR/data/postgresql.conf"
-        if as_owner perl -e "$CLOSE_FDS" -- "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start >/dev/null 2>&1; then
+        if start_server "$bindir"; then
             break
         fi
         tries=$((tries + 1))
@@ -145,6 +145,11 @@ start_watcher() {
 cmd_url() {
     [ -f "$DIR/port" ] || die "no cluster in $DIR"
     echo "postgresql://postgres@127.0.0.1:$(cat "$DIR/port")/postgres"
+}
+
+start_server() {
+    as_owner perl -e "$CLOSE_FDS" -- "$1/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start \
+        >/dev/null 2>&1
 }
 
 # Stops the server in immediate mode (like a crash; fast), and kills it if pg_ctl could not.
@@ -193,7 +198,7 @@ cmd_restart() {
     bindir=$(find_bindir)
     stop_server
     [ "$secs" = 0 ] || sleep "$secs"
-    as_owner perl -e "$CLOSE_FDS" -- "$bindir/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 60 start >/dev/null 2>&1 || {
+    start_server "$bindir" || {
         tail -n 20 "$DIR/postgres.log" >&2 || true
         die "the server did not restart (log: $DIR/postgres.log)"
     }

@@ -33,7 +33,9 @@ public final class PostgresAsyncConnection: @unchecked Sendable {
     public var configuration: PostgresConfiguration { connection.configuration }
 
     /// Runs `body` with the connection, on its queue. `body` must not block on other tasks.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
         try Task.checkCancellation()
         return try await onQueue(body)
     }

@@ -20,7 +20,7 @@ extension PostgresConnection {
         let conn = try usableHandle()
         guard !sql.utf8.contains(0) else { throw PostgresError(.usage, "the SQL text contains a NUL character") }
         for (i, p) in parameters.enumerated() where p?.text.utf8.contains(0) == true {
-            throw PostgresError(.usage, "parameter $\(i + 1) contains a NUL character, which PostgreSQL text cannot hold")
+            throw PostgresError(.usage, "parameter $\(i + 1) contains a NUL character (PostgreSQL text cannot)")
         }
         guard parameters.count <= 65535 else { throw PostgresError(.usage, "more than 65,535 parameters") }
         let types = parameters.map { $0?.typeOID ?? 0 }

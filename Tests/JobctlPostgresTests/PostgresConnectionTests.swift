@@ -76,7 +76,8 @@ struct PostgresConnectionTests {
         #expect(error.isUniqueViolation)
         #expect(error.sqlState == "23505")
         #expect(!error.isConnectionLoss)
-        #expect(try connection.execute("INSERT INTO claim VALUES ($1, $2) ON CONFLICT DO NOTHING", ["payout", fire]) == 0)
+        let again = try connection.execute("INSERT INTO claim VALUES ($1, $2) ON CONFLICT DO NOTHING", ["payout", fire])
+        #expect(again == 0)
     }
 
     @Test func statementTimeoutCancelsALongQuery() throws {

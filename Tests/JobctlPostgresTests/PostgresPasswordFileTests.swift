@@ -22,7 +22,8 @@ struct PostgresPasswordFileTests {
         #expect(!error.message.contains("s3cret"))
     }
 
-    @Test func passwordFileOfMode0600IsUsedFirstLineOnly() throws {
+    /// Swift reads "\r\n" as one Character: splitting on "\n" sent the whole file as password.
+    @Test func crlfPasswordFileSendsOnlyItsFirstLine() throws {
         let path = try Self.passwordFile("it's\\secret\r\nsecond line\n", mode: 0o600)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let info = try PostgresConfiguration("postgresql://u@h/d", passwordFile: path).conninfo()

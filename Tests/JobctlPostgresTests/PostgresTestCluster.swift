@@ -74,12 +74,12 @@ final class PostgresTestCluster: Sendable {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) -> Output {
+    static func run(_ arguments: [String], ownerPID: pid_t = getpid()) -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [script] + arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["PG_TEST_OWNER_PID"] = String(getpid())
+        environment["PG_TEST_OWNER_PID"] = String(ownerPID)
         process.environment = environment
         let out = Pipe()
         let err = Pipe()
@@ -90,7 +90,14 @@ final class PostgresTestCluster: Sendable {
         }
         let errReader = PipeReader(err)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Not waitUntilExit(): it would wait forever if a daemon kept a descriptor Foundation
+        // watches (see clusterDaemonsDoNotInheritTheCallersDescriptors); 60 s is a hang guard.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        guard !process.isRunning else {
+            let problem = "\(arguments) did not end within 60 s (a daemon kept an inherited descriptor?)"
+            return Output(status: -1, stdout: "", stderr: problem)
+        }
         return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: errReader.wait())
     }

@@ -44,7 +44,8 @@ extension PostgresConnectionTests {
     @Test func transactionSetsItsTimeoutsAndIsolationLevel() throws {
         let connection = try PostgresConnection(Self.configuration("?lock_timeout=300"))
         let row = try connection.transaction(isolation: .serializable) { tx in
-            try tx.query("SELECT current_setting('lock_timeout') AS lock, current_setting('transaction_isolation') AS iso")
+            try tx.query(
+                "SELECT current_setting('lock_timeout') AS lock, current_setting('transaction_isolation') AS iso")
         }.first
         #expect(try row?.string("lock") == "300ms")
         #expect(try row?.string("iso") == "serializable")

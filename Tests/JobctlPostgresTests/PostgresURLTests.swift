@@ -96,7 +96,8 @@ struct PostgresURLTests {
         #expect(url.timeouts.client == .seconds(7))
         let info = try PostgresConfiguration(url: url).conninfo()
         #expect(info.contains("application_name='node 1'"))
-        #expect(info.contains("-c statement_timeout=2000 -c lock_timeout=250 -c idle_in_transaction_session_timeout=60000"))
+        #expect(info.contains(
+            "-c statement_timeout=2000 -c lock_timeout=250 -c idle_in_transaction_session_timeout=60000"))
     }
 
     @Test func conninfoValuesWithQuotesAreEscaped() throws {
