@@ -25,9 +25,9 @@ extension PostgresConnection {
         guard PQtransactionStatus(conn) == PQTRANS_IDLE else {
             throw PostgresError(.usage, "a transaction is already open on this connection")
         }
-        _ = try runSimple("BEGIN ISOLATION LEVEL \(isolation.rawValue); \(timeouts.setLocalStatements)")
         let value: T
         do {
+            _ = try runSimple("BEGIN ISOLATION LEVEL \(isolation.rawValue); \(timeouts.setLocalStatements)")
             value = try body(self)
         } catch {
             rollbackQuietly()
