@@ -5,12 +5,12 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 
-.PHONY: deps browser-deps bench-deps build release run test bench clean
+.PHONY: deps browser-deps pg-deps bench-deps build release run test bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
 	@missing=""; \
-	for p in libsqlite3-dev tzdata; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in libsqlite3-dev libpq-dev tzdata; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
@@ -23,6 +23,21 @@ browser-deps:
 	  echo "installing: chromium (the status page's browser test)"; \
 	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium; } \
 	    || echo "chromium could not be installed: the browser test will skip"; }
+
+# PostgreSQL's server (for scripts/pg-test-cluster.sh) and PgBouncer, from Debian. The tests
+# need a real server, so a failed install stops `make test` here with a message instead of
+# letting them skip. The package may create (and, without a policy-rc.d, start) a `main`
+# cluster on port 5432: harmless, our clusters use their own port and socket directory.
+pg-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || missing="$$missing pgbouncer"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing (the PostgreSQL tests)"; \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; } || { \
+	    echo "error: could not install$$missing; the PostgreSQL tests need a real server" \
+	      "(see docs/postgres.md)" >&2; exit 1; }; \
+	fi
 
 # wrk for Benchmarks/bench-http.sh.
 bench-deps:
@@ -45,7 +60,7 @@ run: build
 	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
 
-test: build browser-deps
+test: build browser-deps pg-deps
 	$(SWIFT) test --parallel
 
 bench: release bench-deps

@@ -48,6 +48,21 @@ let package = Package(
             name: "jobctl-bench",
             dependencies: ["JobctlCore"]
         ),
+        // PostgreSQL client (issue 11): Debian's libpq, wrapped by a leaf target that depends on
+        // nothing of ours, so any layer can use it. Why libpq and not postgres-nio: docs/postgres.md.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "JobctlPostgres",
+            dependencies: ["CLibPQ"]
+        ),
+        .testTarget(
+            name: "JobctlPostgresTests",
+            dependencies: ["JobctlPostgres"]
+        ),
         .testTarget(
             name: "JobctlCoreTests",
             dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")]
