@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 9 through the real binary: jobctl writes only its own files, creates them private,
+/// refuses unsafe configs, and a reload never switches paths mid-run.
+@Suite struct FileSafetyBinaryTests {
+    func mode(_ path: String) -> mode_t? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & 0o7777 : nil
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func lockFileSymlinkIsNeverFollowed() throws {
+        let dir = try Binary.temporaryDirectory()
+        let victim = dir.appendingPathComponent("victim.db").path
+        try write("precious arcade bytes", to: victim)
+        let locks = dir.appendingPathComponent("locks").path
+        try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: false)
+        chmod(locks, 0o700)
+        try FileManager.default.createSymbolicLink(atPath: locks + "/job.lock", withDestinationPath: victim)
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\nLOCK_DIR=locks\n@daily job command=\"touch ran\"\n", to: config)
+
+        let trigger = try Binary.run(["trigger", "job", "--config", config], currentDirectory: dir.path)
+        #expect(trigger.status == 1)
+        #expect(trigger.stderr.contains("refusing lock file \(locks)/job.lock: it is a symbolic link"), "\(trigger.stderr)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious arcade bytes")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran").path))
+
+        // The instance lock of `jobctl run` is checked the same way.
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("jobctl.db.run.lock").path, withDestinationPath: victim)
+        let run = try Daemon(["run", "--config", config], directory: dir)
+        #expect(run.wait(timeout: 20) == 1)
+        #expect(run.output.contains("symbolic link"), "\(run.output)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious arcade bytes")
+    }
+
+    @Test func sharedLockDirIsRefused() throws {
+        let dir = try Binary.temporaryDirectory()
+        let locks = dir.appendingPathComponent("locks").path
+        try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: false)
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\nLOCK_DIR=locks\n@daily job command=\"touch ran\"\n", to: config)
+        for unsafe: mode_t in [0o777, 0o1777, 0o775] {
+            chmod(locks, unsafe)
+            let result = try Binary.run(["trigger", "job", "--config", config])
+            #expect(result.status == 1, "mode \(String(unsafe, radix: 8))")
+            #expect(result.stderr.contains("lock directory \(locks) is writable by group or others"), "\(result.stderr)")
+        }
+        if geteuid() == 0 {
+            chmod(locks, 0o700)
+            chown(locks, 65534, 65534)
+            let foreign = try Binary.run(["trigger", "job", "--config", config])
+            #expect(foreign.status == 1)
+            #expect(foreign.stderr.contains("lock directory \(locks) is owned by"), "\(foreign.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran").path))
+    }
+
+    @Test func filesAreCreatedPrivate() throws {
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\nSTATE_DB=state/jobctl.db\nLOCK_DIR=state/locks\n@reboot hello command=\"echo hi > out.txt\"\n", to: config)
+        let daemon = try Daemon(["run", "--config", config], directory: dir)
+        defer { daemon.stop() }
+        #expect(daemon.waitFor("Job succeeded"), "\(daemon.output)")
+        let state = dir.appendingPathComponent("state").path
+        #expect(mode(state) == 0o700)
+        #expect(mode(state + "/locks") == 0o700)
+        #expect(mode(state + "/locks/hello.lock") == 0o600)
+        #expect(mode(state + "/jobctl.db.run.lock") == 0o600)
+        for file in ["jobctl.db", "jobctl.db-wal", "jobctl.db-shm"] {
+            #expect(mode(state + "/" + file) == 0o600, "\(file)")
+        }
+        // Commands inherit the umask (documented): their files are private too.
+        #expect(mode(dir.appendingPathComponent("out.txt").path) == 0o600)
+        let metrics = dir.appendingPathComponent("jobctl.prom").path
+        let exported = try Binary.run(["metrics", "--config", config, "--output", metrics])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(mode(metrics) == 0o600)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test(arguments: [(0o666 as mode_t, "others"), (0o664, "its group")])
+    func writableConfigIsRefused(mode: mode_t, who: String) throws {
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\n@daily job command=\"true\"\n", to: config)
+        chmod(config, mode)
+        for command in ["check", "run", "trigger"] {
+            let arguments = command == "trigger" ? ["trigger", "job", "--config", config] : [command, "--config", config]
+            let result = try Binary.run(arguments)
+            #expect(result.status == 2, "\(command)")
+            #expect(result.stderr.hasPrefix("\(config):1:1: error: the config is writable by \(who)"), "\(result.stderr)")
+        }
+    }
+
+    @Test func foreignOwnedConfigIsRefused() throws {
+        try #require(geteuid() == 0, "needs root to give the file away")
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\n@daily job command=\"true\"\n", to: config)
+        chown(config, 65534, 65534)
+        let result = try Binary.run(["check", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(config):1:1: error: the config is owned by"), "\(result.stderr)")
+    }
+
+    @Test func shortRetentionIsRefusedByCheck() throws {
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\nAPP_DB=arcade.db\nHISTORY_RETENTION=1h\n@daily prizepool\n", to: config)
+        let result = try Binary.run(["check", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(config):3:19: error: HISTORY_RETENTION 1h is shorter than the catch-up window of job 'prizepool'"), "\(result.stderr)")
+    }
+
+    @Test func badHTTPListenIsReportedByCheckWithItsLocation() throws {
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf").path
+        try write("TZ=UTC\nHTTP_LISTEN=192.168.1.10:8080\n@daily job command=\"true\"\n", to: config)
+        let result = try Binary.run(["check", "--config", config])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(config):2:13: error: HTTP_LISTEN: '192.168.1.10:8080': refusing"), "\(result.stderr)")
+    }
+
+    @Test func reloadThatMovesLockDirIsRefused() throws {
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("jobs.conf").path
+        let original = "TZ=UTC\nLOCK_DIR=locks\n0 0 1 1 * first command=\"true\"\n"
+        try write(original, to: config)
+        let daemon = try Daemon(["run", "--config", config], directory: dir)
+        defer { daemon.stop() }
+        #expect(daemon.waitFor("Scheduler started"))
+        try write("TZ=UTC\nLOCK_DIR=elsewhere\nAPP_DB=other.db\n0 0 1 1 * first command=\"true\"\n0 0 1 1 * second command=\"true\"\n", to: config)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor("Config reload refused"), "\(daemon.output)")
+        let line = daemon.output.split(separator: "\n").first { $0.contains("Config reload refused") } ?? ""
+        #expect(line.contains("LOCK_DIR \(dir.path)/locks → \(dir.path)/elsewhere"), "\(line)")
+        #expect(line.contains("APP_DB (unset) →"))
+        #expect(line.contains("restart jobctl"))
+        #expect(!daemon.output.contains("Config reloaded"))
+        // The old config is kept whole: the new job was not added. A reload without path
+        // changes still works and shows the job count.
+        try write(original + "0 0 1 1 * third command=\"true\"\n", to: config)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitFor("Config reloaded: 2 job(s)"), "\(daemon.output)")
+        #expect(!daemon.output.contains("second"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("elsewhere").path))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func demoDataForceNeverDeletesADirectory() throws {
+        let dir = try Binary.temporaryDirectory()
+        let target = dir.appendingPathComponent("arcade.db").path
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        try write("someone's data", to: target + "/keep.txt")
+        let result = try Binary.run(["demo-data", "--app-db", target, "--force", "--sessions", "10", "--days", "1"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is a directory; refusing to delete it"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: target + "/keep.txt", encoding: .utf8) == "someone's data")
+
+        // A symlink is not deleted, nor is what it points to.
+        let victim = dir.appendingPathComponent("victim.db").path
+        try write("precious", to: victim)
+        let link = dir.appendingPathComponent("link.db").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+        let linked = try Binary.run(["demo-data", "--app-db", link, "--force", "--sessions", "10", "--days", "1"])
+        #expect(linked.status == 1)
+        #expect(linked.stderr.contains("is a symbolic link"), "\(linked.stderr)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+
+        // A directory at a -wal name is refused even without --force.
+        let fresh = dir.appendingPathComponent("fresh.db").path
+        try FileManager.default.createDirectory(atPath: fresh + "-wal", withIntermediateDirectories: false)
+        try write("x", to: fresh + "-wal/inside")
+        let wal = try Binary.run(["demo-data", "--app-db", fresh, "--sessions", "10", "--days", "1"])
+        #expect(wal.status == 1)
+        #expect(FileManager.default.fileExists(atPath: fresh + "-wal/inside"))
+
+        // A regular file is still replaced with --force.
+        let plain = dir.appendingPathComponent("plain.db").path
+        try write("old", to: plain)
+        let replaced = try Binary.run(["demo-data", "--app-db", plain, "--force", "--sessions", "10", "--days", "1"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+    }
+}
