@@ -17,6 +17,10 @@ import Foundation
 /// - **Directories jobctl creates files in** (`LOCK_DIR`, the directory of `STATE_DB`) must not
 ///   be writable by group or others, with no exception for the sticky bit (`/tmp`): someone
 ///   else could plant a file or a symlink there before us. Owned by us or root.
+/// - **Group-writable** means writable by someone else, except for the user's private group
+///   (the file's group is the user's primary group, has the user's name and no other member:
+///   the convention of `umask 002` systems, where every file is group-writable). The same
+///   exception as Debian's OpenSSH for `~/.ssh`.
 /// - **Deleting** (`demo-data --force`) removes regular files only, never a directory or a
 ///   symlink.
 public enum FileSafety {
@@ -45,6 +49,25 @@ public enum FileSafety {
         return "uid \(uid)"
     }
 
+    /// True when someone other than us may write a file with this status.
+    static func writableByOthers(_ info: stat) -> Bool {
+        if info.st_mode & 0o002 != 0 { return true }
+        return info.st_mode & 0o020 != 0 && !isPrivateGroup(info.st_gid)
+    }
+
+    /// The user's private group: their primary group, named like them, with no other member.
+    static func isPrivateGroup(_ gid: gid_t) -> Bool {
+        guard let user = getpwuid(geteuid()), user.pointee.pw_gid == gid, let name = user.pointee.pw_name,
+            let group = getgrgid(gid), let groupName = group.pointee.gr_name, strcmp(name, groupName) == 0
+        else { return false }
+        var member = group.pointee.gr_mem
+        while let entry = member?.pointee {
+            if strcmp(entry, name) != 0 { return false }
+            member = member?.advanced(by: 1)
+        }
+        return true
+    }
+
     static func modeText(_ mode: mode_t) -> String { String(format: "%04o", Int(mode & 0o7777)) }
 
     static func isDirectory(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFDIR }
@@ -58,7 +81,7 @@ public enum FileSafety {
             return "the config is owned by \(ownerText(info.st_uid)), not by \(ownerText(geteuid())) or root: "
                 + "its commands would run as \(ownerText(geteuid())); refusing it"
         }
-        if info.st_mode & 0o022 != 0 {
+        if writableByOthers(info) {
             return "the config is writable by \(info.st_mode & 0o002 != 0 ? "others" : "its group") "
                 + "(mode \(modeText(info.st_mode))): anyone who can write it runs commands as \(ownerText(geteuid())); "
                 + "chmod go-w it"
@@ -89,7 +112,7 @@ public enum FileSafety {
         guard isTrustedOwner(info.st_uid) else {
             throw Unsafe("\(role) \(shown) is owned by \(ownerText(info.st_uid)), not by \(ownerText(geteuid())) or root")
         }
-        guard info.st_mode & 0o022 == 0 else {
+        guard !writableByOthers(info) else {
             throw Unsafe(
                 "\(role) \(shown) is writable by group or others (mode \(modeText(info.st_mode))): "
                     + "others could plant files or symlinks there; use a private directory (chmod 700)")
