@@ -60,7 +60,8 @@ public struct BearerToken: Sendable {
         } catch {
             throw LoadError(description: "refusing HTTP_TOKEN_FILE: \(error.description)")
         }
-        guard let data = try? handle.read(upToCount: 4096) ?? Data(), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? handle.read(upToCount: 4096) ?? Data(), let text = String(data: data, encoding: .utf8)
+        else {
             throw LoadError(description: "cannot read HTTP_TOKEN_FILE \(path) as UTF-8 text")
         }
         return text

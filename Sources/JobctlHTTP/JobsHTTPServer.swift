@@ -145,8 +145,8 @@ public struct JobsHTTPServer: Sendable {
 
     func makeRouter() -> Router<JobsRequestContext> {
         let router = Router(context: JobsRequestContext.self)
-        router.add(
-            middleware: GuardMiddleware(maxBodyBytes: options.maxBodyBytes, hosts: HostPolicy(listenHost: options.address.host)))
+        let hosts = HostPolicy(listenHost: options.address.host)
+        router.add(middleware: GuardMiddleware(maxBodyBytes: options.maxBodyBytes, hosts: hosts))
         router.get("/") { _, _ in
             Self.response(.ok, contentType: "text/html; charset=utf-8", Data(StatusPage.html.utf8), extraHeaders: StatusPage.headers)
         }
@@ -224,8 +224,10 @@ public struct JobsHTTPServer: Sendable {
                 running: job.running > 0)
         }
         let data = StatusData(
-            stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init), redacted: false)
-        let bodies = StatusBodies(full: APIJSON.encode(Success(data: data)), redacted: APIJSON.encode(Success(data: data.anonymous)))
+            stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init),
+            redacted: false)
+        let bodies = StatusBodies(
+            full: APIJSON.encode(Success(data: data)), redacted: APIJSON.encode(Success(data: data.anonymous)))
         return (bodies, part)
     }
 
@@ -317,7 +319,8 @@ struct GuardMiddleware: RouterMiddleware {
         guard hosts.allows(host, localHost: context.localHost, localPort: context.localPort) else {
             let shown = String((host ?? "(none)").unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.prefix(100))
             return JobsHTTPServer.failure(
-                .misdirectedRequest, "Host '\(shown)' is not this server: use 127.0.0.1:\(context.localPort) or localhost",
+                .misdirectedRequest,
+                "Host '\(shown)' is not this server: use 127.0.0.1:\(context.localPort) or localhost",
                 extraHeaders: [.connection: "close"])
         }
         if let length = request.headers[.contentLength], Int(length).map({ $0 > maxBodyBytes }) ?? true {

@@ -7,7 +7,9 @@ struct TriggerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trigger",
         abstract: "Run one job now, in the foreground, under its lock.",
-        discussion: "Exit 0 succeeded, 1 failed, partial or timed out, 75 already running, 2 unknown or disabled job or bad config.")
+        discussion:
+            "Exit 0 succeeded, 1 failed, partial or timed out, 75 already running, "
+            + "2 unknown or disabled job or bad config.")
 
     @OptionGroup var options: ConfigOptions
 

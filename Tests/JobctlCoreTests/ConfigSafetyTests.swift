@@ -25,7 +25,8 @@ import Testing
     // MARK: Retention
 
     @Test func retentionShorterThanACatchupWindowIsAnError() throws {
-        let error = try firstError("TZ=UTC\nHISTORY_RETENTION=12h\nAPP_DB=a.db\n@daily prizepool\n@daily other command=\"true\" catchup=6h")
+        let error = try firstError(
+            "TZ=UTC\nHISTORY_RETENTION=12h\nAPP_DB=a.db\n@daily prizepool\n@daily other command=\"true\" catchup=6h")
         #expect(error.location.line == 2)
         #expect(error.location.column == 19)
         #expect(error.message.contains("shorter than the catch-up window of job 'prizepool'"), "\(error.message)")
@@ -46,7 +47,8 @@ import Testing
     }
 
     @Test func retentionAsLongAsTheLongestWindowIsFine() throws {
-        let config = try reader.parse("HISTORY_RETENTION=2d\n@daily a command=\"true\" catchup=2d\n@daily b command=\"true\" catchup=off")
+        let config = try reader.parse(
+            "HISTORY_RETENTION=2d\n@daily a command=\"true\" catchup=2d\n@daily b command=\"true\" catchup=off")
         #expect(config.historyRetentionMilliseconds == 2 * 86_400_000)
     }
 
@@ -122,7 +124,7 @@ import Testing
     @Test func badHTTPListenIsALocatedError() throws {
         let error = try firstError("TZ=UTC\nHTTP_LISTEN=192.168.1.10:8080")
         #expect(error.location.line == 2 && error.location.column == 13)
-        #expect(error.message.hasPrefix("HTTP_LISTEN: '192.168.1.10:8080': refusing to listen on a non-loopback address"))
+        #expect(error.message.hasPrefix("HTTP_LISTEN: '192.168.1.10:8080': refusing to listen on a non-loopback"))
         #expect(try reader.parse("HTTP_LISTEN=127.0.0.1:8080").httpListen == "127.0.0.1:8080")
     }
 
@@ -151,7 +153,8 @@ import Testing
 /// The file checks of `ConfigReader.load` and `FileSafety`, on real files.
 @Suite struct ConfigFileSafetyTests {
     func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-safety-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("jobctl-safety-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         chmod(path, 0o700)
         return path
@@ -188,7 +191,7 @@ import Testing
         chmod(path, 0o664)
         chown(path, geteuid(), 65534)
         let error = try loadError(path)
-        #expect(error.headline.hasPrefix("\(path):1:1: error: the config is writable by its group"), "\(error.headline)")
+        #expect(error.headline.hasPrefix("\(path):1:1: error: the config is writable by its group"), "\(error)")
         chown(path, geteuid(), 0)  // root's own group, no other member
         #expect(try ConfigReader.load(path: path, environment: [:]).jobs.count == 1)
     }

@@ -61,7 +61,8 @@ import Testing
         let json = #"""
             {"attempt":1,"durationMs":3,"error":"JOBCTL_HTTP_TOKEN=secret","finishedAt":null,"host":"h","id":1,
              "job":"env","latenessMs":null,"metrics":null,"output":"JOBCTL_HTTP_TOKEN=secret\n","pid":1,
-             "scheduledFor":null,"startedAt":"1970-01-01T00:00:00.000Z","status":"failed","triggeredBy":"manual","user":"me"}
+             "scheduledFor":null,"startedAt":"1970-01-01T00:00:00.000Z","status":"failed",
+             "triggeredBy":"manual","user":"me"}
             """#
         let execution = try JSONDecoder().decode(ExecutionJSON.self, from: Data(json.utf8))
         #expect(execution.output != nil && execution.error != nil)

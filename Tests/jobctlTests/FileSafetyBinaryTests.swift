@@ -30,12 +30,13 @@ import Testing
 
         let trigger = try Binary.run(["trigger", "job", "--config", config], currentDirectory: dir.path)
         #expect(trigger.status == 1)
-        #expect(trigger.stderr.contains("refusing lock file \(locks)/job.lock: it is a symbolic link"), "\(trigger.stderr)")
+        #expect(trigger.stderr.contains("refusing lock file \(locks)/job.lock: it is a symbolic link"), "\(trigger)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious arcade bytes")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran").path))
 
         // The instance lock of `jobctl run` is checked the same way.
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("jobctl.db.run.lock").path, withDestinationPath: victim)
+        let instanceLock = dir.appendingPathComponent("jobctl.db.run.lock").path
+        try FileManager.default.createSymbolicLink(atPath: instanceLock, withDestinationPath: victim)
         let run = try Daemon(["run", "--config", config], directory: dir)
         #expect(run.wait(timeout: 20) == 1)
         #expect(run.output.contains("symbolic link"), "\(run.output)")
@@ -57,7 +58,7 @@ import Testing
             chmod(locks, unsafe)
             let result = try Binary.run(["trigger", "job", "--config", config])
             #expect(result.status == 1, "mode \(String(unsafe, radix: 8))")
-            #expect(result.stderr.contains("lock directory \(locks) is writable by group or others"), "\(result.stderr)")
+            #expect(result.stderr.contains("lock directory \(locks) is writable by group or others"), "\(result)")
         }
         if geteuid() == 0 {
             chmod(locks, 0o700)
@@ -72,7 +73,9 @@ import Testing
     @Test func filesAreCreatedPrivate() throws {
         let dir = try Binary.temporaryDirectory()
         let config = dir.appendingPathComponent("jobs.conf").path
-        try write("TZ=UTC\nSTATE_DB=state/jobctl.db\nLOCK_DIR=state/locks\n@reboot hello command=\"echo hi > out.txt\"\n", to: config)
+        try write(
+            "TZ=UTC\nSTATE_DB=state/jobctl.db\nLOCK_DIR=state/locks\n@reboot hello command=\"echo hi > out.txt\"\n",
+            to: config)
         let daemon = try Daemon(["run", "--config", config], directory: dir)
         defer { daemon.stop() }
         #expect(daemon.waitFor("Job succeeded"), "\(daemon.output)")
@@ -105,10 +108,10 @@ import Testing
         }
         chmod(config, mode)
         for command in ["check", "run", "trigger"] {
-            let arguments = command == "trigger" ? ["trigger", "job", "--config", config] : [command, "--config", config]
-            let result = try Binary.run(arguments)
+            let arguments = command == "trigger" ? ["trigger", "job"] : [command]
+            let result = try Binary.run(arguments + ["--config", config])
             #expect(result.status == 2, "\(command)")
-            #expect(result.stderr.hasPrefix("\(config):1:1: error: the config is writable by \(who)"), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("\(config):1:1: error: the config is writable by \(who)"), "\(result)")
         }
     }
 
@@ -129,7 +132,9 @@ import Testing
         try write("TZ=UTC\nAPP_DB=arcade.db\nHISTORY_RETENTION=1h\n@daily prizepool\n", to: config)
         let result = try Binary.run(["check", "--config", config])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("\(config):3:19: error: HISTORY_RETENTION 1h is shorter than the catch-up window of job 'prizepool'"), "\(result.stderr)")
+        let expected = "\(config):3:19: error: HISTORY_RETENTION 1h is shorter than the catch-up window of job "
+            + "'prizepool'"
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
     }
 
     @Test func badHTTPListenIsReportedByCheckWithItsLocation() throws {
@@ -138,7 +143,7 @@ import Testing
         try write("TZ=UTC\nHTTP_LISTEN=192.168.1.10:8080\n@daily job command=\"true\"\n", to: config)
         let result = try Binary.run(["check", "--config", config])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("\(config):2:13: error: HTTP_LISTEN: '192.168.1.10:8080': refusing"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(config):2:13: error: HTTP_LISTEN: '192.168.1.10:8080': refusing"))
     }
 
     @Test func reloadThatMovesLockDirIsRefused() throws {
@@ -149,7 +154,9 @@ import Testing
         let daemon = try Daemon(["run", "--config", config], directory: dir)
         defer { daemon.stop() }
         #expect(daemon.waitFor("Scheduler started"))
-        try write("TZ=UTC\nLOCK_DIR=elsewhere\nAPP_DB=other.db\n0 0 1 1 * first command=\"true\"\n0 0 1 1 * second command=\"true\"\n", to: config)
+        let moved = "TZ=UTC\nLOCK_DIR=elsewhere\nAPP_DB=other.db\n"
+            + "0 0 1 1 * first command=\"true\"\n0 0 1 1 * second command=\"true\"\n"
+        try write(moved, to: config)
         daemon.signal(SIGHUP)
         #expect(daemon.waitFor("Config reload refused"), "\(daemon.output)")
         let line = daemon.output.split(separator: "\n").first { $0.contains("Config reload refused") } ?? ""

@@ -37,7 +37,9 @@ import Testing
         }
         let trigger = try RawHTTP.exchange(
             port: port,
-            Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: evil.example:\(port)\r\nAuthorization: Bearer \(HTTPDaemon.token)\r\nConnection: close\r\n\r\n".utf8))
+            Data(
+                ("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: evil.example:\(port)\r\n"
+                    + "Authorization: Bearer \(HTTPDaemon.token)\r\nConnection: close\r\n\r\n").utf8))
         #expect(try RawHTTP.parse(trigger).status == 421)
         #expect(try get(port, "/api/v1/jobs/status", host: nil).status != 200)
         for good in ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)"] {
@@ -81,13 +83,15 @@ import Testing
         defer { daemon.stop() }
         let reply = try daemon.trigger("off")
         #expect(reply.status == 409)
-        #expect(try reply.object()["error"] as? String == "job 'off' is disabled (enabled=false on line 5); nothing ran")
+        let refusal = "job 'off' is disabled (enabled=false on line 5); nothing ran"
+        #expect(try reply.object()["error"] as? String == refusal)
         // `jobctl trigger` says the same and exits 2.
         let config = daemon.directory.appendingPathComponent("jobs.conf").path
         let cli = try Binary.run(["trigger", "off", "--config", config], currentDirectory: daemon.directory.path)
         #expect(cli.status == 2)
-        #expect(cli.stderr.contains("job 'off' is disabled (enabled=false on line 5); nothing ran"))
-        #expect(!FileManager.default.fileExists(atPath: daemon.directory.appendingPathComponent("ran-although-disabled").path))
+        #expect(cli.stderr.contains(refusal))
+        let marker = daemon.directory.appendingPathComponent("ran-although-disabled").path
+        #expect(!FileManager.default.fileExists(atPath: marker))
         let history = try daemon.getWithToken("/api/v1/jobs/history?job=off")
         #expect(try (history.object()["data"] as? [String: Any])?["count"] as? Int == 0)
     }
@@ -124,7 +128,8 @@ import Testing
         let waited = Date().timeIntervalSince(started)
         #expect(reply.status == 200)
         #expect(waited < 45, "the API answered after \(waited) s")
-        FileHandle.standardError.write(Data("slow sockets: a normal request answered after \(Int(waited * 1000)) ms\n".utf8))
+        let note = "slow sockets: a normal request answered after \(Int(waited * 1000)) ms\n"
+        FileHandle.standardError.write(Data(note.utf8))
     }
 }
 
@@ -137,7 +142,8 @@ final class Trickler: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(port: Int, connections: Int) throws {
-        let head = "POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 16000\r\n\r\n"
+        let head =
+            "POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 16000\r\n\r\n"
         for _ in 0..<connections {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw HTTPTestError("socket: \(errno)") }
@@ -145,8 +151,9 @@ final class Trickler: @unchecked Sendable {
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let size = socklen_t(MemoryLayout<sockaddr_in>.size)
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) }
             }
             guard connected == 0 else {
                 close(fd)

@@ -42,7 +42,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         let (shown, cut) = Self.shownLine(lineText, column: location.column)
         let indent = shown.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
         let available = max(1, shown.count - (location.column - 1))
-        return "\(headline)\n\(shown)\(cut ? "…" : "")\n\(indent)^\(String(repeating: "~", count: min(width, available) - 1))"
+        let underline = String(repeating: "~", count: min(width, available) - 1)
+        return "\(headline)\n\(shown)\(cut ? "…" : "")\n\(indent)^\(underline)"
     }
 
     /// The longest line shown under an error, in characters (a bigger one is cut after the

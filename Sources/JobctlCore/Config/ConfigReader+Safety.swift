@@ -60,7 +60,9 @@ extension ConfigReader {
     /// reload may enable it). Reported at the `HISTORY_RETENTION` value when it is set,
     /// naming the job with the longest window; else (the 90-day default) at that job's
     /// `catchup=`.
-    func retentionProblems(lines: [Substring], settingLine: Int?, retention: Int64, jobs: [JobDefinition]) -> [ConfigError] {
+    func retentionProblems(
+        lines: [Substring], settingLine: Int?, retention: Int64, jobs: [JobDefinition]
+    ) -> [ConfigError] {
         let windows = jobs.compactMap { job in job.catchupMilliseconds.map { (job, $0) } }
         guard let (job, window) = windows.max(by: { $0.1 < $1.1 }), window > retention else { return [] }
         let windowText = DurationText.format(milliseconds: window)
@@ -72,9 +74,9 @@ extension ConfigReader {
             return [
                 ConfigError(
                     location: ConfigLocation(path: path, line: settingLine, column: column),
-                    message: "HISTORY_RETENTION \(retentionText) is shorter than the catch-up window of job '\(job.name)' "
-                        + "(catchup=\(windowText), line \(job.line)): catch-up would take pruned history for missed fires "
-                        + "and run them again; keep the history at least \(windowText)",
+                    message: "HISTORY_RETENTION \(retentionText) is shorter than the catch-up window of job "
+                        + "'\(job.name)' (catchup=\(windowText), line \(job.line)): catch-up would take pruned "
+                        + "history for missed fires and run them again; keep the history at least \(windowText)",
                     lineText: text, width: max(1, (token?.raw.count ?? 1) - "HISTORY_RETENTION=".count))
             ]
         }
@@ -82,7 +84,8 @@ extension ConfigReader {
         let token = LineScanner(text).tokens.first { $0.text.hasPrefix("catchup=") }
         return [
             ConfigError(
-                location: ConfigLocation(path: path, line: job.line, column: token.map { $0.column + "catchup=".count } ?? 1),
+                location: ConfigLocation(
+                    path: path, line: job.line, column: token.map { $0.column + "catchup=".count } ?? 1),
                 message: "catchup: \(windowText) is longer than the history is kept (HISTORY_RETENTION, default "
                     + "\(retentionText)): set HISTORY_RETENTION=\(windowText) or more",
                 lineText: text, width: max(1, (token?.raw.count ?? 9) - "catchup=".count))
@@ -105,8 +108,9 @@ extension LineScanner {
             for scalar in character.unicodeScalars where isUnsafe(scalar) {
                 let name = controlNames[scalar.value].map { " (\($0))" } ?? ""
                 let code = "U+" + String(format: "%04X", scalar.value)
-                return ("character \(code)\(name) is not allowed in the config: use printable text (tab separates words)",
-                    index + 1)
+                let message = "character \(code)\(name) is not allowed in the config: "
+                    + "use printable text (tab separates words)"
+                return (message, index + 1)
             }
         }
         return nil

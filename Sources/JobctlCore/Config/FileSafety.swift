@@ -45,7 +45,9 @@ public enum FileSafety {
     static func isTrustedOwner(_ uid: uid_t) -> Bool { uid == geteuid() || uid == 0 }
 
     static func ownerText(_ uid: uid_t) -> String {
-        if let entry = getpwuid(uid), let name = entry.pointee.pw_name { return "\(String(cString: name)) (uid \(uid))" }
+        if let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            return "\(String(cString: name)) (uid \(uid))"
+        }
         return "uid \(uid)"
     }
 
@@ -91,13 +93,16 @@ public enum FileSafety {
 
     /// Checks the secret file open at `fd` (`HTTP_TOKEN_FILE`).
     public static func checkSecret(fd: Int32, path: String) throws(Unsafe) {
-        guard let info = status(fd: fd) else { throw Unsafe("cannot inspect \(path): \(String(cString: strerror(errno)))") }
+        guard let info = status(fd: fd) else {
+            throw Unsafe("cannot inspect \(path): \(String(cString: strerror(errno)))")
+        }
         guard isRegular(info) else { throw Unsafe("\(path) is not a regular file") }
         guard isTrustedOwner(info.st_uid) else {
             throw Unsafe("\(path) is owned by \(ownerText(info.st_uid)), not by \(ownerText(geteuid())) or root")
         }
         guard info.st_mode & 0o077 == 0 else {
-            throw Unsafe("\(path) is readable or writable by group or others (mode \(modeText(info.st_mode))): chmod 600 it")
+            throw Unsafe(
+                "\(path) is readable or writable by group or others (mode \(modeText(info.st_mode))): chmod 600 it")
         }
     }
 
@@ -110,7 +115,8 @@ public enum FileSafety {
         }
         guard isDirectory(info) else { throw Unsafe("\(role) \(shown) is not a directory") }
         guard isTrustedOwner(info.st_uid) else {
-            throw Unsafe("\(role) \(shown) is owned by \(ownerText(info.st_uid)), not by \(ownerText(geteuid())) or root")
+            throw Unsafe(
+                "\(role) \(shown) is owned by \(ownerText(info.st_uid)), not by \(ownerText(geteuid())) or root")
         }
         guard !writableByOthers(info) else {
             throw Unsafe(

@@ -71,7 +71,7 @@ public final class JobLock: Sendable {
         let problem: String? =
             if fstat(fd, &info) != 0 { "cannot inspect it: \(String(cString: strerror(errno)))" }
             else if info.st_mode & S_IFMT != S_IFREG { "it is not a regular file" }
-            else if info.st_uid != geteuid() { "it is owned by uid \(info.st_uid), not by this user (uid \(geteuid()))" }
+            else if info.st_uid != geteuid() { "it is owned by uid \(info.st_uid), not by this user (\(geteuid()))" }
             else if info.st_nlink != 1 { "it has \(info.st_nlink) hard links; a lock file has one" }
             else { nil }
         if let problem {
