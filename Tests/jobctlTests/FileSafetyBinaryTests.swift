@@ -60,6 +60,11 @@ import Testing
             #expect(result.status == 1, "mode \(String(unsafe, radix: 8))")
             #expect(result.stderr.contains("lock directory \(locks) is writable by group or others"), "\(result)")
         }
+        // `run` refuses at start, before any job fires.
+        chmod(locks, 0o777)
+        let run = try Daemon(["run", "--config", config], directory: dir)
+        #expect(run.wait(timeout: 20) == 1)
+        #expect(run.output.contains("lock directory \(locks) is writable by group or others"), "\(run.output)")
         if geteuid() == 0 {
             chmod(locks, 0o700)
             chown(locks, 65534, 0)
