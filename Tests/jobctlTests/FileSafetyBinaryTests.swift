@@ -17,7 +17,7 @@ import Testing
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    @Test func lockFileSymlinkIsNeverFollowed() throws {
+    @Test func lockFileSymlinkIsNeverFollowed() async throws {
         let dir = try Binary.temporaryDirectory()
         let victim = dir.appendingPathComponent("victim.db").path
         try write("precious arcade bytes", to: victim)
@@ -28,7 +28,10 @@ import Testing
         let config = dir.appendingPathComponent("jobs.conf").path
         try write("TZ=UTC\nLOCK_DIR=locks\n@daily job command=\"touch ran\"\n", to: config)
 
-        let trigger = try Binary.run(["trigger", "job", "--config", config], currentDirectory: dir.path)
+        let directory = dir.path
+        let trigger = try await offPool {
+            try Binary.run(["trigger", "job", "--config", config], currentDirectory: directory)
+        }
         #expect(trigger.status == 1)
         #expect(trigger.stderr.contains("refusing lock file \(locks)/job.lock: it is a symbolic link"), "\(trigger)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious arcade bytes")
@@ -38,12 +41,12 @@ import Testing
         let instanceLock = dir.appendingPathComponent("jobctl.db.run.lock").path
         try FileManager.default.createSymbolicLink(atPath: instanceLock, withDestinationPath: victim)
         let run = try Daemon(["run", "--config", config], directory: dir)
-        #expect(run.wait(timeout: 20) == 1)
+        #expect(try await offPool { run.wait(timeout: 20) } == 1)
         #expect(run.output.contains("symbolic link"), "\(run.output)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious arcade bytes")
     }
 
-    @Test func sharedLockDirIsRefused() throws {
+    @Test func sharedLockDirIsRefused() async throws {
         let dir = try Binary.temporaryDirectory()
         let locks = dir.appendingPathComponent("locks").path
         try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: false)
@@ -56,26 +59,26 @@ import Testing
         }
         for unsafe in modes {
             chmod(locks, unsafe)
-            let result = try Binary.run(["trigger", "job", "--config", config])
+            let result = try await offPool { try Binary.run(["trigger", "job", "--config", config]) }
             #expect(result.status == 1, "mode \(String(unsafe, radix: 8))")
             #expect(result.stderr.contains("lock directory \(locks) is writable by group or others"), "\(result)")
         }
         // `run` refuses at start, before any job fires.
         chmod(locks, 0o777)
         let run = try Daemon(["run", "--config", config], directory: dir)
-        #expect(run.wait(timeout: 20) == 1)
+        #expect(try await offPool { run.wait(timeout: 20) } == 1)
         #expect(run.output.contains("lock directory \(locks) is writable by group or others"), "\(run.output)")
         if geteuid() == 0 {
             chmod(locks, 0o700)
             chown(locks, 65534, 0)
-            let foreign = try Binary.run(["trigger", "job", "--config", config])
+            let foreign = try await offPool { try Binary.run(["trigger", "job", "--config", config]) }
             #expect(foreign.status == 1)
             #expect(foreign.stderr.contains("lock directory \(locks) is owned by"), "\(foreign.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ran").path))
     }
 
-    @Test func filesAreCreatedPrivate() throws {
+    @Test func filesAreCreatedPrivate() async throws {
         let dir = try Binary.temporaryDirectory()
         let config = dir.appendingPathComponent("jobs.conf").path
         try write(
@@ -83,7 +86,7 @@ import Testing
             to: config)
         let daemon = try Daemon(["run", "--config", config], directory: dir)
         defer { daemon.stop() }
-        #expect(daemon.waitFor("Job succeeded"), "\(daemon.output)")
+        #expect(try await offPool { daemon.waitFor("Job succeeded") }, "\(daemon.output)")
         let state = dir.appendingPathComponent("state").path
         #expect(mode(state) == 0o700)
         #expect(mode(state + "/locks") == 0o700)
@@ -95,10 +98,10 @@ import Testing
         // Commands inherit the umask (documented): their files are private too.
         #expect(mode(dir.appendingPathComponent("out.txt").path) == 0o600)
         let metrics = dir.appendingPathComponent("jobctl.prom").path
-        let exported = try Binary.run(["metrics", "--config", config, "--output", metrics])
+        let exported = try await offPool { try Binary.run(["metrics", "--config", config, "--output", metrics]) }
         #expect(exported.status == 0, "\(exported.stderr)")
         #expect(mode(metrics) == 0o600)
-        #expect(daemon.stop() == 0)
+        #expect(try await offPool { daemon.stop() } == 0)
     }
 
     @Test(arguments: [(0o666 as mode_t, "others"), (0o664, "its group")])
@@ -151,19 +154,19 @@ import Testing
         #expect(result.stderr.contains("\(config):2:13: error: HTTP_LISTEN: '192.168.1.10:8080': refusing"))
     }
 
-    @Test func reloadThatMovesLockDirIsRefused() throws {
+    @Test func reloadThatMovesLockDirIsRefused() async throws {
         let dir = try Binary.temporaryDirectory()
         let config = dir.appendingPathComponent("jobs.conf").path
         let original = "TZ=UTC\nLOCK_DIR=locks\n0 0 1 1 * first command=\"true\"\n"
         try write(original, to: config)
         let daemon = try Daemon(["run", "--config", config], directory: dir)
         defer { daemon.stop() }
-        #expect(daemon.waitFor("Scheduler started"))
+        #expect(try await offPool { daemon.waitFor("Scheduler started") })
         let moved = "TZ=UTC\nLOCK_DIR=elsewhere\nAPP_DB=other.db\n"
             + "0 0 1 1 * first command=\"true\"\n0 0 1 1 * second command=\"true\"\n"
         try write(moved, to: config)
         daemon.signal(SIGHUP)
-        #expect(daemon.waitFor("Config reload refused"), "\(daemon.output)")
+        #expect(try await offPool { daemon.waitFor("Config reload refused") }, "\(daemon.output)")
         let line = daemon.output.split(separator: "\n").first { $0.contains("Config reload refused") } ?? ""
         #expect(line.contains("LOCK_DIR \(dir.path)/locks → \(dir.path)/elsewhere"), "\(line)")
         #expect(line.contains("APP_DB (unset) →"))
@@ -173,10 +176,10 @@ import Testing
         // changes still works and shows the job count.
         try write(original + "0 0 1 1 * third command=\"true\"\n", to: config)
         daemon.signal(SIGHUP)
-        #expect(daemon.waitFor("Config reloaded: 2 job(s)"), "\(daemon.output)")
+        #expect(try await offPool { daemon.waitFor("Config reloaded: 2 job(s)") }, "\(daemon.output)")
         #expect(!daemon.output.contains("second"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("elsewhere").path))
-        #expect(daemon.stop() == 0)
+        #expect(try await offPool { daemon.stop() } == 0)
     }
 
     @Test func demoDataForceNeverDeletesADirectory() throws {

@@ -16,87 +16,105 @@ import Testing
         """
 
     /// `GET path` with exactly the `Host` header given (or none).
-    func get(_ port: Int, _ path: String, host: String?) throws -> HTTPReply {
+    static func get(_ port: Int, _ path: String, host: String?) throws -> HTTPReply {
         var head = "GET \(path) HTTP/1.1\r\n"
         if let host { head += "Host: \(host)\r\n" }
         head += "Connection: close\r\n\r\n"
         return try RawHTTP.parse(RawHTTP.exchange(port: port, Data(head.utf8)))
     }
 
-    @Test func forgedHostHeaderIsRefused() throws {
-        let daemon = try HTTPDaemon(config: Self.jobs)
+    static func start(_ config: String = jobs) async throws -> HTTPDaemon {
+        try await offPool { try HTTPDaemon(config: config) }
+    }
+
+    @Test func forgedHostHeaderIsRefused() async throws {
+        let daemon = try await Self.start()
         defer { daemon.stop() }
         let port = daemon.port
+        let paths = ["/api/v1/jobs/status", "/api/v1/jobs/history", "/", "/metrics", "/nope"]
         for forged in ["evil.example:\(port)", "evil.example", "127.0.0.1.nip.io:\(port)", "127.0.0.1:\(port + 1)"] {
-            for path in ["/api/v1/jobs/status", "/api/v1/jobs/history", "/", "/metrics", "/nope"] {
-                let reply = try get(port, path, host: forged)
+            let replies = try await offPool { try paths.map { try Self.get(port, $0, host: forged) } }
+            for (path, reply) in zip(paths, replies) {
                 #expect(reply.status == 421, "\(forged) \(path): \(reply.status)")
                 #expect(reply.text.split(separator: "\n").count == 1)
                 #expect(!reply.text.contains("boom"))
             }
         }
-        let trigger = try RawHTTP.exchange(
-            port: port,
-            Data(
-                ("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: evil.example:\(port)\r\n"
-                    + "Authorization: Bearer \(HTTPDaemon.token)\r\nConnection: close\r\n\r\n").utf8))
-        #expect(try RawHTTP.parse(trigger).status == 421)
-        #expect(try get(port, "/api/v1/jobs/status", host: nil).status != 200)
+        let trigger = try await offPool {
+            try RawHTTP.parse(
+                RawHTTP.exchange(
+                    port: port,
+                    Data(
+                        ("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: evil.example:\(port)\r\n"
+                            + "Authorization: Bearer \(HTTPDaemon.token)\r\nConnection: close\r\n\r\n").utf8)))
+        }
+        #expect(trigger.status == 421)
+        #expect(try await offPool { try Self.get(port, "/api/v1/jobs/status", host: nil) }.status != 200)
         for good in ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)"] {
-            #expect(try get(port, "/api/v1/jobs/status", host: good).status == 200, "\(good)")
+            let reply = try await offPool { try Self.get(port, "/api/v1/jobs/status", host: good) }
+            #expect(reply.status == 200, "\(good)")
         }
     }
 
-    @Test func anonymousReadsGetNoOutputTailOrError() throws {
-        let daemon = try HTTPDaemon(config: Self.jobs)
+    @Test func anonymousReadsGetNoOutputTailOrError() async throws {
+        let daemon = try await Self.start()
         defer { daemon.stop() }
-        let status = try daemon.waitForStatus { lastRunStatus($0, "leaky") == "failed" }
+        let statusReply = try await offPool {
+            _ = try daemon.waitForStatus { lastRunStatus($0, "leaky") == "failed" }
+            return try daemon.get("/api/v1/jobs/status")
+        }
+        let status = try #require(try statusReply.object()["data"] as? [String: Any])
         #expect(status["redacted"] as? Bool == true)
         let lastRun = try #require(statusJob(status, "leaky")?["lastRun"] as? [String: Any])
         #expect(lastRun["output"] is NSNull)
         #expect(lastRun["error"] is NSNull)
         let recent = try #require(status["recentExecutions"] as? [[String: Any]])
         #expect(recent.allSatisfy { $0["output"] is NSNull && $0["error"] is NSNull })
-        let history = try daemon.get("/api/v1/jobs/history")
+        let history = try await offPool { try daemon.get("/api/v1/jobs/history") }
         #expect(history.status == 200)
         #expect(!history.text.contains("JOBCTL_HTTP_TOKEN"))
         #expect(!history.text.contains("exit status"))
         #expect(try history.object()["data"].flatMap { ($0 as? [String: Any])?["redacted"] as? Bool } == true)
-        #expect(!(try daemon.get("/api/v1/jobs/status").text.contains("from-the-environment")))
+        #expect(!(try await offPool { try daemon.get("/api/v1/jobs/status") }.text.contains("from-the-environment")))
 
         // With the token: everything.
-        let full = try daemon.status(withToken: true)
+        let fullReply = try await offPool { try daemon.getWithToken("/api/v1/jobs/status") }
+        let full = try #require(try fullReply.object()["data"] as? [String: Any])
         #expect(full["redacted"] as? Bool == false)
         let fullRun = try #require(statusJob(full, "leaky")?["lastRun"] as? [String: Any])
         #expect((fullRun["output"] as? String)?.contains("JOBCTL_HTTP_TOKEN=from-the-environment") == true)
         #expect((fullRun["error"] as? String)?.isEmpty == false)
-        let fullHistory = try daemon.getWithToken("/api/v1/jobs/history")
+        let fullHistory = try await offPool { try daemon.getWithToken("/api/v1/jobs/history") }
         #expect(fullHistory.text.contains("boom"))
         // A wrong token is refused, not silently redacted.
-        let wrong = try daemon.getWithToken("/api/v1/jobs/history", token: "wrong-token-0123456789abcdef-XYZ")
-        #expect(wrong.status == 401)
-        #expect(try daemon.getWithToken("/api/v1/jobs/status", token: "wrong-token-0123456789abcdef-XYZ").status == 401)
+        let wrongToken = "wrong-token-0123456789abcdef-XYZ"
+        let wrong = try await offPool {
+            try ["/api/v1/jobs/history", "/api/v1/jobs/status"].map { try daemon.getWithToken($0, token: wrongToken) }
+        }
+        #expect(wrong.map(\.status) == [401, 401])
     }
 
-    @Test func disabledJobCannotBeTriggered() throws {
-        let daemon = try HTTPDaemon(config: Self.jobs)
+    @Test func disabledJobCannotBeTriggered() async throws {
+        let daemon = try await Self.start()
         defer { daemon.stop() }
-        let reply = try daemon.trigger("off")
+        let reply = try await offPool { try daemon.trigger("off") }
         #expect(reply.status == 409)
         let refusal = "job 'off' is disabled (enabled=false on line 5); nothing ran"
         #expect(try reply.object()["error"] as? String == refusal)
         // `jobctl trigger` says the same and exits 2.
         let config = daemon.directory.appendingPathComponent("jobs.conf").path
-        let cli = try Binary.run(["trigger", "off", "--config", config], currentDirectory: daemon.directory.path)
+        let cli = try await offPool {
+            try Binary.run(["trigger", "off", "--config", config], currentDirectory: daemon.directory.path)
+        }
         #expect(cli.status == 2)
         #expect(cli.stderr.contains(refusal))
         let marker = daemon.directory.appendingPathComponent("ran-although-disabled").path
         #expect(!FileManager.default.fileExists(atPath: marker))
-        let history = try daemon.getWithToken("/api/v1/jobs/history?job=off")
+        let history = try await offPool { try daemon.getWithToken("/api/v1/jobs/history?job=off") }
         #expect(try (history.object()["data"] as? [String: Any])?["count"] as? Int == 0)
     }
 
-    @Test func tokenFileReadableByOthersStopsTheStart() throws {
+    @Test func tokenFileReadableByOthersStopsTheStart() async throws {
         let dir = try Binary.temporaryDirectory()
         let token = dir.appendingPathComponent("token").path
         try (HTTPDaemon.token + "\n").write(toFile: token, atomically: false, encoding: .utf8)
@@ -104,7 +122,7 @@ import Testing
         try "TZ=UTC\nHTTP_TOKEN_FILE=token\n@daily quick command=\"true\"\n"
             .write(to: dir.appendingPathComponent("jobs.conf"), atomically: true, encoding: .utf8)
         let daemon = try Daemon(["run", "--config", "jobs.conf", "--http", "127.0.0.1:0"], directory: dir)
-        let status = daemon.wait(timeout: 20)
+        let status = try await offPool { daemon.wait(timeout: 20) }
         #expect(status == 2, "\(daemon.output)")
         #expect(daemon.output.contains("refusing HTTP_TOKEN_FILE"))
         #expect(daemon.output.contains("(mode 0644): chmod 600 it"))
@@ -115,17 +133,20 @@ import Testing
     /// request whose body trickles a byte a second — every byte used to reset the idle timeout,
     /// so they held every slot for as long as they trickled. Now each request must arrive
     /// within 10 s: a normal request answers within a wave or two. Hang guard only.
-    @Test(.timeLimit(.minutes(3))) func slowSocketsDoNotLockOutTheAPI() throws {
-        let daemon = try HTTPDaemon(config: Self.jobs)
+    @Test(.timeLimit(.minutes(3))) func slowSocketsDoNotLockOutTheAPI() async throws {
+        let daemon = try await Self.start()
         defer { daemon.stop() }
-        let trickler = try Trickler(port: daemon.port, connections: 600)
+        let port = daemon.port
+        let trickler = try await offPool { try Trickler(port: port, connections: 600) }
         defer { trickler.stop() }
         trickler.start(for: 60)
-        usleep(2_000_000)  // every slot is taken and the backlog holds the rest
-        let started = Date()
-        let request = "GET /api/v1/jobs/status HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nConnection: close\r\n\r\n"
-        let reply = try RawHTTP.parse(RawHTTP.exchange(port: daemon.port, Data(request.utf8), timeout: 40))
-        let waited = Date().timeIntervalSince(started)
+        try await Task.sleep(for: .seconds(2))  // every slot is taken and the backlog holds the rest
+        let (reply, waited) = try await offPool {
+            let started = Date()
+            let request = "GET /api/v1/jobs/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+            let reply = try RawHTTP.parse(RawHTTP.exchange(port: port, Data(request.utf8), timeout: 40))
+            return (reply, Date().timeIntervalSince(started))
+        }
         #expect(reply.status == 200)
         #expect(waited < 45, "the API answered after \(waited) s")
         let note = "slow sockets: a normal request answered after \(Int(waited * 1000)) ms\n"
