@@ -12,12 +12,12 @@ import ServiceLifecycle
 /// |---|---|
 /// | `GET /` | the status page (HTML, CSS and JS inline; polls the status API) |
 /// | `GET /api/v1/jobs/status` | stats, jobs with next fire / last run / running, recent executions |
-/// | `POST /api/v1/jobs/trigger/:jobName` | Bearer token; 202 with the run id, 401, 403, 404, 409 |
+/// | `POST /api/v1/jobs/trigger/:jobName` | Bearer token; 202 with the run id, 401, 403, 404, 409 (also disabled) |
 /// | `GET /api/v1/jobs/history?limit=&job=&status=` | executions as in `history --json` |
+/// | `GET /metrics` | the exposition of `jobctl metrics` |
 ///
 /// The reads answer anonymous readers without output tails and errors (`ReadAccess`); every
 /// request must name this server in its `Host` (`HostPolicy`, 421 otherwise).
-/// | `GET /metrics` | the exposition of `jobctl metrics` |
 ///
 /// Isolation from the scheduler: the server runs on SwiftNIO's event loops; it asks the
 /// scheduler actor only for a snapshot (no I/O) and to start a manual run; history reads go
