@@ -1,4 +1,9 @@
 import Foundation
+import JobctlCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The secret of `POST /api/v1/jobs/trigger/:jobName` (`Authorization: Bearer TOKEN`).
 ///
@@ -33,18 +38,33 @@ public struct BearerToken: Sendable {
     /// over `environment["JOBCTL_HTTP_TOKEN"]`; nil when neither is set.
     public static func load(tokenFile: String?, environment: [String: String]) throws(LoadError) -> BearerToken? {
         if let tokenFile {
-            let text: String
-            do {
-                text = try String(contentsOfFile: tokenFile, encoding: .utf8)
-            } catch {
-                throw LoadError(description: "cannot read HTTP_TOKEN_FILE \(tokenFile): \(error.localizedDescription)")
-            }
-            return try BearerToken(text, source: "HTTP_TOKEN_FILE \(tokenFile)")
+            return try BearerToken(try readSecret(tokenFile), source: "HTTP_TOKEN_FILE \(tokenFile)")
         }
         if let value = environment["JOBCTL_HTTP_TOKEN"], !value.isEmpty {
             return try BearerToken(value, source: "$JOBCTL_HTTP_TOKEN")
         }
         return nil
+    }
+
+    /// Reads the token file through one descriptor after checking it on that descriptor
+    /// (`FileSafety.checkSecret`): a file that group or others may read is refused, because
+    /// the token starts money-moving jobs; so is one owned by another user. At most 4 KiB.
+    static func readSecret(_ path: String) throws(LoadError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw LoadError(description: "cannot read HTTP_TOKEN_FILE \(path): \(String(cString: strerror(errno)))")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try FileSafety.checkSecret(fd: fd, path: path)
+        } catch {
+            throw LoadError(description: "refusing HTTP_TOKEN_FILE: \(error.description)")
+        }
+        guard let data = try? handle.read(upToCount: 4096) ?? Data(), let text = String(data: data, encoding: .utf8)
+        else {
+            throw LoadError(description: "cannot read HTTP_TOKEN_FILE \(path) as UTF-8 text")
+        }
+        return text
     }
 
     /// True when `authorization` is `Bearer <this token>` (the scheme in any case). The bytes

@@ -24,6 +24,13 @@ final class HistoryReader: Sendable {
     }
 }
 
+/// The two encodings of one status answer: everything (a valid bearer token) and without
+/// output tails and errors (anonymous readers), built from the same reads.
+struct StatusBodies: Sendable {
+    var full: Data
+    var redacted: Data
+}
+
 /// The status answer, built at most once per `maxAge` whatever the number of clients (one
 /// build at a time; concurrent requests wait for it), and its history part re-read only when
 /// the database changed (`PRAGMA data_version`) or the job list did. So 200 clients polling
@@ -38,10 +45,10 @@ final class StatusCache: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var body: Data?
+    private var body: StatusBodies?
     private var builtAt: ContinuousClock.Instant?
     private var generation = 0
-    private var building: Task<Data, any Error>?
+    private var building: Task<StatusBodies, any Error>?
     private var history: HistoryPart?
     let maxAge: Duration
 
@@ -50,16 +57,18 @@ final class StatusCache: @unchecked Sendable {
     }
 
     /// The cached body when fresh, else the one being built, else a new build.
-    func get(build: @escaping @Sendable (_ previous: HistoryPart?) async throws -> (Data, HistoryPart)) async throws -> Data {
+    func get(
+        build: @escaping @Sendable (_ previous: HistoryPart?) async throws -> (StatusBodies, HistoryPart)
+    ) async throws -> StatusBodies {
         let now = ContinuousClock.now
-        let task: Task<Data, any Error> = lock.withLock {
+        let task: Task<StatusBodies, any Error> = lock.withLock {
             if let body, let builtAt, now - builtAt < maxAge {
                 return Task { body }
             }
             if let building { return building }
             let generation = self.generation
             let previous = history
-            let task = Task<Data, any Error> { [weak self] in
+            let task = Task<StatusBodies, any Error> { [weak self] in
                 do {
                     let (data, part) = try await build(previous)
                     self?.store(data, part, generation: generation)
@@ -75,7 +84,7 @@ final class StatusCache: @unchecked Sendable {
         return try await task.value
     }
 
-    private func store(_ data: Data, _ part: HistoryPart, generation: Int) {
+    private func store(_ data: StatusBodies, _ part: HistoryPart, generation: Int) {
         lock.withLock {
             building = nil
             history = part

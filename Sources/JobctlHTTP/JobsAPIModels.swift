@@ -31,6 +31,21 @@ struct StatusData: Encodable, Sendable {
     var stats: StatusStats
     var jobs: [JobStatus]
     var recentExecutions: [ExecutionJSON]
+    /// True when output tails and errors are withheld (`ReadAccess.anonymous`).
+    var redacted: Bool
+
+    /// The same answer for an anonymous reader.
+    var anonymous: StatusData {
+        var copy = self
+        copy.jobs = jobs.map { job in
+            var job = job
+            job.lastRun = job.lastRun?.redacted
+            return job
+        }
+        copy.recentExecutions = recentExecutions.map(\.redacted)
+        copy.redacted = true
+        return copy
+    }
 }
 
 /// The overall figures of `jobctl stats` (executions kept in the history).
@@ -88,6 +103,45 @@ struct JobStatus: Encodable, Sendable {
 struct HistoryData: Encodable, Sendable {
     var executions: [ExecutionJSON]
     var count: Int
+    /// True when output tails and errors are withheld (`ReadAccess.anonymous`).
+    var redacted: Bool
+}
+
+/// Who reads `status` and `history`, and so what they get (issue 9: the answers carried
+/// every run's output tail and error, and a job that prints its environment hands its
+/// secrets to whoever reads them).
+///
+/// Decision: the read routes stay open, so the status page and monitoring work without a
+/// secret, but an anonymous reader gets every execution with `output` and `error` set to
+/// `null` and `"redacted": true` in `data`. A request with the valid bearer token (the
+/// trigger's) gets everything and `"redacted": false`. A wrong token is 401, not a silently
+/// redacted answer. Without a configured token every reader is anonymous.
+enum ReadAccess: Equatable {
+    case full
+    case anonymous
+    case refused
+
+    init(authorization: String?, token: BearerToken?) {
+        guard let authorization else {
+            self = .anonymous
+            return
+        }
+        guard let token else {
+            self = .anonymous
+            return
+        }
+        self = token.accepts(authorization: authorization) ? .full : .refused
+    }
+}
+
+extension ExecutionJSON {
+    /// Without the output tail and the error text.
+    var redacted: ExecutionJSON {
+        var copy = self
+        copy.output = nil
+        copy.error = nil
+        return copy
+    }
 }
 
 /// `POST /api/v1/jobs/trigger/:jobName` → 202 `data`.

@@ -12,16 +12,20 @@ import ServiceLifecycle
 /// |---|---|
 /// | `GET /` | the status page (HTML, CSS and JS inline; polls the status API) |
 /// | `GET /api/v1/jobs/status` | stats, jobs with next fire / last run / running, recent executions |
-/// | `POST /api/v1/jobs/trigger/:jobName` | Bearer token; 202 with the run id, 401, 403, 404, 409 |
+/// | `POST /api/v1/jobs/trigger/:jobName` | Bearer token; 202 with the run id, 401, 403, 404, 409 (also disabled) |
 /// | `GET /api/v1/jobs/history?limit=&job=&status=` | executions as in `history --json` |
 /// | `GET /metrics` | the exposition of `jobctl metrics` |
+///
+/// The reads answer anonymous readers without output tails and errors (`ReadAccess`); every
+/// request must name this server in its `Host` (`HostPolicy`, 421 otherwise).
 ///
 /// Isolation from the scheduler: the server runs on SwiftNIO's event loops; it asks the
 /// scheduler actor only for a snapshot (no I/O) and to start a manual run; history reads go
 /// through a separate read-only connection on their own queue. Request bodies are capped
 /// (`maxBodyBytes`, 413), connections are capped (`maxConnections`; more wait in the
-/// backlog) and idle connections close after `idleTimeout`, so a flood of slow or malformed
-/// requests degrades the API, never the schedule.
+/// backlog), each request must arrive within `readTimeout` however it trickles and be
+/// answered within `answerTimeout` (`RequestDeadlineHandler`), so a flood of slow or malformed
+/// requests delays the API by at most `readTimeout` per wave, and never the schedule.
 public struct JobsHTTPServer: Sendable {
     public struct Options: Sendable {
         public var address: HTTPListenAddress
@@ -30,6 +34,10 @@ public struct JobsHTTPServer: Sendable {
         public var maxBodyBytes = 16 * 1024
         public var maxConnections = 512
         public var idleTimeout: Duration = .seconds(30)
+        /// The whole of a request (or a kept-alive connection's wait for its next one).
+        public var readTimeout: Duration = .seconds(10)
+        /// From a request's end to its response's end.
+        public var answerTimeout: Duration = .seconds(60)
         /// How old a status answer may be (it is rebuilt at most this often).
         public var statusMaxAge: Duration = .milliseconds(500)
         /// Recent executions in the status answer.
@@ -92,9 +100,14 @@ public struct JobsHTTPServer: Sendable {
         var hbLogger = logger
         hbLogger.logLevel = .warning  // Hummingbird's per-request logs are debug noise here.
         let seconds = options.idleTimeout.components.seconds
+        let readTimeout = TimeAmount.seconds(options.readTimeout.components.seconds)
+        let answerTimeout = TimeAmount.seconds(options.answerTimeout.components.seconds)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(readTimeout: readTimeout, answerTimeout: answerTimeout)],
+            idleTimeout: .seconds(seconds))
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(seconds))),
+            server: .http1(configuration: http1),
             configuration: ApplicationConfiguration(
                 address: .hostname(options.address.host, port: options.address.port), serverName: "jobctl",
                 backlog: 1024, availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
@@ -130,16 +143,19 @@ public struct JobsHTTPServer: Sendable {
 
     // MARK: Routes
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.add(middleware: GuardMiddleware(maxBodyBytes: options.maxBodyBytes))
+    func makeRouter() -> Router<JobsRequestContext> {
+        let router = Router(context: JobsRequestContext.self)
+        let hosts = HostPolicy(listenHost: options.address.host)
+        router.add(middleware: GuardMiddleware(maxBodyBytes: options.maxBodyBytes, hosts: hosts))
         router.get("/") { _, _ in
             Self.response(.ok, contentType: "text/html; charset=utf-8", Data(StatusPage.html.utf8), extraHeaders: StatusPage.headers)
         }
-        router.get("/api/v1/jobs/status") { _, _ in await self.status() }
+        router.get("/api/v1/jobs/status") { request, _ in
+            await self.status(access: self.access(request))
+        }
         router.get("/api/v1/jobs/history") { request, _ in
             let parameters = request.uri.queryParameters
-            return await self.history { parameters[$0[...]].map(String.init) }
+            return await self.history(access: self.access(request)) { parameters[$0[...]].map(String.init) }
         }
         router.post("/api/v1/jobs/trigger/:jobName") { request, context in
             var request = request
@@ -155,10 +171,19 @@ public struct JobsHTTPServer: Sendable {
         return router
     }
 
-    func status() async -> Response {
+    func access(_ request: Request) -> ReadAccess {
+        ReadAccess(authorization: request.headers[.authorization], token: options.token)
+    }
+
+    static let wrongToken = failure(
+        .unauthorized, "wrong bearer token (send none to read without output and errors)",
+        extraHeaders: [.wwwAuthenticate: #"Bearer realm="jobctl""#])
+
+    func status(access: ReadAccess) async -> Response {
+        if access == .refused { return Self.wrongToken }
         do {
-            let body = try await cache.get { previous in try await self.buildStatus(previous: previous) }
-            return Self.response(.ok, contentType: "application/json", body)
+            let bodies = try await cache.get { previous in try await self.buildStatus(previous: previous) }
+            return Self.response(.ok, contentType: "application/json", access == .full ? bodies.full : bodies.redacted)
         } catch {
             logger.warning("HTTP status failed: \(error)")
             return Self.failure(.internalServerError, "cannot read the history: \(error)")
@@ -170,7 +195,7 @@ public struct JobsHTTPServer: Sendable {
     /// scheduler's part (next fire, running) is asked for after them, so a run the history
     /// shows as finished is seldom still shown running (the runner records the end before it
     /// tells the scheduler).
-    func buildStatus(previous: StatusCache.HistoryPart?) async throws -> (Data, StatusCache.HistoryPart) {
+    func buildStatus(previous: StatusCache.HistoryPart?) async throws -> (StatusBodies, StatusCache.HistoryPart) {
         let names = await scheduler.snapshot().jobs.map(\.name)
         let recentCount = options.recentExecutions
         let part = try await reader.read { store -> StatusCache.HistoryPart in
@@ -198,11 +223,16 @@ public struct JobsHTTPServer: Sendable {
                 nextFire: job.nextFire.map(HistoryTime.rfc3339(_:)), lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
                 running: job.running > 0)
         }
-        let data = StatusData(stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init))
-        return (APIJSON.encode(Success(data: data)), part)
+        let data = StatusData(
+            stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init),
+            redacted: false)
+        let bodies = StatusBodies(
+            full: APIJSON.encode(Success(data: data)), redacted: APIJSON.encode(Success(data: data.anonymous)))
+        return (bodies, part)
     }
 
-    func history(_ parameter: @escaping (String) -> String?) async -> Response {
+    func history(access: ReadAccess, _ parameter: @escaping (String) -> String?) async -> Response {
+        if access == .refused { return Self.wrongToken }
         let query: HistoryQuery
         do {
             query = try HistoryQuery.parse(parameter)
@@ -213,8 +243,10 @@ public struct JobsHTTPServer: Sendable {
             let records = try await reader.read { store in
                 try store.executions(HistoryFilter(limit: query.limit, job: query.job, status: query.status))
             }
-            let executions = records.map(ExecutionJSON.init)
-            return Self.response(.ok, contentType: "application/json", APIJSON.encode(Success(data: HistoryData(executions: executions, count: executions.count))))
+            let full = records.map(ExecutionJSON.init)
+            let executions = access == .full ? full : full.map(\.redacted)
+            let data = HistoryData(executions: executions, count: executions.count, redacted: access != .full)
+            return Self.response(.ok, contentType: "application/json", APIJSON.encode(Success(data: data)))
         } catch {
             logger.warning("HTTP history failed: \(error)")
             return Self.failure(.internalServerError, "cannot read the history: \(error)")
@@ -237,6 +269,8 @@ public struct JobsHTTPServer: Sendable {
             return Self.response(.accepted, contentType: "application/json", APIJSON.encode(Success(data: TriggerData(runId: id, job: name))))
         case .unknownJob:
             return Self.failure(.notFound, "unknown job '\(name.prefix(100))'")
+        case .disabled(let reason):
+            return Self.failure(.conflict, reason)
         case .alreadyRunning(let holder, _):
             cache.invalidate()
             return Self.failure(.conflict, "job '\(name)' is already running (\(holder))")
@@ -272,12 +306,23 @@ public struct JobsHTTPServer: Sendable {
     }
 }
 
-/// Refuses declared bodies over the cap before anything reads them (413, connection closed),
-/// and answers errors of the router (no route: 404, wrong method: 405) with the API's JSON.
-struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Refuses a `Host` that does not name this server (421, `HostPolicy`) and declared bodies over
+/// the cap before anything reads them (413, connection closed), and answers errors of the
+/// router (no route: 404, wrong method: 405) with the API's JSON.
+struct GuardMiddleware: RouterMiddleware {
+    typealias Context = JobsRequestContext
     let maxBodyBytes: Int
+    let hosts: HostPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let host = request.head.authority  // HTTP/1 `Host`, as swift-http-types names it
+        guard hosts.allows(host, localHost: context.localHost, localPort: context.localPort) else {
+            let shown = String((host ?? "(none)").unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.prefix(100))
+            return JobsHTTPServer.failure(
+                .misdirectedRequest,
+                "Host '\(shown)' is not this server: use 127.0.0.1:\(context.localPort) or localhost",
+                extraHeaders: [.connection: "close"])
+        }
         if let length = request.headers[.contentLength], Int(length).map({ $0 > maxBodyBytes }) ?? true {
             return JobsHTTPServer.failure(
                 .contentTooLarge, "the request body is larger than \(maxBodyBytes) bytes", extraHeaders: [.connection: "close"])

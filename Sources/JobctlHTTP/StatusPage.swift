@@ -6,7 +6,8 @@ import Hummingbird
 /// and shows per job the next fire in the job's zone with a live countdown, the last run, the
 /// success rate of those runs and an inline-SVG bar chart of their durations (coloured by
 /// status); then the recent runs as coloured rows. All text from the API is set with
-/// `textContent`, never parsed as HTML. Read-only: triggering needs the token and curl.
+/// `textContent`, never parsed as HTML. Read-only: triggering needs the token and curl. It reads
+/// anonymously, so output tails and errors are hidden (`ReadAccess`); the page says so.
 enum StatusPage {
     static let headers: HTTPFields = [
         .contentSecurityPolicy:
@@ -301,7 +302,8 @@ enum StatusPage {
             renderStats(status.stats, status.jobs);
             renderJobs();
             renderRuns(status.recentExecutions);
-            connection(true, "live · updated " + new Date().toLocaleTimeString());
+            connection(true, "live · updated " + new Date().toLocaleTimeString()
+              + (status.redacted ? " · output and errors hidden (they need the API token)" : ""));
           } catch (e) {
             connection(false, e.message || String(e));
           }

@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import JobctlCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @main
 struct Jobctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +31,10 @@ struct Jobctl: AsyncParsableCommand {
 
     /// Usage errors exit 2 with one line on stderr (SPEC §5), not ArgumentParser's 64.
     static func main() async {
+        // Files are created private: the state database and its -wal/-shm, lock files, the
+        // directories jobctl creates and the metrics file are 0600/0700. Command jobs inherit
+        // this umask (a command that shares files sets its own, e.g. `umask 022; …`).
+        umask(0o077)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

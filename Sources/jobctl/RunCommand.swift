@@ -82,6 +82,9 @@ func openStore(_ config: JobsConfig) throws -> HistoryStore {
         let directory = (config.stateDatabasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         if !config.lockDirectory.isEmpty { try? FileManager.default.createDirectory(atPath: config.lockDirectory, withIntermediateDirectories: true) }
+        // Nobody else may plant a file or symlink where the database or a lock is opened (FileSafety).
+        try FileSafety.checkPrivateDirectory(directory, role: "the directory of STATE_DB")
+        try FileSafety.checkPrivateDirectory(config.lockDirectory, role: "lock directory")
         return try HistoryStore(path: config.stateDatabasePath)
     } catch {
         throw fail("\(error)", code: ExitStatus.failure)

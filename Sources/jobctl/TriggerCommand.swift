@@ -7,7 +7,9 @@ struct TriggerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trigger",
         abstract: "Run one job now, in the foreground, under its lock.",
-        discussion: "Exit 0 succeeded, 1 failed, partial or timed out, 75 already running, 2 unknown job or bad config.")
+        discussion:
+            "Exit 0 succeeded, 1 failed, partial or timed out, 75 already running, "
+            + "2 unknown or disabled job or bad config.")
 
     @OptionGroup var options: ConfigOptions
 
@@ -20,6 +22,7 @@ struct TriggerCommand: AsyncParsableCommand {
             let names = config.jobs.map(\.name).joined(separator: ", ")
             throw fail("unknown job '\(job)' in \(config.path) (jobs: \(names.isEmpty ? "none" : names))")
         }
+        if let refusal = definition.disabledRefusal { throw fail(refusal) }
         LineLogHandler.bootstrap()
         let store = try openStore(config)
         let clock = SystemWallClock()

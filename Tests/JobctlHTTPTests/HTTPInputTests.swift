@@ -73,6 +73,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("token").path
         try "  from-the-file-0123456789\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         let env = ["JOBCTL_HTTP_TOKEN": "from-the-env-0123456789"]
         let fromFile = try #require(try BearerToken.load(tokenFile: file, environment: env))
         #expect(fromFile.accepts(authorization: "Bearer from-the-file-0123456789"))

@@ -17,17 +17,18 @@ import Testing
         let daemon = try HTTPDaemon(config: Self.jobs)
         defer { daemon.stop() }
         // Wait until the run is over everywhere: history, stats and the scheduler's running set.
-        let data = try daemon.waitForStatus {
+        let data = try daemon.waitForStatus(withToken: true) {
             lastRunStatus($0, "hello") == "succeeded" && statusJob($0, "hello")?["running"] as? Bool == false
                 && ($0["stats"] as? [String: Any])?["successfulExecutions"] as? Int == 1
         }
-        let reply = try daemon.get("/api/v1/jobs/status")
+        let reply = try daemon.getWithToken("/api/v1/jobs/status")
         #expect(reply.status == 200)
         #expect(reply.headers["content-type"] == "application/json")
         let top = try reply.object()
         #expect(Set(top.keys) == ["success", "data"])
         #expect(top["success"] as? Bool == true)
-        #expect(Set(data.keys) == ["stats", "jobs", "recentExecutions"])
+        #expect(Set(data.keys) == ["stats", "jobs", "recentExecutions", "redacted"])
+        #expect(data["redacted"] as? Bool == false)
         let stats = try #require(data["stats"] as? [String: Any])
         #expect(Set(stats.keys) == ["totalExecutions", "successfulExecutions", "failedExecutions", "successRate"])
         #expect(stats["totalExecutions"] as? Int == 1)
@@ -222,10 +223,10 @@ import Testing
         // A declared body over the cap: 413 before it is read.
         let huge = try RawHTTP.exchange(
             port: daemon.port,
-            Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n".utf8) + Data(count: 64 * 1024))
+            Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nContent-Length: 1000000000\r\n\r\n".utf8) + Data(count: 64 * 1024))
         #expect(String(decoding: huge, as: UTF8.self).hasPrefix("HTTP/1.1 413"))
         // A chunked body over the cap on the trigger route: 413 too.
-        var chunked = Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
+        var chunked = Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
         for _ in 0..<8 { chunked += Data("4000\r\n".utf8) + Data(repeating: 65, count: 0x4000) + Data("\r\n".utf8) }
         chunked += Data("0\r\n\r\n".utf8)
         #expect(try RawHTTP.parse(RawHTTP.exchange(port: daemon.port, chunked)).status == 413)
@@ -242,7 +243,7 @@ import Testing
             address.sin_port = in_port_t(UInt16(daemon.port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            _ = "GET /api/v1/jobs/status HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            _ = "GET /api/v1/jobs/status HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\n".withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             idle.append(fd)
         }
         defer { idle.forEach { close($0) } }

@@ -114,7 +114,9 @@ final class HTTPDaemon: @unchecked Sendable {
         directory = try Binary.temporaryDirectory()
         var text = "TZ=UTC\n"
         if tokenFile {
-            try (Self.token + "\n").write(to: directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+            let tokenPath = directory.appendingPathComponent("token").path
+            try (Self.token + "\n").write(toFile: tokenPath, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenPath)  // a secret
             text += "HTTP_TOKEN_FILE=token\n"
         }
         text += config + "\n"
@@ -145,13 +147,18 @@ final class HTTPDaemon: @unchecked Sendable {
 
     func get(_ path: String) throws -> HTTPReply { try RawHTTP.get(port: port, path) }
 
+    /// A GET with the bearer token: the reads then include output tails and errors.
+    func getWithToken(_ path: String, token: String = HTTPDaemon.token) throws -> HTTPReply {
+        try RawHTTP.request(port: port, "GET", path, headers: ["Authorization": "Bearer \(token)"])
+    }
+
     func trigger(_ job: String, token: String? = HTTPDaemon.token) throws -> HTTPReply {
         try RawHTTP.request(port: port, "POST", "/api/v1/jobs/trigger/\(job)", headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
     }
 
-    /// The status `data` object.
-    func status() throws -> [String: Any] {
-        let reply = try get("/api/v1/jobs/status")
+    /// The status `data` object (`withToken`: as a reader with the bearer token sees it).
+    func status(withToken: Bool = false) throws -> [String: Any] {
+        let reply = try withToken ? getWithToken("/api/v1/jobs/status") : get("/api/v1/jobs/status")
         guard reply.status == 200, let data = try reply.object()["data"] as? [String: Any] else {
             throw HTTPTestError("status: \(reply.status) \(reply.text)")
         }
@@ -159,11 +166,13 @@ final class HTTPDaemon: @unchecked Sendable {
     }
 
     /// Polls the status until `condition` holds (up to `timeout` seconds).
-    func waitForStatus(timeout: TimeInterval = 20, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+    func waitForStatus(
+        timeout: TimeInterval = 20, withToken: Bool = false, _ condition: ([String: Any]) -> Bool
+    ) throws -> [String: Any] {
         let end = Date().addingTimeInterval(timeout)
         var last: [String: Any] = [:]
         while Date() < end {
-            last = try status()
+            last = try status(withToken: withToken)
             if condition(last) { return last }
             usleep(100_000)
         }

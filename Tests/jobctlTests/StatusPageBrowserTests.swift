@@ -103,7 +103,9 @@ extension Binary {
         // A finished run as a coloured row, and the failed one.
         #expect(html.contains(#"<tr class="run succeeded""#))
         #expect(html.contains(#"<tr class="run failed""#))
-        #expect(html.contains("hello from the page test"))
+        // The page reads anonymously: no output tail reaches it, and it says why.
+        #expect(!html.contains("hello from the page test"))
+        #expect(html.contains("output and errors hidden"))
         #expect(html.contains("live · updated"), "the page did not load the status API")
         #expect(html.contains(#"class="countdown""#))  // payouts has a next fire
         #expect(html.contains("<rect"))  // the duration charts have bars

@@ -94,15 +94,15 @@ public enum DemoData {
                 throw ArcadeDatabaseError(path: path, message: "exists and is not empty; use --force to replace it")
             }
         }
-        for suffix in ["", "-wal", "-shm", "-journal"] where fm.fileExists(atPath: path + suffix) {
-            do { try fm.removeItem(atPath: path + suffix) } catch {
-                throw ArcadeDatabaseError(path: path + suffix, message: "cannot remove: \(error.localizedDescription)")
-            }
+        let files = ["", "-wal", "-shm", "-journal"].map { path + $0 }
+        // Regular files only: a directory or a symlink at these names is refused, never deleted.
+        do { try FileSafety.removeRegularFiles(files) } catch {
+            throw ArcadeDatabaseError(path: path, message: "cannot replace it: \(error.description)")
         }
         do {
             return try generate(path: path, now: now, options: options, progress: progress ?? { _ in })
         } catch {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: path + suffix) }
+            try? FileSafety.removeRegularFiles(files)
             throw ArcadeDatabaseError.wrap(error, path: path)
         }
     }

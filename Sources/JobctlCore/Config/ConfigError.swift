@@ -35,12 +35,33 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `FILE:LINE:COLUMN: error: MESSAGE` only.
     public var headline: String { "\(location): error: \(message)" }
 
-    /// The headline, then the line and a caret under the offending text.
+    /// The headline, then the line and a caret under the offending text. The line is shown as
+    /// safe text (`shownLine`).
     public var description: String {
         guard !lineText.isEmpty else { return headline }
-        let indent = lineText.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-        let available = max(1, lineText.count - (location.column - 1))
-        return "\(headline)\n\(lineText)\n\(indent)^\(String(repeating: "~", count: min(width, available) - 1))"
+        let (shown, cut) = Self.shownLine(lineText, column: location.column)
+        let indent = shown.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        let available = max(1, shown.count - (location.column - 1))
+        let underline = String(repeating: "~", count: min(width, available) - 1)
+        return "\(headline)\n\(shown)\(cut ? "…" : "")\n\(indent)^\(underline)"
+    }
+
+    /// The longest line shown under an error, in characters (a bigger one is cut after the
+    /// error's column).
+    static let shownLineLimit = 160
+
+    /// `line` as it may reach a terminal: control and invisible reordering characters (which
+    /// the reader refuses, `LineScanner.unsafeCharacter`) become `�`, one character for one,
+    /// so the caret stays in place; a long line is cut a little after `column`.
+    static func shownLine(_ line: String, column: Int) -> (text: String, cut: Bool) {
+        let keep = max(shownLineLimit, min(column + 40, 4 * shownLineLimit))
+        let characters = line.prefix(keep).map { character -> String in
+            guard character != "\t", character.unicodeScalars.contains(where: LineScanner.isUnsafe) else {
+                return String(character)
+            }
+            return "\u{FFFD}"
+        }
+        return (characters.joined(), line.count > keep)
     }
 }
 

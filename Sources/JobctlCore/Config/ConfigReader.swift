@@ -24,13 +24,7 @@ public struct ConfigReader: Sendable {
 
     /// Reads and validates the file at `path`.
     public static func load(path: String, environment: [String: String]) throws(ConfigErrors) -> JobsConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it as UTF-8 text" : "no such file"
-            throw ConfigErrors([ConfigError(location: ConfigLocation(path: path, line: 1, column: 1), message: "cannot read config: \(reason)")])
-        }
+        let text = try readConfigText(path: path)
         return try ConfigReader(path: path, machineZone: Zones.current(environment: environment)).parse(text)
     }
 
@@ -114,6 +108,10 @@ public struct ConfigReader: Sendable {
                 }
                 if name == "HISTORY_RETENTION", DurationText.milliseconds(value) == nil {
                     report("HISTORY_RETENTION: '\(value)' is not a duration (e.g. 30d, 12h)", at: valueColumn, width: value.count)
+                    continue
+                }
+                if let problem = Self.settingValueProblem(name, value) {
+                    report(problem, at: valueColumn, width: value.count)
                     continue
                 }
                 values[name] = Self.pathSettings.contains(name) ? Self.resolve(value, relativeTo: baseDirectory) : value
@@ -308,6 +306,9 @@ public struct ConfigReader: Sendable {
                     message: "built-in job '\(builtinLine.name)' needs the arcade database: set APP_DB=PATH above it",
                     lineText: builtinLine.text, width: builtinLine.name.count))
         }
+        let retention = values["HISTORY_RETENTION"].flatMap { DurationText.milliseconds($0) } ?? 90 * 86_400_000
+        errors += retentionProblems(
+            lines: lines, settingLine: settingLines["HISTORY_RETENTION"], retention: retention, jobs: jobs)
         guard errors.isEmpty else {
             throw ConfigErrors(errors.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
         }
@@ -315,7 +316,7 @@ public struct ConfigReader: Sendable {
         var config = JobsConfig(
             path: path, stateDatabasePath: stateDB, appDatabasePath: values["APP_DB"],
             lockDirectory: values["LOCK_DIR"] ?? (stateDB as NSString).deletingLastPathComponent,
-            historyRetentionMilliseconds: values["HISTORY_RETENTION"].flatMap { DurationText.milliseconds($0) } ?? 90 * 86_400_000,
+            historyRetentionMilliseconds: retention,
             httpListen: values["HTTP_LISTEN"], httpTokenFile: values["HTTP_TOKEN_FILE"], jobs: jobs)
         config.appDatabaseLocation = appDatabaseLocation
         return config
@@ -349,6 +350,7 @@ public struct ConfigReader: Sendable {
     }
 
     static func closest(_ word: String, in candidates: [String]) -> String? {
+        guard word.count <= 64 else { return nil }  // no name is that long: no suggestion work
         let target = Array(word.lowercased().utf8)
         let best = candidates.map { (Zones.editDistance(target, Array($0.lowercased().utf8)), $0) }.min { $0 < $1 }
         guard let best, best.0 <= max(2, word.count / 3) else { return nil }
@@ -403,6 +405,10 @@ struct LineScanner {
 
     init(_ line: String) {
         let chars = Array(line)
+        if let unsafe = Self.unsafeCharacter(in: chars) {
+            problem = unsafe
+            return
+        }
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -438,5 +444,6 @@ struct LineScanner {
             }
             tokens.append(Token(raw: String(chars[start..<i]), text: text, column: start + 1, equalsIndex: equals))
         }
+        if let oversized = Self.oversizedToken(in: tokens) { problem = oversized }
     }
 }

@@ -78,3 +78,42 @@ public struct JobsConfig: Sendable {
         jobs.first { $0.name == name }
     }
 }
+
+extension JobsConfig {
+    /// The settings a running scheduler reads once, at start: the files it has open or holds
+    /// (`STATE_DB`, `APP_DB`, `LOCK_DIR`) and its HTTP server (`HTTP_LISTEN`,
+    /// `HTTP_TOKEN_FILE`).
+    static let startOnlySettings: [(name: String, value: @Sendable (JobsConfig) -> String?)] = [
+        ("STATE_DB", { $0.stateDatabasePath }), ("APP_DB", { $0.appDatabasePath }), ("LOCK_DIR", { $0.lockDirectory }),
+        ("HTTP_LISTEN", { $0.httpListen }), ("HTTP_TOKEN_FILE", { $0.httpTokenFile }),
+    ]
+
+    /// Why a reload to `fresh` is refused, in one line, or nil when it may be applied.
+    ///
+    /// Decision: a reload that changes a start-only setting is refused whole (the old config
+    /// stays, jobs included): switching `LOCK_DIR` or `APP_DB` under running jobs while the
+    /// history stays in the old `STATE_DB` would split one scheduler across two sets of files.
+    /// Changing them takes a restart.
+    public func reloadRefusal(_ fresh: JobsConfig) -> String? {
+        let changed = Self.startOnlySettings.filter { $0.value(self) != $0.value(fresh) }
+        guard !changed.isEmpty else { return nil }
+        let details = changed.map { setting in
+            "\(setting.name) \(setting.value(self) ?? "(unset)") → \(setting.value(fresh) ?? "(unset)")"
+        }
+        let plural = changed.count == 1 ? "" : "s"
+        return "\(details.joined(separator: ", ")): the setting\(plural) \(changed.count == 1 ? "is" : "are") "
+            + "read only at start; restart jobctl to change \(changed.count == 1 ? "it" : "them")"
+    }
+}
+
+extension JobDefinition {
+    /// Why a run by hand (`jobctl trigger`, the HTTP trigger) is refused, or nil.
+    ///
+    /// Decision: `enabled=false` means the job does not run, by schedule or by hand, so that
+    /// disabling a money-moving job is enough to stop it; the HTTP trigger answers 409 and
+    /// `jobctl trigger` exits 2, both with this line, and nothing is recorded. To run it once,
+    /// enable it (a reload is enough while `jobctl run` runs).
+    public var disabledRefusal: String? {
+        enabled ? nil : "job '\(name)' is disabled (enabled=false on line \(line)); nothing ran"
+    }
+}

@@ -8,17 +8,25 @@ public enum Zones {
 
     public enum LookupError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknown(name: String, suggestions: [String])
+        case tooLong(length: Int)
 
         public var description: String {
             switch self {
             case .unknown(let name, let suggestions):
                 let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
                 return "unknown time zone '\(name)'\(hint)"
+            case .tooLong(let length):
+                return "a time zone name of \(length) bytes is not one (the limit is \(Zones.maximumNameLength))"
             }
         }
     }
 
+    /// The longest zone name looked up (IANA names are at most about 32 characters): a longer
+    /// one is refused before any file lookup or suggestion work.
+    public static let maximumNameLength = 256
+
     public static func named(_ name: String) throws(LookupError) -> ZoneRules {
+        guard name.utf8.count <= maximumNameLength else { throw .tooLong(length: name.utf8.count) }
         if let hit = loaded.withLock({ $0[name] }) { return hit }
         // IANA names only: Foundation also accepts abbreviations and offsets like "GMT+5".
         // A name with a tzdata file is one; without tzdata, ICU's list decides (it lists
@@ -54,6 +62,8 @@ public enum Zones {
     /// The three identifiers closest to `name` by edit distance (case-insensitive), the exact
     /// case-insensitive match first.
     public static func suggestions(for name: String) -> [String] {
+        // Suggestions are for typos of real names; a long input would cost O(length) per name.
+        guard name.utf8.count <= 64 else { return [] }
         let lower = name.lowercased()
         if let exact = knownIdentifiers.first(where: { $0.lowercased() == lower }) { return [exact] }
         let target = Array(lower.utf8)

@@ -29,6 +29,9 @@ public enum TriggerResult: Sendable, Equatable {
     case started(runID: Int64)
     /// No job of that name in the running config.
     case unknownJob
+    /// The job is disabled (`enabled=false`): nothing ran, nothing is recorded
+    /// (`JobDefinition.disabledRefusal`).
+    case disabled(reason: String)
     /// The job is running: in this scheduler (nothing recorded, `runID` nil), or another
     /// process holds its lock (recorded `skipped` like `jobctl trigger`, under `runID`).
     case alreadyRunning(holder: String, runID: Int64?)
@@ -64,6 +67,7 @@ extension Scheduler {
     public func triggerNow(job name: String, user: String) async -> TriggerResult {
         guard !isStopping else { return .stopping }
         guard let job = currentConfig.job(named: name) else { return .unknownJob }
+        if let reason = job.disabledRefusal { return .disabled(reason: reason) }
         if runningByJob[name, default: 0] > 0 {
             return .alreadyRunning(holder: "this scheduler (pid \(ProcessInfo.processInfo.processIdentifier))", runID: nil)
         }

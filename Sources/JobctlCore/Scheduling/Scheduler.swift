@@ -3,7 +3,8 @@ import Logging
 
 /// What reaches a running scheduler from outside (signals, in the CLI).
 public enum SchedulerEvent: Sendable {
-    /// SIGHUP: re-read the config; an invalid one is logged and the old one kept.
+    /// SIGHUP: re-read the config; an invalid one, or one that changes a setting read only at
+    /// start (`JobsConfig.reloadRefusal`), is logged and the old one kept whole.
     case reload
     /// SIGINT/SIGTERM: stop starting runs, wait for running ones up to `grace`, then cancel
     /// them (recorded `interrupted`).
@@ -185,6 +186,10 @@ public actor Scheduler {
         case .reload:
             do {
                 let fresh = try loadConfig()
+                if let refusal = config.reloadRefusal(fresh) {
+                    logger.error("Config reload refused; keeping the running config: \(refusal)")
+                    break
+                }
                 config = fresh
                 plan.replace(jobs: fresh.jobs, now: clock.now())
                 logger.info("Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")
