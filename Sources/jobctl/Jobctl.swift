@@ -29,7 +29,7 @@ struct Jobctl: AsyncParsableCommand {
         ]
     )
 
-    /// Usage errors exit 2 with one line on stderr (SPEC §5), not ArgumentParser's 64.
+    /// Usage errors exit 2 with one line on stderr (docs/commands.md#exit-codes), not ArgumentParser's 64.
     static func main() async {
         // Files are created private: the state database and its -wal/-shm, lock files, the
         // directories jobctl creates and the metrics file are 0600/0700. Command jobs inherit
@@ -53,7 +53,7 @@ struct Jobctl: AsyncParsableCommand {
     }
 }
 
-/// Exit codes (SPEC §5): 0 success, 1 a job failed, 2 usage or config error, 75 busy
+/// Exit codes (docs/commands.md#exit-codes): 0 success, 1 a job failed, 2 usage or config error, 75 busy
 /// (already running; EX_TEMPFAIL).
 enum ExitStatus {
     static let failure: Int32 = 1

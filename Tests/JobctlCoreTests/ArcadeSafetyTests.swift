@@ -163,7 +163,7 @@ struct ArcadeSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.db").path))
     }
 
-    /// `arcade init` and the checks agree with ARCADE.md's schema, column for column.
+    /// `arcade init` and the checks agree with docs/arcade.md's schema, column for column.
     @Test func theCheckedColumnsAreTheSchemasColumns() throws {
         let queue = try DatabaseQueue()
         let columns = try queue.write { db -> [String: [String]] in

@@ -38,7 +38,7 @@ enum ArcadeBinary {
     }
 
     /// Finalized pools whose winner or winning score is not the board's top eligible entry,
-    /// written here independently of the product's `ArcadeBoard` (another form of ARCADE.md's
+    /// written here independently of the product's `ArcadeBoard` (another form of docs/arcade.md's
     /// rules, with window functions): an entry may win when its session is completed, its
     /// score an INTEGER ≥ 0, its address `0x` + 40 hex digits, and it is the first entry of
     /// its session in its board; the best one has the highest score, then the earliest

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every case of `shared/conformance/next-cases.jsonl` (copied into Fixtures) through the real
+/// Every case of `Fixtures/next-cases.jsonl` (docs/schedules.md#conformance-cases) through the real
 /// binary.
 @Suite struct NextConformanceTests {
     struct Case: Decodable, Sendable, CustomTestStringConvertible {

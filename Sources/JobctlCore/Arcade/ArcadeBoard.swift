@@ -1,7 +1,7 @@
 import GRDB
 
 /// One leaderboard board (a game, a period type and a date) checked against the anomaly
-/// rules of ARCADE.md: the one definition that both `leaderboard` (which reports anomalies)
+/// rules of docs/arcade.md: the one definition that both `leaderboard` (which reports anomalies)
 /// and `prizepool` (which never pays a flagged entry) use.
 ///
 /// Each rule is one SQL condition on an entry `e` and its session `s` (`Anomaly.condition`);

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The arcade schema of ARCADE.md, verbatim, plus the indexes the built-in jobs need, and
+/// The arcade schema of docs/arcade.md#schema, plus the indexes the built-in jobs need, and
 /// the check of what a database holds of it.
 ///
 /// Decisions: only `jobctl demo-data` and `jobctl arcade init` create the tables. The
@@ -13,7 +13,7 @@ public enum ArcadeSchema {
     /// The five games of the arcade.
     public static let games = ["snake", "tetris", "pong", "breakout", "space_invaders"]
 
-    /// Every table of the schema with every column, in ARCADE.md's order.
+    /// Every table of the schema with every column, in docs/arcade.md's order.
     public static let columns: [(table: String, columns: [String])] = [
         ("game_sessions", ["id", "game_type", "player_address", "status", "amount_paid", "score", "created_at",
                            "completed_at"]),

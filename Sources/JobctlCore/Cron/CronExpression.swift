@@ -6,7 +6,7 @@ public struct CronExpression: Sendable, Hashable {
     public let text: String
     /// True for a 6-field expression (leading seconds field).
     public let hasSeconds: Bool
-    /// Periodic when the second, minute or hour field begins with `*` (SPEC §2): such a
+    /// Periodic when the second, minute or hour field begins with `*` (docs/schedules.md#daylight-saving-time): such a
     /// schedule does not fire in a spring-forward gap and fires at both occurrences of a
     /// repeated hour. Otherwise it is fixed-time.
     public let isPeriodic: Bool

@@ -73,7 +73,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     ///
     /// The search walks the zone's segments of constant offset. Within a segment wall-clock
     /// time is `instant + offset`, so the cron fields are matched on wall-clock seconds. At a
-    /// transition the DST policy of SPEC §2 applies:
+    /// transition the DST policy of docs/schedules.md applies:
     /// - spring forward (gap): a fixed-time schedule whose time falls in the gap fires once, at
     ///   the end of the gap (several times swallowed by one gap fire once); a periodic one does
     ///   not fire;

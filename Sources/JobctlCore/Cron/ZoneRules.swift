@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Offsets and transitions come from the system's compiled tzdata (`TZif`), or from
 /// Foundation's `TimeZone` where the machine has none — never from `Calendar`, whose
-/// `nextDate` is wrong for Lord_Howe and Chatham (see SWIFT-NOTES). Segments are computed
+/// `nextDate` is wrong for Lord_Howe and Chatham (docs/schedules.md#how-fire-times-are-computed). Segments are computed
 /// lazily and cached, so a long run of fires within one segment costs no Foundation calls.
 public final class ZoneRules: Sendable {
     /// A stretch of time with one UTC offset: instants in `start ..< end`.
