@@ -11,6 +11,7 @@ struct Jobctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobctl",
         abstract: "Runs the arcade's jobs on time, exactly once, and provably.",
+        version: JobctlVersion.current,
         subcommands: [
             RunCommand.self,
             TriggerCommand.self,

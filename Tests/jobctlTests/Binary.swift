@@ -13,6 +13,30 @@ enum Binary {
         return packageRoot.appendingPathComponent(".build/debug/jobctl").path
     }
 
+    /// Why the binary can't be trusted, if it can't: missing, or older than a file under
+    /// `Sources/` (a plain `swift test` doesn't rebuild the executable, so it would test a stale
+    /// one). Checked once; `JOBCTL_BIN` skips the check.
+    static let staleness: String? = {
+        if ProcessInfo.processInfo.environment["JOBCTL_BIN"] != nil { return nil }
+        let manager = FileManager.default
+        guard let built = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else {
+            return "\(path) does not exist: run `swift build` first (`make test` does)"
+        }
+        let sources = packageRoot.appendingPathComponent("Sources")
+        let files = manager.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey])
+        while let file = files?.nextObject() as? URL {
+            let changed = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
+            if let changed, changed > built {
+                return "\(path) is older than \(file.path): run `swift build` first (`make test` does)"
+            }
+        }
+        return nil
+    }()
+
+    struct StaleBinary: Error, CustomStringConvertible {
+        var description: String
+    }
+
     struct Result: Sendable {
         var status: Int32
         var stdout: String
@@ -21,6 +45,7 @@ enum Binary {
 
     /// Starts `jobctl ARGS`; the caller `finish`es it (or signals it first).
     static func start(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> (Process, Pipe, Pipe) {
+        if let staleness { throw StaleBinary(description: staleness) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
