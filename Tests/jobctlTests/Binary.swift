@@ -13,21 +13,26 @@ enum Binary {
         return packageRoot.appendingPathComponent(".build/debug/jobctl").path
     }
 
-    /// Why the binary can't be trusted, if it can't: missing, or older than a file under
-    /// `Sources/` (a plain `swift test` doesn't rebuild the executable, so it would test a stale
-    /// one). Checked once; `JOBCTL_BIN` skips the check.
+    /// Why the binary can't be trusted, if it can't: missing, or older than an object file of
+    /// one of our modules (a plain `swift test` rebuilds the library but may not relink the
+    /// executable, so it would test a stale one). Objects, not sources: SwiftPM doesn't rebuild
+    /// a source that was only touched. Checked once; `JOBCTL_BIN` skips the check.
     static let staleness: String? = {
         if ProcessInfo.processInfo.environment["JOBCTL_BIN"] != nil { return nil }
         let manager = FileManager.default
         guard let built = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else {
             return "\(path) does not exist: run `swift build` first (`make test` does)"
         }
-        let sources = packageRoot.appendingPathComponent("Sources")
-        let files = manager.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey])
-        while let file = files?.nextObject() as? URL {
-            let changed = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
-            if let changed, changed > built {
-                return "\(path) is older than \(file.path): run `swift build` first (`make test` does)"
+        let products = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for module in ["jobctl", "JobctlCore", "JobctlHTTP", "JobctlPostgres"] {
+            let directory = products.appendingPathComponent("\(module).build")
+            let objects = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
+            for object in objects where object.hasSuffix(".o") {
+                let file = directory.appendingPathComponent(object).path
+                let changed = (try? manager.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+                if let changed, changed > built {
+                    return "\(path) is older than \(file): run `swift build` first (`make test` does)"
+                }
             }
         }
         return nil
