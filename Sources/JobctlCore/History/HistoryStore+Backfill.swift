@@ -15,7 +15,10 @@ extension HistoryStore {
 
     /// True while rows wait to be folded in (false before v4, as there is nothing to fold).
     static func backfillPending(_ db: Database) throws -> Bool {
-        guard try db.tableExists("job_summary_backfill") else { return false }
+        // Not `db.tableExists`, which GRDB caches: another process may have just migrated.
+        let exists = try Bool.fetchOne(
+            db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'job_summary_backfill'")
+        guard exists == true else { return false }
         return try Bool.fetchOne(
             db, sql: "SELECT next_id <= last_id FROM job_summary_backfill WHERE one = 1") ?? false
     }

@@ -54,7 +54,7 @@ extension SummarySchema {
     static var backfillSQL: String {
         let columns = "job, status, started_at, id, finished_at, duration_ms, lateness_ms"
         return """
-            INSERT INTO job_summary_feed (op, \(columns), bucket)
+            INSERT INTO job_summary_add (op, \(columns), bucket)
             SELECT 'backfill', \(columns), \(bucketSQL("duration_ms")) FROM job_executions
             WHERE id >= (SELECT next_id FROM job_summary_backfill) AND id <= (SELECT last_id FROM job_summary_backfill)
             ORDER BY id LIMIT ?

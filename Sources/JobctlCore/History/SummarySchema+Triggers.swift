@@ -1,7 +1,8 @@
-/// The triggers of "v4 create job summaries". `job_executions` feeds each change into the
-/// `job_summary_feed` view as 'add' (a row to count), 'retract' (the old state of a `running`
-/// row that changes) or 'delete'; the backfill feeds old rows as 'backfill' (an 'add' that
-/// also moves the watermark past the row). The view's INSTEAD OF triggers do the work.
+/// The triggers of "v4 create job summaries". `job_executions` feeds each change into a view:
+/// `job_summary_add` (a row to count; the backfill feeds old rows there with op 'backfill',
+/// which also moves the watermark past the row), `job_summary_retract` (the old state of a
+/// `running` row that changes) or `job_summary_delete`. The views' INSTEAD OF triggers do the
+/// work.
 extension SummarySchema {
     static let day = daySQL("NEW.started_at")
     static let feedColumns = "job, status, started_at, id, finished_at, duration_ms, lateness_ms, bucket"
@@ -17,24 +18,31 @@ extension SummarySchema {
         BEFORE UPDATE OF id, job, started_at, lateness_ms, status, finished_at, duration_ms ON job_executions
         WHEN NEW.id IS NOT OLD.id OR NEW.job IS NOT OLD.job OR NEW.started_at IS NOT OLD.started_at
             OR NEW.lateness_ms IS NOT OLD.lateness_ms
+            OR (OLD.duration_ms IS NOT NULL AND NEW.duration_ms IS NOT OLD.duration_ms)
+            OR (NEW.status = 'running' AND NEW.duration_ms IS NOT NULL)
             OR (OLD.status <> 'running' AND (NEW.status IS NOT OLD.status
                 OR NEW.finished_at IS NOT OLD.finished_at OR NEW.duration_ms IS NOT OLD.duration_ms))
         BEGIN
             SELECT RAISE(ABORT, '\(immutableMessage)');
         END;
+        CREATE TRIGGER job_summary_guard_insert BEFORE INSERT ON job_executions
+        WHEN NEW.status = 'running' AND NEW.duration_ms IS NOT NULL
+        BEGIN
+            SELECT RAISE(ABORT, '\(immutableMessage)');
+        END;
         CREATE TRIGGER job_summary_on_insert AFTER INSERT ON job_executions WHEN \(folded("NEW.id"))
         BEGIN
-            INSERT INTO job_summary_feed (op, \(feedColumns)) VALUES ('add', \(feedValues("NEW.")));
+            INSERT INTO job_summary_add (op, \(feedColumns)) VALUES ('add', \(feedValues("NEW.")));
         END;
         CREATE TRIGGER job_summary_on_finish AFTER UPDATE OF status, finished_at, duration_ms ON job_executions
         WHEN OLD.status = 'running' AND \(folded("NEW.id"))
         BEGIN
-            INSERT INTO job_summary_feed (op, \(feedColumns))
-            VALUES ('retract', \(feedValues("OLD."))), ('add', \(feedValues("NEW.")));
+            INSERT INTO job_summary_retract (\(feedColumns)) VALUES (\(feedValues("OLD.")));
+            INSERT INTO job_summary_add (op, \(feedColumns)) VALUES ('add', \(feedValues("NEW.")));
         END;
         CREATE TRIGGER job_summary_on_delete AFTER DELETE ON job_executions WHEN \(folded("OLD.id"))
         BEGIN
-            INSERT INTO job_summary_feed (op, \(feedColumns)) VALUES ('delete', \(feedValues("OLD.")));
+            INSERT INTO job_summary_delete (\(feedColumns)) VALUES (\(feedValues("OLD.")));
         END;
 
         """
@@ -42,12 +50,12 @@ extension SummarySchema {
 
     /// The text of the error a refused update gets (SQLITE_CONSTRAINT).
     static let immutableMessage =
-        "job_executions: the job, start and lateness of an execution, and the status, end and duration of a "
-        + "finished one, cannot change (the job summaries count them)"
+        "job_executions: the job, start, lateness and duration (set when it ends) of an execution, and the "
+        + "status and end of a finished one, cannot change (the job summaries count them)"
 
     static var feedAddSQL: String {
         """
-        CREATE TRIGGER job_summary_feed_add INSTEAD OF INSERT ON job_summary_feed WHEN NEW.op = 'add' OR NEW.op = 'backfill'
+        CREATE TRIGGER job_summary_adding INSTEAD OF INSERT ON job_summary_add
         BEGIN
             UPDATE job_summary_backfill SET next_id = NEW.id + 1 WHERE NEW.op = 'backfill';
             \(upsertSummarySQL)
@@ -65,7 +73,7 @@ extension SummarySchema {
 
     static var feedRetractSQL: String {
         """
-        CREATE TRIGGER job_summary_feed_retract INSTEAD OF INSERT ON job_summary_feed WHEN NEW.op = 'retract'
+        CREATE TRIGGER job_summary_retracting INSTEAD OF INSERT ON job_summary_retract
         BEGIN
             \(subtractSQL(table: "job_summary", where: "job = NEW.job"))
             \(subtractSQL(table: "job_day_summary", where: "job = NEW.job AND day = \(day)"))
@@ -81,7 +89,7 @@ extension SummarySchema {
 
     static var feedDeleteSQL: String {
         """
-        CREATE TRIGGER job_summary_feed_delete INSTEAD OF INSERT ON job_summary_feed WHEN NEW.op = 'delete'
+        CREATE TRIGGER job_summary_deleting INSTEAD OF INSERT ON job_summary_delete
         BEGIN
             UPDATE job_summary SET running = running - 1 WHERE job = NEW.job AND NEW.status = 'running';
             INSERT OR IGNORE INTO job_streak_tombstones (job, started_at, id)

@@ -1,3 +1,5 @@
+import GRDB
+
 /// The SQL of the per-job summaries (migration "v4 create job summaries"): tables, triggers and
 /// the backfill statement. The database keeps the summaries itself, in the transaction that
 /// changes a row, so rows written by any writer (another jobctl, the `sqlite3` shell, a
@@ -19,9 +21,11 @@
 ///   re-read from its remaining rows when the deleted row held one, and an emptied day is
 ///   removed. So `stats --since` counts the executions still in the history.
 /// - **Rows are append-only where the summaries look**: the job, start and lateness of any row,
-///   and the status, end and duration of a finished row, cannot change (a trigger refuses the
-///   update). A `running` row becomes final once (`finish`, recovery); its old contribution is
-///   retracted and the new one added.
+///   and the status, end and duration of a finished row, cannot change, and a `running` row
+///   has no duration (triggers refuse the insert or update). A `running` row becomes final once
+///   (`finish`, recovery); its old contribution is retracted and the new one added. So a
+///   duration, once recorded, never changes, and the all-time maximum is always a duration of
+///   the all-time histogram.
 /// - **Backfill**: rows present when the migration runs are folded in afterwards, in batches by
 ///   id, one short write transaction each. `job_summary_backfill` holds the watermark: rows
 ///   with `next_id <= id <= last_id` are not folded yet, and the triggers leave them alone (the
@@ -42,21 +46,21 @@ enum SummarySchema {
     static let maxColumns = ["duration_max", "lateness_max"]
 
     /// The bucket key of `DurationHistogram.key` as an SQL expression of `column` (NULL stays
-    /// NULL). Values are read as integers (`CAST`), as the histogram keeps integers.
+    /// NULL; values are read as integers): one probe of `job_summary_buckets`, which holds the
+    /// lower bound of every key. An arithmetic expression would need `log2` (not in every
+    /// SQLite build, and every writer runs these triggers) or some hundred comparisons, which
+    /// made each statement on `job_executions` slow to prepare.
     static func bucketSQL(_ column: String) -> String {
-        let value = "CAST(\(column) AS INTEGER)"
-        let mirrored = "(-MAX(\(value), -9223372036854775807))"
-        return "CASE WHEN \(column) IS NULL THEN NULL WHEN \(value) > -128 AND \(value) < 128 THEN \(value) "
-            + "WHEN \(value) >= 128 THEN \(positiveBucketSQL(value)) ELSE -(\(positiveBucketSQL(mirrored))) END"
+        "(SELECT bucket FROM job_summary_buckets WHERE lower_ms <= CAST(\(column) AS INTEGER) ORDER BY lower_ms DESC LIMIT 1)"
     }
 
-    static func positiveBucketSQL(_ value: String) -> String {
-        var branches: [String] = []
-        for log2 in 7..<62 {
-            let shift = log2 - 6
-            branches.append("WHEN \(value) < \(Int64(1) << (log2 + 1)) THEN (\(value) >> \(shift)) + \(64 * shift)")
+    /// Fills `job_summary_buckets` from `DurationHistogram`: the Swift and SQL keys agree by
+    /// construction.
+    static func fillBuckets(_ db: Database) throws {
+        let statement = try db.makeStatement(sql: "INSERT INTO job_summary_buckets (lower_ms, bucket) VALUES (?, ?)")
+        for key in -DurationHistogram.maximumKey...DurationHistogram.maximumKey {
+            try statement.execute(arguments: [DurationHistogram.bounds(ofKey: key).lowerBound, key])
         }
-        return "CASE " + branches.joined(separator: " ") + " ELSE (\(value) >> 56) + \(64 * 56) END"
     }
 
     /// The UTC day number (days since 1970-01-01, rounded down) of a millisecond instant.
@@ -101,8 +105,14 @@ enum SummarySchema {
         tablesSQL + feedAddSQL + feedRetractSQL + feedDeleteSQL + executionTriggersSQL
     }
 
+    static func feedView(_ name: String, extra: String = "") -> String {
+        "CREATE VIEW \(name) AS SELECT \(extra)NULL AS job, NULL AS status, NULL AS started_at, NULL AS id, "
+            + "NULL AS finished_at, NULL AS duration_ms, NULL AS lateness_ms, NULL AS bucket WHERE 0;"
+    }
+
     static var tablesSQL: String {
         """
+        CREATE TABLE job_summary_buckets (lower_ms INTEGER PRIMARY KEY, bucket INTEGER NOT NULL);
         CREATE TABLE job_summary_backfill (
             one INTEGER PRIMARY KEY CHECK (one = 1), next_id INTEGER NOT NULL, last_id INTEGER NOT NULL);
         INSERT INTO job_summary_backfill VALUES (1,
@@ -124,10 +134,12 @@ enum SummarySchema {
         CREATE TABLE job_streak_tombstones (
             job TEXT NOT NULL, started_at INTEGER NOT NULL, id INTEGER NOT NULL,
             PRIMARY KEY (job, started_at, id)) WITHOUT ROWID;
-        -- Rows go through this view so that the triggers and the backfill share one body of
-        -- logic (its INSTEAD OF triggers); it holds nothing.
-        CREATE VIEW job_summary_feed AS SELECT NULL AS op, NULL AS job, NULL AS status, NULL AS started_at,
-            NULL AS id, NULL AS finished_at, NULL AS duration_ms, NULL AS lateness_ms, NULL AS bucket WHERE 0;
+        -- Rows go through these views so that the triggers and the backfill share one body of
+        -- logic (their INSTEAD OF triggers); they hold nothing. One view per kind of change, so
+        -- that preparing an INSERT on job_executions compiles only what an insert runs.
+        \(feedView("job_summary_add", extra: "NULL AS op, "))
+        \(feedView("job_summary_retract"))
+        \(feedView("job_summary_delete"))
 
         """
     }
