@@ -155,5 +155,7 @@ import Testing
 func isWithinHistogramPrecision(_ reported: Int64?, of exact: Int64) -> Bool {
     guard let reported else { return false }
     if exact > -128 && exact < 128 { return reported == exact }
-    return abs(reported - exact) * 128 <= abs(exact)
+    // In magnitudes: Int64.min has no absolute value.
+    let difference = reported > exact ? UInt64(bitPattern: reported &- exact) : UInt64(bitPattern: exact &- reported)
+    return difference <= exact.magnitude / 128
 }

@@ -51,7 +51,8 @@ public struct DurationHistogram: Sendable, Equatable {
         if key > -128 && key < 128 { return Int64(key)...Int64(key) }
         if key < 0 {
             let positive = bounds(ofKey: -key)
-            return -positive.upperBound...(-positive.lowerBound)
+            // The lowest bucket also holds Int64.min, which has no positive mirror.
+            return (key == -maximumKey ? Int64.min : -positive.upperBound)...(-positive.lowerBound)
         }
         let shift = min(key / 64 - 1, 56)
         let mantissa = Int64(key - 64 * shift)
