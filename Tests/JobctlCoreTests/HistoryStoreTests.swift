@@ -59,7 +59,8 @@ import Testing
         #expect(rows.first?.durationMs == 1000)
         // v4 folded it into the job summaries.
         let stats = try store.stats(job: nil, since: nil)
-        #expect(stats.jobs.map(\.job) == ["backup"] && stats.overall.succeeded == 1 && stats.overall.durationMaxMs == 1000)
+        #expect(stats.jobs.map(\.job) == ["backup"] && stats.overall.succeeded == 1)
+        #expect(stats.overall.durationMaxMs == 1000)
     }
 
     @Test func aNewerSchemaIsRefusedAndLeftAlone() throws {
@@ -364,24 +365,39 @@ import Testing
 
     /// Each read of the summaries, and what its plan must contain.
     static let queries: [String: (sql: String, plan: String)] = [
-        "last runs": (HistoryStore.lastRunsSQL(filtered: false), "SEARCH x USING COVERING INDEX job_executions_job_started (job=?)"),
-        "days": (HistoryStore.daysSQL(filtered: false), "SEARCH d USING PRIMARY KEY (job=? AND day>?)"),
-        "day durations": (HistoryStore.dayDurationsSQL(filtered: false), "SEARCH h USING PRIMARY KEY (job=? AND day>?)"),
-        "job's days": (HistoryStore.daysSQL(filtered: true), "SEARCH d USING PRIMARY KEY (job=? AND day>?)"),
-        "partial day": (HistoryStore.rowsSQL(filtered: false), "USING INDEX job_executions_started (started_at>? AND started_at<?)"),
-        "partial day durations": (
-            HistoryStore.rowDurationsSQL(filtered: true), "INDEX job_executions_job_started (job=? AND started_at>? AND started_at<?)"
+        "last runs": (
+            HistoryStore.lastRunsSQL(filtered: false),
+            "SEARCH x USING COVERING INDEX job_executions_job_started (job=?)"
         ),
-        "recount": ("SELECT " + recount, "COVERING INDEX job_executions_job_status_stats (job=? AND status=? AND started_at>?)"),
+        "days": (HistoryStore.daysSQL(filtered: false), "SEARCH d USING PRIMARY KEY (job=? AND day>?)"),
+        "day durations": (
+            HistoryStore.dayDurationsSQL(filtered: false), "SEARCH h USING PRIMARY KEY (job=? AND day>?)"
+        ),
+        "job's days": (HistoryStore.daysSQL(filtered: true), "SEARCH d USING PRIMARY KEY (job=? AND day>?)"),
+        "partial day": (
+            HistoryStore.rowsSQL(filtered: false), "USING INDEX job_executions_started (started_at>? AND started_at<?)"
+        ),
+        "partial day durations": (
+            HistoryStore.rowDurationsSQL(filtered: true),
+            "INDEX job_executions_job_started (job=? AND started_at>? AND started_at<?)"
+        ),
+        "recount": (
+            "SELECT " + recount, "COVERING INDEX job_executions_job_status_stats (job=? AND status=? AND started_at>?)"
+        ),
         "prune": (
-            "SELECT id FROM job_executions WHERE started_at < 5 AND finished_at < 5 AND status <> 'running' ORDER BY started_at LIMIT 1000",
+            """
+            SELECT id FROM job_executions WHERE started_at < 5 AND finished_at < 5 AND status <> 'running'
+            ORDER BY started_at LIMIT 1000
+            """,
             "INDEX job_executions_started (started_at<?)"
         ),
     ]
 
     /// The summary reads on a million rows: each walks an index or a primary key, never the
     /// whole executions table. (A trigger's recount is pinned with constants for NEW.)
-    @Test(arguments: ["last runs", "days", "day durations", "job's days", "partial day", "partial day durations", "recount", "prune"])
+    @Test(arguments: [
+        "last runs", "days", "day durations", "job's days", "partial day", "partial day durations", "recount", "prune",
+    ])
     func summaryQueriesUseAnIndex(query: String) throws {
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }

@@ -48,7 +48,8 @@ struct SummaryModel {
         // (Not `db.tableExists`: GRDB caches the schema, and another connection migrates.)
         let hasSummaries = try Bool.fetchOne(
             db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'job_summary_backfill'") ?? false
-        let watermark = hasSummaries ? try Row.fetchOne(db, sql: "SELECT next_id, last_id FROM job_summary_backfill") : nil
+        let watermark =
+            hasSummaries ? try Row.fetchOne(db, sql: "SELECT next_id, last_id FROM job_summary_backfill") : nil
         let nextID: Int64 = watermark?["next_id"] ?? 1
         let lastID: Int64 = watermark?["last_id"] ?? 0
         let ids = try Int64.fetchSet(db, sql: "SELECT id FROM job_executions")
@@ -58,7 +59,11 @@ struct SummaryModel {
         }
         for id in touched where ids.contains(id) {
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, job, status, started_at, finished_at, duration_ms, lateness_ms FROM job_executions WHERE id = ?",
+                db,
+                sql: """
+                    SELECT id, job, status, started_at, finished_at, duration_ms, lateness_ms
+                    FROM job_executions WHERE id = ?
+                    """,
                 arguments: [id])
             else { continue }
             present[id] = ModelRow(

@@ -46,7 +46,8 @@ extension SummaryPropertyTests {
             _ = try store.recoverInterrupted(now: HistoryTime.date(milliseconds: base + 12 * day)) { free.contains($0) }
             return world.model.present.values.filter { $0.status == .running }.map(\.id)
         default:
-            let cutoff = HistoryTime.date(milliseconds: base + Int64.random(in: (-2 * day)...(4 * day), using: &world.rng))
+            let cutoffMs = base + Int64.random(in: (-2 * day)...(4 * day), using: &world.rng)
+            let cutoff = HistoryTime.date(milliseconds: cutoffMs)
             _ = try store.prune(finishedBefore: cutoff, batchSize: Int.random(in: 1...5, using: &world.rng))
             return []
         }
@@ -57,10 +58,13 @@ extension SummaryPropertyTests {
         switch roll {
         case 40..<66, 95..<100:
             // Any shape of row; from 95 on, a success that started before rows already there.
-            let status = roll >= 95 ? .succeeded : ([.running, .running] + finalStatuses).randomElement(using: &world.rng) ?? .running
+            let statuses: [ExecutionStatus] = roll >= 95 ? [.succeeded] : [.running, .running] + finalStatuses
+            let status = statuses.randomElement(using: &world.rng) ?? .running
             let started = world.startedMs()
             let duration = status == .running ? nil : world.duration()
-            let lateness: Int64? = Bool.random(using: &world.rng) ? Int64.random(in: -100...5000, using: &world.rng) : nil
+            let lateness: Int64? =
+                Bool.random(using: &world.rng) ? Int64.random(in: -100...5000, using: &world.rng) : nil
+            let finished = status == .running ? nil : started + (duration ?? 0)
             return try world.queue.write { db in
                 try db.cachedStatement(
                     sql: """
@@ -68,7 +72,7 @@ extension SummaryPropertyTests {
                             triggered_by, host, pid) VALUES (?, ?, ?, ?, ?, ?, 'manual', 'sql', 2)
                         """
                 ).execute(
-                    arguments: [job, status.rawValue, started, status == .running ? nil : started + (duration ?? 0), duration, lateness])
+                    arguments: [job, status.rawValue, started, finished, duration, lateness])
                 return [db.lastInsertedRowID]
             }
         case 66..<80:
@@ -85,7 +89,9 @@ extension SummaryPropertyTests {
             return [row.id]
         case 80..<90:
             guard let row = present.randomElement(using: &world.rng) else { return [] }
-            try world.queue.write { try $0.cachedStatement(sql: "DELETE FROM job_executions WHERE id = ?").execute(arguments: [row.id]) }
+            try world.queue.write {
+                try $0.cachedStatement(sql: "DELETE FROM job_executions WHERE id = ?").execute(arguments: [row.id])
+            }
             return []
         default:
             return try refusedRewrite(&world, present: present)
@@ -100,7 +106,8 @@ extension SummaryPropertyTests {
             row.status == .running
             ? ["UPDATE job_executions SET started_at = started_at + 1 WHERE id = ?",
                "UPDATE job_executions SET duration_ms = 5 WHERE id = ?"].randomElement(using: &world.rng) ?? ""
-            : "UPDATE job_executions SET status = CASE status WHEN 'failed' THEN 'succeeded' ELSE 'failed' END WHERE id = ?"
+            : "UPDATE job_executions SET status = CASE status WHEN 'failed' THEN 'succeeded' ELSE 'failed' END "
+                + "WHERE id = ?"
         let refused = try world.reader.read {
             try Bool.fetchOne($0, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'job_summary'") ?? false
         }
@@ -110,7 +117,10 @@ extension SummaryPropertyTests {
         } catch let error as DatabaseError {
             #expect(error.resultCode == .SQLITE_CONSTRAINT && error.message?.contains("cannot change") == true)
         }
-        try world.queue.write { try $0.cachedStatement(sql: "UPDATE job_executions SET output = 'x' WHERE id = ?").execute(arguments: [row.id]) }
+        try world.queue.write {
+            try $0.cachedStatement(sql: "UPDATE job_executions SET output = 'x' WHERE id = ?")
+                .execute(arguments: [row.id])
+        }
         return [row.id]
     }
 }

@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct DurationHistogramTests {
     static let edges: [Int64] = {
-        var values: [Int64] = [0, 1, -1, 127, -127, 128, -128, 129, 255, 256, 257, 1000, 20_000, 86_400_000, .max, .min, .max - 1]
+        var values: [Int64] = [
+            0, 1, -1, 127, -127, 128, -128, 129, 255, 256, 257, 1000, 20_000, 86_400_000, .max, .min, .max - 1,
+        ]
         for shift in 7..<63 {
             let power = Int64(1) << shift
             values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1)]
@@ -39,7 +41,8 @@ import Testing
         }
         #expect(DurationHistogram.key(.max) == DurationHistogram.maximumKey)
         // A key no jobctl wrote (a damaged database) is read, not trapped on.
-        #expect(DurationHistogram.bounds(ofKey: 99_999) == DurationHistogram.bounds(ofKey: DurationHistogram.maximumKey))
+        let top = DurationHistogram.bounds(ofKey: DurationHistogram.maximumKey)
+        #expect(DurationHistogram.bounds(ofKey: 99_999) == top)
     }
 
     @Test func percentilesAreTheMiddleOfTheRankedBucketAndTheTopRankIsTheMaximum() {
@@ -119,7 +122,9 @@ import Testing
                     """)
             }
         }
-        try store.write { try $0.execute(sql: "UPDATE job_executions SET output = 'kept', error = 'e' WHERE id = ?", arguments: [id]) }
+        try store.write {
+            try $0.execute(sql: "UPDATE job_executions SET output = 'kept', error = 'e' WHERE id = ?", arguments: [id])
+        }
         #expect(try store.execution(id: id)?.output == "kept")
         #expect(try store.stats(job: nil, since: nil).overall.failed == 1)
     }
@@ -136,9 +141,13 @@ import Testing
                 try db.execute(
                     sql: """
                         INSERT INTO job_executions (job, status, started_at, finished_at, duration_ms, lateness_ms,
-                            triggered_by, scheduled_at, host, pid) VALUES ('backup', ?, ?, ?, 1000, 10, 'schedule', ?, 'h', 1)
+                            triggered_by, scheduled_at, host, pid)
+                        VALUES ('backup', ?, ?, ?, 1000, 10, 'schedule', ?, 'h', 1)
                         """,
-                    arguments: [minute % 5 == 4 ? "failed" : "succeeded", minute * 60_000 + 10, minute * 60_000 + 1010, minute * 60_000])
+                    arguments: [
+                        minute % 5 == 4 ? "failed" : "succeeded", minute * 60_000 + 10, minute * 60_000 + 1010,
+                        minute * 60_000,
+                    ])
             }
         }
         try HistoryStore.migrate(queue, path: path, upTo: "v4 create job summaries")

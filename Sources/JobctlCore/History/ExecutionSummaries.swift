@@ -25,7 +25,9 @@ public struct SummaryRequest: Sendable, Equatable {
     /// Read the newest executions of all jobs, at most this many.
     public var recent: Int
 
-    public init(job: String? = nil, since: Date? = nil, durations: Bool = true, lastRuns: Bool = false, recent: Int = 0) {
+    public init(
+        job: String? = nil, since: Date? = nil, durations: Bool = true, lastRuns: Bool = false, recent: Int = 0
+    ) {
         self.job = job
         self.since = since
         self.durations = durations

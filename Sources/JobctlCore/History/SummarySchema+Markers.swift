@@ -20,10 +20,12 @@ extension SummarySchema {
             + ["NEW.started_at", "NEW.id"].map { when(lateness, $0) } + ["NEW.lateness_ms", "(\(failure))"]
         var sets = sumColumns.map { "\($0) = \($0) + excluded.\($0)" } + maxColumns.map(mergeMaximum)
         let newSuccess = "(\(success) AND \(isNewer(than: "last_success")))"
+        let newFailure = "(\(failure) AND \(isNewer(than: "last_failure")))"
+        let newLateness = "(\(lateness) AND \(isNewer(than: "last_lateness")))"
         let markers: [(String, String, [String])] = [
             (newSuccess, "last_success", ["started_at", "id", "finished_at"]),
-            ("(\(failure) AND \(isNewer(than: "last_failure")))", "last_failure", ["started_at", "id", "finished_at"]),
-            ("(\(lateness) AND \(isNewer(than: "last_lateness")))", "last_lateness", ["started_at", "id", "lateness_ms"]),
+            (newFailure, "last_failure", ["started_at", "id", "finished_at"]),
+            (newLateness, "last_lateness", ["started_at", "id", "lateness_ms"]),
         ]
         for (condition, prefix, fields) in markers {
             for (column, field) in zip(markerColumns.filter { $0.hasPrefix(prefix + "_") }, fields) {
@@ -34,7 +36,8 @@ extension SummarySchema {
             "failing_streak = CASE WHEN \(newSuccess) THEN (CASE WHEN \(isNewer(than: "last_failure")) THEN 0 "
                 + "ELSE \(recountSQL) END) WHEN \(failure) AND \(isNewer(than: "last_success")) "
                 + "THEN failing_streak + 1 ELSE failing_streak END")
-        return "INSERT INTO job_summary (\(columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", "))) "
+        return "INSERT INTO job_summary (\(columns.joined(separator: ", "))) "
+            + "VALUES (\(values.joined(separator: ", "))) "
             + "ON CONFLICT (job) DO UPDATE SET \(sets.joined(separator: ", "));"
     }
 

@@ -51,7 +51,8 @@ enum SummarySchema {
     /// SQLite build, and every writer runs these triggers) or some hundred comparisons, which
     /// made each statement on `job_executions` slow to prepare.
     static func bucketSQL(_ column: String) -> String {
-        "(SELECT bucket FROM job_summary_buckets WHERE lower_ms <= CAST(\(column) AS INTEGER) ORDER BY lower_ms DESC LIMIT 1)"
+        "(SELECT bucket FROM job_summary_buckets WHERE lower_ms <= CAST(\(column) AS INTEGER) "
+            + "ORDER BY lower_ms DESC LIMIT 1)"
     }
 
     /// Fills `job_summary_buckets` from `DurationHistogram`: the Swift and SQL keys agree by
