@@ -42,6 +42,21 @@ final class StatusCache: @unchecked Sendable {
         var overall: JobStats
         var lastRuns: [String: ExecutionRecord]
         var recent: [ExecutionRecord]
+
+        /// The history part of the status: `previous` when nothing was committed since it was
+        /// read and the job list is the same; else the overall figures (from the job summaries),
+        /// each job's last run and the recent executions, read in one read transaction (one
+        /// consistent state) with a fixed number of queries whatever the number of jobs and rows.
+        static func read(
+            _ store: HistoryStore, jobs: [String], recent: Int, previous: Self?
+        ) throws -> Self {
+            if let previous, previous.jobs == jobs, try store.dataVersion() == previous.version { return previous }
+            let report = try store.summaryReport(SummaryRequest(durations: false, lastRuns: true, recent: recent))
+            let wanted = Set(jobs)
+            return HistoryPart(
+                version: report.version, jobs: jobs, overall: HistoryStats(report).overall,
+                lastRuns: report.lastRuns.filter { wanted.contains($0.key) }, recent: report.recent)
+        }
     }
 
     private let lock = NSLock()

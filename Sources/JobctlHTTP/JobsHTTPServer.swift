@@ -190,31 +190,15 @@ public struct JobsHTTPServer: Sendable {
         }
     }
 
-    /// The history part is one consistent state of the database: its reads are repeated until
-    /// `PRAGMA data_version` is the same before and after them (no commit in between). The
+    /// The history part is one consistent state of the database (one read transaction). The
     /// scheduler's part (next fire, running) is asked for after them, so a run the history
     /// shows as finished is seldom still shown running (the runner records the end before it
     /// tells the scheduler).
     func buildStatus(previous: StatusCache.HistoryPart?) async throws -> (StatusBodies, StatusCache.HistoryPart) {
         let names = await scheduler.snapshot().jobs.map(\.name)
         let recentCount = options.recentExecutions
-        let part = try await reader.read { store -> StatusCache.HistoryPart in
-            var version = try store.dataVersion()
-            if let previous, previous.version == version, previous.jobs == names { return previous }
-            var round = 0
-            while true {
-                let overall = try store.stats(job: nil, since: nil).overall
-                var lastRuns: [String: ExecutionRecord] = [:]
-                for name in names { lastRuns[name] = try store.lastExecution(job: name) }
-                let recent = try store.executions(HistoryFilter(limit: recentCount))
-                let after = try store.dataVersion()
-                // Its version is the one before the reads: after a race the next request re-reads.
-                let part = StatusCache.HistoryPart(version: version, jobs: names, overall: overall, lastRuns: lastRuns, recent: recent)
-                round += 1
-                // After five rounds each raced by a commit (a very busy history), take the last.
-                if after == version || round == 5 { return part }
-                version = after
-            }
+        let part = try await reader.read { store in
+            try StatusCache.HistoryPart.read(store, jobs: names, recent: recentCount, previous: previous)
         }
         let snapshot = await scheduler.snapshot()
         let jobs = snapshot.jobs.map { job in

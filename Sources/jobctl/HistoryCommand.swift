@@ -59,12 +59,21 @@ enum HistoryCLI {
 
     /// Opens the history for reading: read-only (works on a file this user may not write, and
     /// never takes the write lock), or read-write once if the database needs a migration.
-    static func openForReading(_ path: String) throws -> HistoryStore {
+    /// nil when the database does not exist yet, nor perhaps its directory: before the first
+    /// run there is nothing to show, which is not an error, and nothing is created.
+    static func openForReading(_ path: String) throws -> HistoryStore? {
         do {
             return try HistoryStore(path: path, readOnly: true)
         } catch HistoryError.needsMigration {
             return try HistoryStore(path: path, mustExist: true)
+        } catch HistoryError.missingFile, HistoryError.missingDirectory {
+            return nil
         }
+    }
+
+    /// What the read commands print before the first run.
+    static func noExecutionsYet(_ path: String) -> String {
+        "no executions yet (no history database at \(path))\n"
     }
 
     static func write(_ text: String) {
@@ -112,7 +121,10 @@ struct HistoryCommand: ParsableCommand {
         let sinceDate = try HistoryCLI.since(since)
         let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryCLI.openForReading(resolved.path)
+            guard let store = try HistoryCLI.openForReading(resolved.path) else {
+                HistoryCLI.write(json ? try HistoryRenderer.json([]) : HistoryCLI.noExecutionsYet(resolved.path))
+                return
+            }
             let records = try store.executions(HistoryFilter(limit: limit, job: job, status: statusFilter, since: sinceDate))
             HistoryCLI.write(
                 json

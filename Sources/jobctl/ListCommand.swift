@@ -10,16 +10,14 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.load()
+        // Every job's last run in one query; none before the first run (nothing is created).
         var lastRuns: [String: ExecutionRecord] = [:]
-        if FileManager.default.fileExists(atPath: config.stateDatabasePath) {
-            do {
-                let store = try HistoryCLI.openForReading(config.stateDatabasePath)
-                for job in config.jobs {
-                    if let run = try store.lastExecution(job: job.name) { lastRuns[job.name] = run }
-                }
-            } catch {
-                throw fail("\(error)", code: ExitStatus.failure)
+        do {
+            if let store = try HistoryCLI.openForReading(config.stateDatabasePath) {
+                lastRuns = try store.summaryReport(SummaryRequest(durations: false, lastRuns: true)).lastRuns
             }
+        } catch {
+            throw fail("\(error)", code: ExitStatus.failure)
         }
         print(config.listTable(now: Date(), lastRuns: lastRuns), terminator: "")
     }

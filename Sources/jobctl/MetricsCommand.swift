@@ -13,8 +13,8 @@ struct MetricsCommand: ParsableCommand {
     func run() throws {
         let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryCLI.openForReading(resolved.path)
-            let text = PrometheusExporter.render(try store.metricsSnapshot())
+            // Before the first run: the families with no samples (a valid, empty exposition).
+            let text = PrometheusExporter.render(try HistoryCLI.openForReading(resolved.path)?.metricsSnapshot() ?? [])
             if let output {
                 try AtomicFileWriter.write(text, to: output)
             } else {

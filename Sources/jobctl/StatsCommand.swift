@@ -15,7 +15,11 @@ struct StatsCommand: ParsableCommand {
         let sinceDate = try HistoryCLI.since(since)
         let resolved = try database.resolve()
         try HistoryCLI.run {
-            let store = try HistoryCLI.openForReading(resolved.path)
+            guard let store = try HistoryCLI.openForReading(resolved.path) else {
+                let none = HistoryStats(since: sinceDate, jobs: [], overall: JobStats(job: nil))
+                HistoryCLI.write(json ? try HistoryRenderer.statsJSON(none) : HistoryCLI.noExecutionsYet(resolved.path))
+                return
+            }
             let stats = try store.stats(job: job, since: sinceDate)
             HistoryCLI.write(
                 json

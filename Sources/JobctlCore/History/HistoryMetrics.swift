@@ -35,9 +35,11 @@ public struct JobMetricsSnapshot: Sendable, Equatable {
 }
 
 extension HistoryStore {
-    /// Per-job figures for the Prometheus exporter. Counters and the histogram come from the
-    /// running totals (`job_totals`, `job_duration_buckets`), which pruning does not lower;
-    /// the gauges from the newest rows.
+    /// Per-job figures for the Prometheus exporter, in one read with three queries whatever
+    /// the number of jobs. Counters and the histogram come from the running totals
+    /// (`job_totals`, `job_duration_buckets`), which pruning does not lower; the gauges (last
+    /// success, consecutive failures, lateness) from the job summaries, which pruning does not
+    /// change either.
     public func metricsSnapshot() throws -> [JobMetricsSnapshot] {
         let bounds = PrometheusExporter.durationBuckets.map { Int64(($0 * 1000).rounded()) }
         return try read { db in
@@ -77,19 +79,13 @@ extension HistoryStore {
                     snapshots[index].durationBuckets[bucket] += count
                 }
             }
+            // The gauges: the markers of the summaries (all-time, kept by the database).
+            let markers = try Self.allTimeSummaries(db, job: nil)
             for index in snapshots.indices {
-                let job = snapshots[index].job
-                let lastSuccess = try Self.newest(db, job: job, statuses: [.succeeded])
-                snapshots[index].lastSuccess = lastSuccess?.finished
-                snapshots[index].consecutiveFailures = try Self.failures(db, job: job, after: lastSuccess)
-                let lateness = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT lateness_ms FROM job_executions
-                        WHERE job = ? AND lateness_ms IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1
-                        """,
-                    arguments: [job])
-                snapshots[index].lastLatenessSeconds = lateness.map { Double($0) / 1000 }
+                guard let summary = markers[snapshots[index].job] else { continue }
+                snapshots[index].lastSuccess = summary.lastSuccess
+                snapshots[index].consecutiveFailures = summary.failingStreak
+                snapshots[index].lastLatenessSeconds = summary.lastLatenessMs.map { Double($0) / 1000 }
             }
             return snapshots
         }

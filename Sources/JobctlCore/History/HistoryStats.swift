@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
 
 /// Figures for one job, or for all jobs together (`job == nil`).
 ///
-/// Counts, durations and lateness cover the executions that started in the window (`since`);
-/// last success, last failure and consecutive failures describe the job now, whatever the
-/// window.
+/// Counts, durations and lateness cover the executions kept that started in the window
+/// (`since`), or without a window every execution ever recorded (rows pruned by retention
+/// included); last success, last failure and consecutive failures describe the job now,
+/// whatever the window.
 public struct JobStats: Sendable, Equatable {
     /// nil for the overall figures.
     public var job: String?
@@ -24,7 +24,8 @@ public struct JobStats: Sendable, Equatable {
         return finished == 0 ? nil : Double(succeeded) / Double(finished)
     }
     /// Nearest-rank percentiles of the durations of runs that finished (skipped and
-    /// interrupted rows have no duration). Per job only: durations of different jobs do not mix.
+    /// interrupted rows have no duration), read from the duration histogram: within 1/128 of
+    /// the exact value, exact below 128 ms. Per job only: durations of different jobs do not mix.
     public var durationP50Ms: Int64?
     public var durationP95Ms: Int64?
     public var durationMaxMs: Int64?
@@ -76,167 +77,59 @@ public struct HistoryStats: Sendable, Equatable {
     }
 }
 
-extension HistoryStore {
-    /// Stats per job and overall. One grouped scan for the counts, then a few index probes per
-    /// job (percentiles by OFFSET in the (job, duration_ms, started_at) index; last success and
-    /// failure by the (job, status, started_at) index).
+extension ExecutionSummaries {
+    /// Stats per job and overall, from the summaries (one consistent read, a fixed number of
+    /// queries). Without `since`, counts cover every execution ever recorded, pruned ones
+    /// included; with it, the executions kept that started in the window.
     public func stats(job: String?, since: Date?) throws -> HistoryStats {
-        let sinceMs = since.map(HistoryTime.milliseconds(_:))
-        return try read { db in
-            var conditions: [String] = []
-            var arguments = StatementArguments()
-            if let job {
-                conditions.append("job = ?")
-                _ = arguments.append(contentsOf: [job])
-            }
-            if let sinceMs {
-                conditions.append("started_at >= ?")
-                _ = arguments.append(contentsOf: [sinceMs])
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            // One scan of the covering (job, status, started_at, duration_ms, …) index; plain
-            // aggregates per (job, status) are cheaper than CASE sums per job, and every
-            // aggregate costs: on a million rows this scan is most of `stats` (≈ 0.2 s).
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT job, status, COUNT(*) AS runs, COUNT(duration_ms) AS durations,
-                        TOTAL(lateness_ms) AS lateness_sum,
-                        MAX(lateness_ms) AS max_lateness, COUNT(lateness_ms) AS latenesses
-                    FROM job_executions \(whereClause)
-                    GROUP BY job, status ORDER BY job, status
-                    """,
-                arguments: arguments)
-            struct Partial { var stats: JobStats; var durations = 0; var latenessSum = 0.0; var latenesses = 0 }
-            var partials: [Partial] = []
-            for row in rows {
-                let name: String = row["job"]
-                if partials.last?.stats.job != name { partials.append(Partial(stats: JobStats(job: name))) }
-                let last = partials.count - 1
-                let runs: Int = row["runs"]
-                switch ExecutionStatus(rawValue: row["status"] as String) {
-                case .succeeded?: partials[last].stats.succeeded += runs
-                case .failed?, .timedOut?, .interrupted?: partials[last].stats.failed += runs
-                case .partial?: partials[last].stats.partial += runs
-                case .skipped?: partials[last].stats.skipped += runs
-                case .running?: partials[last].stats.running += runs
-                case nil: break
-                }
-                partials[last].stats.runs += runs
-                partials[last].durations += row["durations"] as Int
-                partials[last].stats.latenessMaxMs = Self.maxOptional(partials[last].stats.latenessMaxMs, row["max_lateness"])
-                partials[last].latenessSum += row["lateness_sum"] as Double
-                partials[last].latenesses += row["latenesses"] as Int
-            }
-            var jobs: [JobStats] = []
-            var overall = JobStats(job: nil)
-            var latenessSum = 0.0
-            var latenessCount = 0
-            for partial in partials {
-                var stats = partial.stats
-                let name = stats.job ?? ""
-                if partial.latenesses > 0 { stats.latenessMeanMs = partial.latenessSum / Double(partial.latenesses) }
-                if partial.durations > 0 {
-                    stats.durationP50Ms = try Self.duration(db, job: name, sinceMs: sinceMs, rank: Self.rank(0.50, of: partial.durations), of: partial.durations)
-                    stats.durationP95Ms = try Self.duration(db, job: name, sinceMs: sinceMs, rank: Self.rank(0.95, of: partial.durations), of: partial.durations)
-                    // The top of the duration index: cheaper than a MAX per row in the scan.
-                    stats.durationMaxMs = try Self.duration(db, job: name, sinceMs: sinceMs, rank: partial.durations, of: partial.durations)
-                }
-                let lastSuccess = try Self.newest(db, job: name, statuses: [.succeeded])
-                let lastFailure = try Self.newest(db, job: name, statuses: [.failed, .timedOut, .interrupted])
-                stats.lastSuccess = lastSuccess?.finished
-                stats.lastFailure = lastFailure?.finished
-                stats.consecutiveFailures = try Self.failures(db, job: name, after: lastSuccess)
-                jobs.append(stats)
+        HistoryStats(try summaryReport(SummaryRequest(job: job, since: since)))
+    }
+}
 
-                overall.runs += stats.runs
-                overall.succeeded += stats.succeeded
-                overall.failed += stats.failed
-                overall.partial += stats.partial
-                overall.skipped += stats.skipped
-                overall.running += stats.running
-                overall.durationMaxMs = Self.maxOptional(overall.durationMaxMs, stats.durationMaxMs)
-                overall.latenessMaxMs = Self.maxOptional(overall.latenessMaxMs, stats.latenessMaxMs)
-                latenessSum += partial.latenessSum
-                latenessCount += partial.latenesses
-                overall.lastSuccess = Self.maxOptional(overall.lastSuccess, stats.lastSuccess)
-                overall.lastFailure = Self.maxOptional(overall.lastFailure, stats.lastFailure)
-            }
-            overall.latenessMeanMs = latenessCount == 0 ? nil : latenessSum / Double(latenessCount)
-            return HistoryStats(since: since, jobs: jobs, overall: overall)
+extension HistoryStats {
+    public init(_ report: SummaryReport) {
+        var overall = JobStats(job: nil)
+        var latenessSum = 0.0
+        var latenessCount = 0
+        let jobs = report.jobs.map(JobStats.init(summary:))
+        for (stats, summary) in zip(jobs, report.jobs) {
+            overall.runs += stats.runs
+            overall.succeeded += stats.succeeded
+            overall.failed += stats.failed
+            overall.partial += stats.partial
+            overall.skipped += stats.skipped
+            overall.running += stats.running
+            overall.durationMaxMs = HistoryStore.maxOptional(overall.durationMaxMs, stats.durationMaxMs)
+            overall.latenessMaxMs = HistoryStore.maxOptional(overall.latenessMaxMs, stats.latenessMaxMs)
+            latenessSum += summary.latenessSumMs
+            latenessCount += summary.latenessCount
+            overall.lastSuccess = HistoryStore.maxOptional(overall.lastSuccess, stats.lastSuccess)
+            overall.lastFailure = HistoryStore.maxOptional(overall.lastFailure, stats.lastFailure)
         }
+        overall.latenessMeanMs = latenessCount == 0 ? nil : latenessSum / Double(latenessCount)
+        self.init(since: report.since, jobs: jobs, overall: overall)
     }
+}
 
-    /// The 1-based nearest rank of percentile `p` among `n` sorted values.
-    static func rank(_ p: Double, of n: Int) -> Int {
-        max(1, min(n, Int((p * Double(n)).rounded(.up))))
+extension JobStats {
+    /// A job's line. Percentiles come from the duration histogram: within 1/128 of the exact
+    /// nearest-rank value, exact below 128 ms (`DurationHistogram`).
+    public init(summary: JobSummary) {
+        let count = { (status: ExecutionStatus) in summary.counts[status, default: 0] }
+        self.init(
+            job: summary.job, runs: summary.runs, succeeded: count(.succeeded),
+            failed: count(.failed) + count(.timedOut) + count(.interrupted), partial: count(.partial),
+            skipped: count(.skipped), running: count(.running),
+            durationP50Ms: summary.durations.percentile(0.50, maximum: summary.durationMaxMs),
+            durationP95Ms: summary.durations.percentile(0.95, maximum: summary.durationMaxMs),
+            durationMaxMs: summary.durationMaxMs,
+            latenessMeanMs: summary.latenessCount == 0 ? nil : summary.latenessSumMs / Double(summary.latenessCount),
+            latenessMaxMs: summary.latenessMaxMs, lastSuccess: summary.lastSuccess, lastFailure: summary.lastFailure,
+            consecutiveFailures: summary.failingStreak)
     }
+}
 
-    /// The `rank`-th smallest of the job's `count` durations, walking the (job, duration_ms,
-    /// started_at) index from whichever end is nearer (p95 is 5 % from the top).
-    static func duration(_ db: Database, job: String, sinceMs: Int64?, rank: Int, of count: Int) throws -> Int64? {
-        let fromTop = rank > count / 2
-        let offset = fromTop ? count - rank : rank - 1
-        let order = fromTop ? "DESC" : "ASC"
-        let window = sinceMs == nil ? "" : "AND started_at >= ?"
-        var arguments: StatementArguments = [job]
-        if let sinceMs { _ = arguments.append(contentsOf: [sinceMs]) }
-        _ = arguments.append(contentsOf: [offset])
-        return try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT duration_ms FROM job_executions
-                WHERE job = ? AND duration_ms IS NOT NULL \(window)
-                ORDER BY duration_ms \(order) LIMIT 1 OFFSET ?
-                """,
-            arguments: arguments)
-    }
-
-    struct Mark { var startedMs: Int64; var id: Int64; var finished: Date? }
-
-    /// The newest execution of the job with one of the statuses, by start time then id.
-    static func newest(_ db: Database, job: String, statuses: [ExecutionStatus]) throws -> Mark? {
-        var best: Mark?
-        for status in statuses {
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT started_at, id, finished_at FROM job_executions
-                    WHERE job = ? AND status = ? ORDER BY started_at DESC, id DESC LIMIT 1
-                    """,
-                arguments: [job, status.rawValue])
-            else { continue }
-            let mark = Mark(
-                startedMs: row["started_at"], id: row["id"],
-                finished: (row["finished_at"] as Int64?).map(HistoryTime.date(milliseconds:)))
-            if let current = best, (current.startedMs, current.id) >= (mark.startedMs, mark.id) { continue }
-            best = mark
-        }
-        return best
-    }
-
-    /// Failures of the job that started after `mark` (the last success), all if nil.
-    static func failures(_ db: Database, job: String, after mark: Mark?) throws -> Int {
-        var total = 0
-        for status in [ExecutionStatus.failed, .timedOut, .interrupted] {
-            if let mark {
-                total += try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM job_executions
-                        WHERE job = ? AND status = ? AND started_at >= ?
-                          AND (started_at > ? OR id > ?)
-                        """,
-                    arguments: [job, status.rawValue, mark.startedMs, mark.startedMs, mark.id]) ?? 0
-            } else {
-                total += try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM job_executions WHERE job = ? AND status = ?",
-                    arguments: [job, status.rawValue]) ?? 0
-            }
-        }
-        return total
-    }
-
+extension HistoryStore {
     static func maxOptional<T: Comparable>(_ a: T?, _ b: T?) -> T? {
         switch (a, b) {
         case (nil, nil): return nil
