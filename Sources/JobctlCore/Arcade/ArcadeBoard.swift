@@ -117,9 +117,9 @@ public struct ArcadeBoard: Sendable, Equatable {
         var board = ArcadeBoard()
         guard let row = try Row.fetchOne(db, sql: countSQL, arguments: ["game": game, "period": period, "date": date])
         else { return board }
-        board.entries = row.count("entries")
+        board.entries = row.sqlCount("entries")
         for kind in Anomaly.allCases {
-            let count = row.count(kind.rawValue)
+            let count = row.sqlCount(kind.rawValue)
             if count > 0 { board.anomalies[kind] = count }
         }
         return board
@@ -132,7 +132,7 @@ public struct ArcadeBoard: Sendable, Equatable {
         let rows = try Row.fetchCursor(db, sql: walkSQL, arguments: ["game": game, "period": period, "date": date])
         while let row = try rows.next() {
             board.entries += 1
-            let kinds = Anomaly.allCases.filter { row.count($0.rawValue) != 0 }
+            let kinds = Anomaly.allCases.filter { row.sqlCount($0.rawValue) != 0 }
             // The SQL conditions already guarantee these types; checked again, never forced.
             if kinds.isEmpty, let id = row.stored(0).exactInteger, let address = row.stored(1).text,
                 isWellFormedAddress(address), let score = row.stored(2).exactInteger

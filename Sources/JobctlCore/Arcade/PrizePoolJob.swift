@@ -210,7 +210,7 @@ public struct PrizePoolJob: BuiltinJob {
                     WHERE game_type = ? AND period_type = ? AND period_date = ?
                     """,
                 arguments: [pool.game, pool.periodType, pool.periodDate])
-            return row?.count("n") ?? 0
+            return row?.sqlCount("n") ?? 0
         }
     }
 }

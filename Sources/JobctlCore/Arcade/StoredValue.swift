@@ -44,7 +44,7 @@ extension Row {
     }
 
     /// A count or sum computed by SQL (`COUNT(*)`, `SUM(flag)`): INTEGER, or 0.
-    func count(_ name: String) -> Int64 {
+    func sqlCount(_ name: String) -> Int64 {
         stored(name).exactInteger ?? 0
     }
 }
