@@ -89,10 +89,12 @@ import Testing
         #expect(reason.contains("cannot wait for /bin/sh"))
     }
 
+    /// The background child sleeps far longer than any test run: on a loaded 2-core machine the
+    /// in-process wait was once starved past a 60 s sleep, which then ended by itself.
     @Test func aShellThatExitsLeavingAChildBehindHasItEnded() async throws {
         let marker = "jobctl-left-behind-\(UUID().uuidString.prefix(8))"
         let outcome = try await CommandProcess.run(
-            "sh -c 'sleep 60; :' \(marker) & echo started", environment: ["PATH": "/usr/bin:/bin"], deadline: nil,
+            "sh -c 'sleep 600; :' \(marker) & echo started", environment: ["PATH": "/usr/bin:/bin"], deadline: nil,
             clock: SystemClockForTests(), grace: .seconds(1)
         ) { _, _ in }
         #expect(outcome.ending == .exited(0))
