@@ -13,26 +13,27 @@ enum Binary {
         return packageRoot.appendingPathComponent(".build/debug/jobctl").path
     }
 
-    /// Why the binary can't be trusted, if it can't: missing, or older than an object file of
-    /// one of our modules (a plain `swift test` rebuilds the library but may not relink the
-    /// executable, so it would test a stale one). Objects, not sources: SwiftPM doesn't rebuild
-    /// a source that was only touched. Checked once; `JOBCTL_BIN` skips the check.
+    /// Why the binary can't be trusted, if it can't: missing, or older than an object file it
+    /// links (a plain `swift test` rebuilds the library but may not relink the executable, so
+    /// it would test a stale one). The objects are the ones SwiftPM's link file list names for
+    /// the `jobctl` product; objects, not sources, because SwiftPM doesn't rebuild a source that
+    /// was only touched. Checked once; `JOBCTL_BIN` skips the check.
     static let staleness: String? = {
         if ProcessInfo.processInfo.environment["JOBCTL_BIN"] != nil { return nil }
         let manager = FileManager.default
-        guard let built = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else {
+        func modified(_ file: String) -> Date? {
+            (try? manager.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+        }
+        guard let built = modified(path) else {
             return "\(path) does not exist: run `swift build` first (`make test` does)"
         }
-        let products = URL(fileURLWithPath: path).deletingLastPathComponent()
-        for module in ["jobctl", "JobctlCore", "JobctlHTTP", "JobctlPostgres"] {
-            let directory = products.appendingPathComponent("\(module).build")
-            let objects = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
-            for object in objects where object.hasSuffix(".o") {
-                let file = directory.appendingPathComponent(object).path
-                let changed = (try? manager.attributesOfItem(atPath: file))?[.modificationDate] as? Date
-                if let changed, changed > built {
-                    return "\(path) is older than \(file): run `swift build` first (`make test` does)"
-                }
+        let list = URL(fileURLWithPath: path).deletingLastPathComponent()
+            .appendingPathComponent("jobctl.product/Objects.LinkFileList").path
+        let objects = ((try? String(contentsOfFile: list, encoding: .utf8)) ?? "").split(separator: "\n")
+        for object in objects {
+            let file = object.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            if let changed = modified(file), changed > built {
+                return "\(path) is older than \(file), which it links: run `swift build` first (`make test` does)"
             }
         }
         return nil
