@@ -110,7 +110,7 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
         case .jobAndCommand: "a job has either job= or command=, not both"
         case .emptyCommand: "command= is empty"
         case .unknownBuiltin(let name, let known, let suggestion):
-            "unknown built-in job '\(name)'\(Self.listing(known)); \(Self.hint(suggestion))"
+            "unknown built-in job '\(name)'\(Self.listing(known))\(suggestion.map { "; did you mean '\($0)'?" } ?? "")"
         case .unknownJob(let name, let known, let suggestion):
             "unknown job '\(name)': not a built-in\(Self.listing(known)); \(Self.hint(suggestion))"
                 + "add command=\"...\" to run a shell command"
