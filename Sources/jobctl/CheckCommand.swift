@@ -32,18 +32,18 @@ struct CheckCommand: AsyncParsableCommand {
             return false
         }
         guard usesArcade, let path = config.appDatabasePath else { return nil }
-        let message: String
+        let detail: String
         do {
             guard let problem = try ArcadeSchema.check(path: path).problem else { return nil }
-            message = "APP_DB: " + ArcadeDatabaseError(path: path, message: problem).description
+            detail = ArcadeDatabaseError(path: path, message: problem).description
         } catch {
-            message = "APP_DB: \(error)"
+            detail = "\(error)"
         }
         let location = config.appDatabaseLocation ?? ConfigLocation(path: config.path, line: 1, column: 1)
         let text = (try? String(contentsOfFile: config.path, encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let lineText = location.line <= lines.count ? String(lines[location.line - 1]) : ""
         let value = lineText.dropFirst(max(0, location.column - 1)).prefix { $0 != " " && $0 != "\t" && $0 != "#" }
-        return ConfigError(location: location, message: message, lineText: lineText, width: value.count)
+        return ConfigError(location: location, problem: .appDatabase(detail), lineText: lineText, width: value.count)
     }
 }

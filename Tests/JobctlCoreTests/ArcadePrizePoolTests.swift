@@ -246,7 +246,7 @@ struct ArcadeFormattingTests {
         #expect(job.batchSize == 10 && job.sessionExpiryMilliseconds == 3_600_000 && job.archiveAfterMilliseconds == 604_800_000)
         #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["batch_size=0"], for: BuiltinJobKind(CleanupJob.self)) }
         #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["nope=1"], for: BuiltinJobKind(PrizePoolJob.self)) }
-        #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["fail_on_anomalies=yes"], for: BuiltinJobKind(LeaderboardJob.self)) }
+        #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["fail_on_anomalies=maybe"], for: BuiltinJobKind(LeaderboardJob.self)) }
     }
 
     @Test func registry() {

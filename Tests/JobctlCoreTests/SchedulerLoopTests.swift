@@ -9,7 +9,7 @@ import Testing
 struct TestJob: BuiltinJob {
     static let name = "testjob"
     static let summary = "test"
-    static let options = [JobOptionSpec("fail", .boolean, help: ""), JobOptionSpec("block_ms", .integer(0...60_000), help: "")]
+    static let options = [JobOptionSpec("fail", .boolean), JobOptionSpec("block_ms", .integer(0...60_000))]
     let fail: Bool
     let blockMs: Int
 

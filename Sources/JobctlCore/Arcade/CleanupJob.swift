@@ -27,9 +27,9 @@ public struct CleanupJob: BuiltinJob {
     public static let name = "cleanup"
     public static let summary = "deletes expired sessions and orphaned entries, archives old leaderboard entries"
     public static let options: [JobOptionSpec] = [
-        JobOptionSpec("session_expiry", .duration, help: "delete active sessions older than this (default 30m)"),
-        JobOptionSpec("archive_after", .duration, help: "archive daily/weekly entries whose period ended longer ago than this (default 90d)"),
-        JobOptionSpec("batch_size", .integer(1...100_000), help: "rows per transaction (default 5000)"),
+        JobOptionSpec("session_expiry", .duration),
+        JobOptionSpec("archive_after", .duration),
+        JobOptionSpec("batch_size", .integer(1...100_000)),
     ]
 
     public static let defaultSessionExpiryMilliseconds: Int64 = 30 * 60 * 1000

@@ -17,57 +17,19 @@ public enum DirectRun {
         public var description: String
     }
 
-    /// `90s`, `10m`, `1h30m`, `90d`, `500ms`: milliseconds, or nil when malformed.
+    /// A duration as the config writes it (`DurationText`): milliseconds, or nil when malformed.
     public static func parseDuration(_ text: String) -> Int64? {
-        let units: [(String, Int64)] = [("ms", 1), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
-        var rest = Substring(text)
-        var total: Int64 = 0
-        guard !rest.isEmpty else { return nil }
-        while !rest.isEmpty {
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, let value = Int64(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
-            guard let (unit, factor) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
-            rest = rest.dropFirst(unit.count)
-            let (product, overflow) = value.multipliedReportingOverflow(by: factor)
-            guard !overflow else { return nil }
-            total += product
-        }
-        return total
+        DurationText.milliseconds(text)
     }
 
-    /// Validates `key=value` pairs against the job's option specs.
+    /// Validates `key=value` pairs against the job's option specs, as the config does
+    /// (`OptionValueParser`).
     public static func parseOptions(_ pairs: [String], for job: BuiltinJobKind) throws -> [String: JobOptionValue] {
-        var result: [String: JobOptionValue] = [:]
-        for pair in pairs {
-            guard let eq = pair.firstIndex(of: "=") else {
-                throw OptionError(description: "option '\(pair)' is not key=value")
-            }
-            let key = String(pair[..<eq])
-            let text = String(pair[pair.index(after: eq)...])
-            guard let spec = job.options.first(where: { $0.name == key }) else {
-                let known = job.options.map(\.name).joined(separator: ", ")
-                throw OptionError(description: "\(job.name) has no option '\(key)' (options: \(known.isEmpty ? "none" : known))")
-            }
-            switch spec.kind {
-            case .duration:
-                guard let ms = parseDuration(text) else {
-                    throw OptionError(description: "\(key): '\(text)' is not a duration like 90s, 30m, 1h30m or 90d")
-                }
-                result[key] = .duration(milliseconds: ms)
-            case .integer(let range):
-                guard let n = Int(text), range.contains(n) else {
-                    throw OptionError(description: "\(key): '\(text)' is not an integer in \(range.lowerBound)-\(range.upperBound)")
-                }
-                result[key] = .integer(n)
-            case .boolean:
-                guard let b = ["true": true, "false": false][text] else {
-                    throw OptionError(description: "\(key): '\(text)' is not true or false")
-                }
-                result[key] = .boolean(b)
-            }
+        do {
+            return try OptionValueParser.builtinOptions(pairs, for: job)
+        } catch {
+            throw OptionError(description: error.message)
         }
-        return result
     }
 
     /// Runs the job and reports what happened; never throws.

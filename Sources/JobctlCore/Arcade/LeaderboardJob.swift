@@ -21,7 +21,7 @@ public struct LeaderboardJob: BuiltinJob {
     public static let name = "leaderboard"
     public static let summary = "validates today's, this week's and the alltime leaderboards"
     public static let options: [JobOptionSpec] = [
-        JobOptionSpec("fail_on_anomalies", .boolean, help: "fail the run when any anomaly is found (default false)")
+        JobOptionSpec("fail_on_anomalies", .boolean)
     ]
 
     public var failOnAnomalies: Bool

@@ -1,18 +1,3 @@
-/// Where in a config file something is: 1-based line and column (in characters).
-public struct ConfigLocation: Sendable, Hashable, CustomStringConvertible {
-    public var path: String
-    public var line: Int
-    public var column: Int
-
-    public init(path: String, line: Int, column: Int) {
-        self.path = path
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(path):\(line):\(column)" }
-}
-
 /// One config problem with its location, the text of its line and the width of the
 /// offending text, rendered compiler-style:
 ///
@@ -21,16 +6,19 @@ public struct ConfigLocation: Sendable, Hashable, CustomStringConvertible {
 ///       ^~
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var location: ConfigLocation
-    public var message: String
+    public var problem: ConfigProblem
     public var lineText: String
     public var width: Int
 
-    public init(location: ConfigLocation, message: String, lineText: String = "", width: Int = 1) {
+    public init(location: ConfigLocation, problem: ConfigProblem, lineText: String = "", width: Int = 1) {
         self.location = location
-        self.message = message
+        self.problem = problem
         self.lineText = lineText
         self.width = max(1, width)
     }
+
+    /// The problem's wording (`ConfigProblem.message`).
+    public var message: String { problem.message }
 
     /// `FILE:LINE:COLUMN: error: MESSAGE` only.
     public var headline: String { "\(location): error: \(message)" }
@@ -62,17 +50,5 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\u{FFFD}"
         }
         return (characters.joined(), line.count > keep)
-    }
-}
-
-/// Every problem found in a config file, in line order.
-public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
-    public var errors: [ConfigError]
-
-    public init(_ errors: [ConfigError]) { self.errors = errors }
-
-    public var description: String {
-        errors.map(\.description).joined(separator: "\n")
-            + "\n\(errors.count) error\(errors.count == 1 ? "" : "s")"
     }
 }

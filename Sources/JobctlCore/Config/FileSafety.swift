@@ -76,17 +76,15 @@ public enum FileSafety {
     static func isRegular(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFREG }
 
     /// Why the config file open at `fd` must not be trusted, or nil when it may be.
-    public static func configProblem(fd: Int32) -> String? {
-        guard let info = status(fd: fd) else { return "cannot inspect the config: \(String(cString: strerror(errno)))" }
-        guard isRegular(info) else { return "the config is not a regular file" }
+    public static func configProblem(fd: Int32) -> ConfigProblem? {
+        guard let info = status(fd: fd) else { return .cannotInspect(reason: String(cString: strerror(errno))) }
+        guard isRegular(info) else { return .notRegularFile }
         if !isTrustedOwner(info.st_uid) {
-            return "the config is owned by \(ownerText(info.st_uid)), not by \(ownerText(geteuid())) or root: "
-                + "its commands would run as \(ownerText(geteuid())); refusing it"
+            return .foreignOwner(owner: ownerText(info.st_uid), user: ownerText(geteuid()))
         }
         if writableByOthers(info) {
-            return "the config is writable by \(info.st_mode & 0o002 != 0 ? "others" : "its group") "
-                + "(mode \(modeText(info.st_mode))): anyone who can write it runs commands as \(ownerText(geteuid())); "
-                + "chmod go-w it"
+            let who = info.st_mode & 0o002 != 0 ? "others" : "its group"
+            return .writableByOthers(who: who, mode: modeText(info.st_mode), user: ownerText(geteuid()))
         }
         return nil
     }

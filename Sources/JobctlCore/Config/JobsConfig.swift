@@ -1,62 +1,3 @@
-import Foundation
-
-/// What to do when a job is still running at its next fire.
-public enum OverlapPolicy: String, Sendable, CaseIterable {
-    /// Don't start; record the fire as `skipped` with the reason (default).
-    case skip
-    /// Run once more right after the current run ends (several fires queue one run).
-    case queue
-    /// Start another run in parallel.
-    case allow
-}
-
-/// Where a job's zone came from, for `jobctl list`.
-public enum ZoneSource: String, Sendable {
-    case option = "tz="
-    case setting = "TZ="
-    case machine = "machine"
-    /// A built-in job with neither `tz=` nor `TZ=`: UTC, as ARCADE.md dates pools.
-    case builtinDefault = "built-in default"
-}
-
-/// What a job runs.
-public enum JobAction: Sendable {
-    case builtin(BuiltinJobKind, options: [String: JobOptionValue])
-    case command(String)
-
-    public var description: String {
-        switch self {
-        case .builtin(let kind, _): kind.name
-        case .command(let command): "command: \(command)"
-        }
-    }
-}
-
-/// One job line of `jobs.conf`, validated.
-public struct JobDefinition: Sendable {
-    public var name: String
-    public var schedule: Schedule
-    public var zone: ZoneRules
-    public var zoneSource: ZoneSource
-    public var action: JobAction
-    public var timeoutMilliseconds: Int64?
-    public var retries: Int
-    public var backoffMilliseconds: Int64
-    public var overlap: OverlapPolicy
-    /// Run a fire missed during downtime if it is no older than this; nil = off.
-    public var catchupMilliseconds: Int64?
-    public var jitterMilliseconds: Int64
-    public var enabled: Bool
-    public var line: Int
-    /// Variables passed to the job's processes beyond `ChildEnvironment.allowed` (`PASS_ENV=`
-    /// above the job plus its `env=`).
-    public var passEnvironment: [String] = []
-
-    public func nextFire(after date: Date) -> Date? {
-        schedule.nextFire(after: date, in: zone)
-    }
-}
-
 /// A validated `jobs.conf`.
 public struct JobsConfig: Sendable {
     public var path: String
@@ -103,17 +44,5 @@ extension JobsConfig {
         let plural = changed.count == 1 ? "" : "s"
         return "\(details.joined(separator: ", ")): the setting\(plural) \(changed.count == 1 ? "is" : "are") "
             + "read only at start; restart jobctl to change \(changed.count == 1 ? "it" : "them")"
-    }
-}
-
-extension JobDefinition {
-    /// Why a run by hand (`jobctl trigger`, the HTTP trigger) is refused, or nil.
-    ///
-    /// Decision: `enabled=false` means the job does not run, by schedule or by hand, so that
-    /// disabling a money-moving job is enough to stop it; the HTTP trigger answers 409 and
-    /// `jobctl trigger` exits 2, both with this line, and nothing is recorded. To run it once,
-    /// enable it (a reload is enough while `jobctl run` runs).
-    public var disabledRefusal: String? {
-        enabled ? nil : "job '\(name)' is disabled (enabled=false on line \(line)); nothing ran"
     }
 }

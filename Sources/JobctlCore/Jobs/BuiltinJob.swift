@@ -84,15 +84,15 @@ public enum JobOptionKind: Sendable, Equatable {
     case boolean
 }
 
+/// An option a built-in job takes. What each means and its default: the job's own doc
+/// comment and `docs/config.md` (`jobctl check` does not list them).
 public struct JobOptionSpec: Sendable, Equatable {
     public var name: String
     public var kind: JobOptionKind
-    public var help: String
 
-    public init(_ name: String, _ kind: JobOptionKind, help: String) {
+    public init(_ name: String, _ kind: JobOptionKind) {
         self.name = name
         self.kind = kind
-        self.help = help
     }
 }
 
