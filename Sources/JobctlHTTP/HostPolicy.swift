@@ -1,6 +1,6 @@
 import JobctlCore
 
-/// Which `Host` headers the server answers: the DNS-rebinding defence (issue 9).
+/// Which `Host` headers the server answers: the DNS-rebinding defence.
 ///
 /// A web page on `evil.example` that makes its name resolve to 127.0.0.1 can send requests
 /// to this server from the operator's browser, but the browser then sends

@@ -107,7 +107,7 @@ struct HistoryData: Encodable, Sendable {
     var redacted: Bool
 }
 
-/// Who reads `status` and `history`, and so what they get (issue 9: the answers carried
+/// Who reads `status` and `history`, and so what they get (the answers once carried
 /// every run's output tail and error, and a job that prints its environment hands its
 /// secrets to whoever reads them).
 ///

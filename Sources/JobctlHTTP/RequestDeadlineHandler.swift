@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Closes a connection whose request does not arrive in time, however it trickles
-/// (issue 9: 512 slow sockets locked out the API, because an idle timeout is reset by every
+/// (512 slow sockets once locked out the API, because an idle timeout is reset by every
 /// part read, and a body sent a byte a second is a part a second).
 ///
 /// Decision: one total deadline per request, not per byte.

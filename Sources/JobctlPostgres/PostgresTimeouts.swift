@@ -1,6 +1,6 @@
 /// The limits every connection runs under, so that no call to PostgreSQL can hang a node.
 ///
-/// The defaults are sized against issue 11's 30 s lease renewed every 10 s: a renewal that
+/// The defaults are sized against the several-hosts design's 30 s lease (docs/postgres.md) renewed every 10 s: a renewal that
 /// cannot finish gives up (statement 10 s) before the next one is due, and a dead peer is
 /// noticed (keepalives ≈ 19 s, unacknowledged writes 10 s) before the lease runs out.
 /// URL parameters of the same names override them (see `PostgresURL`).

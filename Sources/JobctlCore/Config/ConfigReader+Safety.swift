@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// The checks that keep a config from surprising its operator (issue 9): an unsafe file, text
+/// The checks that keep a config from surprising its operator : an unsafe file, text
 /// that displays differently from what runs, oversized values, settings that make no sense
 /// together. Each is a located error like any other config problem.
 extension ConfigReader {

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Reads `jobs.conf` (SPEC §4): settings (`NAME=value`) that apply to the job lines below
+/// Reads `jobs.conf` (docs/config.md): settings (`NAME=value`) that apply to the job lines below
 /// them, and job lines `SCHEDULE JOB [key=value ...]`. Every problem is collected with its
 /// location; nothing is returned unless the whole file is valid.
 ///
-/// Decisions where the SPEC is silent:
+/// Decisions (stated for users in docs/config.md):
 /// - `#` starts a comment at the start of a token (line start or after whitespace) outside
 ///   quotes, so `FRI#4` stays a day-of-week value.
 /// - A schedule has six fields when its sixth word looks like a cron field (digits, `*`, `?`,
@@ -94,7 +94,7 @@ public struct ConfigReader: Sendable {
     /// The directory of the config, which relative paths in it are resolved against.
     var baseDirectory: String { (path as NSString).deletingLastPathComponent }
 
-    /// The zone of built-in jobs without `tz=` or `TZ=`: ARCADE.md dates pools in UTC unless
+    /// The zone of built-in jobs without `tz=` or `TZ=`: docs/arcade.md dates pools in UTC unless
     /// `tz=` says otherwise, whatever the machine's zone. Command jobs keep the machine's.
     static let utc: ZoneRules = (try? Zones.named("UTC")) ?? ZoneRules(TimeZone(secondsFromGMT: 0) ?? .gmt)
 

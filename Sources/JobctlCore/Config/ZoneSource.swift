@@ -3,6 +3,6 @@ public enum ZoneSource: String, Sendable {
     case option = "tz="
     case setting = "TZ="
     case machine = "machine"
-    /// A built-in job with neither `tz=` nor `TZ=`: UTC, as ARCADE.md dates pools.
+    /// A built-in job with neither `tz=` nor `TZ=`: UTC, as docs/arcade.md dates pools.
     case builtinDefault = "built-in default"
 }
