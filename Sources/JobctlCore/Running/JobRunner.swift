@@ -45,7 +45,9 @@ public struct JobRunner: Sendable {
     /// What keeps runs of a job apart: the config's lock files unless set otherwise.
     public var runGuard: any RunGuard
 
-    public init(config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity) {
+    public init(
+        config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity
+    ) {
         self.config = config
         self.store = store
         self.clock = clock
@@ -78,7 +80,8 @@ public struct JobRunner: Sendable {
             let startedAt = clock.now()
             let claim: RunClaim
             do {
-                guard let claimed = try store.claim(start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)).claim else {
+                let begun = start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)
+                guard let claimed = try store.claim(begun).claim else {
                     logger.info("Fire already recorded by another process", metadata: meta(job, nil, fire, [:]))
                     return .alreadyRecorded
                 }
@@ -184,8 +187,8 @@ public struct JobRunner: Sendable {
         let outcome: CommandProcess.Outcome
         do {
             outcome = try await CommandProcess.run(
-                command, environment: environment, lockDescriptor: lock.inheritableDescriptor, deadline: deadline, clock: clock,
-                grace: killGrace
+                command, environment: environment, lockDescriptor: lock.inheritableDescriptor, deadline: deadline,
+                clock: clock, grace: killGrace
             ) { line, isError in
                 guard budget.take() else { return }
                 let stream = isError ? "stderr" : "stdout"
@@ -275,10 +278,13 @@ public struct JobRunner: Sendable {
     }
 
     /// A run whose guard is held elsewhere: recorded `skipped` with the holder.
-    private func skipBusy(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, holder: String?, at now: Date) -> RunOutcome {
+    private func skipBusy(
+        _ job: JobDefinition, fire: Date?, trigger: TriggerKind, holder: String?, at now: Date
+    ) -> RunOutcome {
         let holder = holder ?? "another process"
         let reason = "already running (lock held by \(holder))"
-        let skipped = try? store.claimSkipped(start(job, fire: fire, trigger: trigger, attempt: 1, at: now), reason: reason)
+        let skip = start(job, fire: fire, trigger: trigger, attempt: 1, at: now)
+        let skipped = try? store.claimSkipped(skip, reason: reason)
         let id = skipped?.claim?.runID
         logger.warning("Job skipped", metadata: meta(job, id, fire, ["reason": .string(reason)]))
         return .lockHeld(holder: holder, runID: id)

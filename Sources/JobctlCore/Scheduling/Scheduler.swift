@@ -139,7 +139,11 @@ public actor Scheduler {
             case .skip:
                 let start = ExecutionStart(job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger, user: nil, host: identity.host, pid: identity.pid)
                 let skipped = try? store.claimSkipped(start, reason: "previous run still running (overlap=skip)")
-                logger.warning("Job skipped: previous run still running", metadata: ["job": .string(job.name), "run": .string(skipped?.claim.map { String($0.runID) } ?? "-"), "scheduled": .string(TimeText.rfc3339(due.fire.unixSeconds, in: job.zone))])
+                let run = skipped?.claim.map { String($0.runID) } ?? "-"
+                let scheduled = TimeText.rfc3339(due.fire.unixSeconds, in: job.zone)
+                logger.warning(
+                    "Job skipped: previous run still running",
+                    metadata: ["job": .string(job.name), "run": .string(run), "scheduled": .string(scheduled)])
                 return
             case .queue:
                 queued[job.name] = due
