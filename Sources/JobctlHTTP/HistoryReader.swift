@@ -7,14 +7,14 @@ import JobctlCore
 /// request), queried on one serial dispatch queue so that a slow query blocks neither the
 /// scheduler's threads nor Swift's cooperative pool — requests wait their turn instead.
 final class HistoryReader: Sendable {
-    let store: HistoryStore
+    let store: any StateStore
     private let queue = DispatchQueue(label: "jobctl.http.history", qos: .utility)
 
-    init(store: HistoryStore) {
+    init(store: any StateStore) {
         self.store = store
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (HistoryStore) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StateStore) throws -> T) async throws -> T {
         let store = self.store
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
@@ -48,7 +48,7 @@ final class StatusCache: @unchecked Sendable {
         /// each job's last run and the recent executions, read in one read transaction (one
         /// consistent state) with a fixed number of queries whatever the number of jobs and rows.
         static func read(
-            _ store: HistoryStore, jobs: [String], recent: Int, previous: Self?
+            _ store: any StateStore, jobs: [String], recent: Int, previous: Self?
         ) throws -> Self {
             if let previous, previous.jobs == jobs, try store.dataVersion() == previous.version { return previous }
             let report = try store.summaryReport(SummaryRequest(durations: false, lastRuns: true, recent: recent))

@@ -61,7 +61,7 @@ enum HistoryCLI {
     /// never takes the write lock), or read-write once if the database needs a migration.
     /// nil when the database does not exist yet, nor perhaps its directory: before the first
     /// run there is nothing to show, which is not an error, and nothing is created.
-    static func openForReading(_ path: String) throws -> HistoryStore? {
+    static func openForReading(_ path: String) throws -> (any StateStore)? {
         do {
             return try HistoryStore(path: path, readOnly: true)
         } catch HistoryError.needsMigration {

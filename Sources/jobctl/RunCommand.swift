@@ -77,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// Opens the history database, or exits 1 with a one-line message naming the file.
-func openStore(_ config: JobsConfig) throws -> HistoryStore {
+func openStore(_ config: JobsConfig) throws -> any StateStore {
     do {
         let directory = (config.stateDatabasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }

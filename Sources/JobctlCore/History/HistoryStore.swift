@@ -361,16 +361,17 @@ public final class HistoryStore: Sendable {
 
     /// Completes a row: status, finishedAt (duration = finished − started, never negative),
     /// metrics, error, output (its last 4 KiB). Only a row still `running` is updated, so a
-    /// run that was meanwhile marked `interrupted` stays so.
+    /// run that was meanwhile marked `interrupted` stays so. Returns whether the row was updated.
+    @discardableResult
     public func finish(
         id: Int64, status: ExecutionStatus, finishedAt: Date, metrics: JobMetrics?, error: String?, output: String?
-    ) throws {
+    ) throws -> Bool {
         guard status != .running else {
             throw HistoryError.invalidArgument("finish needs a final status, not running")
         }
         let metricsJSON = try metrics.map(HistoryJSON.encodeMetrics(_:))
         let finished = HistoryTime.milliseconds(finishedAt)
-        try write { db in
+        return try write { db in
             try db.cachedStatement(
                 sql: """
                     UPDATE job_executions
@@ -383,6 +384,7 @@ public final class HistoryStore: Sendable {
                     status.rawValue, finished, finished, metricsJSON, metrics.map { Int64($0.processed) },
                     error, output.map(Self.tail(of:)), id,
                 ])
+            return db.changesCount > 0
         }
     }
 
@@ -504,11 +506,6 @@ public final class HistoryStore: Sendable {
         return try read { db in
             try ExecutionRecord.fetchAll(db, sql: sql, arguments: arguments)
         }
-    }
-
-    /// The newest execution of the job, any status (including `running`).
-    public func lastExecution(job: String) throws -> ExecutionRecord? {
-        try executions(HistoryFilter(limit: 1, job: job)).first
     }
 
     /// One execution by id.

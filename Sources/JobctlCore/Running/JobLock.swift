@@ -118,7 +118,7 @@ public final class JobLock: Sendable {
 /// Where a job's lock file lives: `LOCK_DIR/JOB.lock`.
 extension JobsConfig {
     public func lockPath(job: String) -> String {
-        (lockDirectory as NSString).appendingPathComponent("\(job).lock")
+        LockFileRunGuard.path(job: job, in: lockDirectory)
     }
 
     /// The instance lock of `jobctl run`: one scheduler per state database.

@@ -28,7 +28,7 @@ public struct RunnerIdentity: Sendable {
 /// the job starts and its final status after, enforces the timeout, retries with backoff.
 public struct JobRunner: Sendable {
     public var config: JobsConfig
-    public var store: HistoryStore
+    public var store: any StateStore
     public var clock: any WallClock
     public var logger: Logger
     public var identity: RunnerIdentity
@@ -42,13 +42,18 @@ public struct JobRunner: Sendable {
     public var parentEnvironment: [String: String] = ProcessInfo.processInfo.environment
     /// Output lines of one command attempt that are logged; the rest are counted.
     public var logLineLimit = LogLineBudget.defaultLimit
+    /// What keeps runs of a job apart: the config's lock files unless set otherwise.
+    public var runGuard: any RunGuard
 
-    public init(config: JobsConfig, store: HistoryStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity) {
+    public init(
+        config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity
+    ) {
         self.config = config
         self.store = store
         self.clock = clock
         self.logger = logger
         self.identity = identity
+        self.runGuard = LockFileRunGuard(directory: config.lockDirectory)
     }
 
     /// Runs `job` for `fire` (nil for a manual run). `nextFire` bounds the retries: a retry
@@ -58,18 +63,14 @@ public struct JobRunner: Sendable {
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
         // `overlap=allow` runs share the lock among themselves; everything else is exclusive.
         let exclusive = !(job.overlap == .allow && trigger != .manual)
-        let lock: JobLock?
+        let lock: any HeldRunGuard
         do {
-            lock = try await acquireLock(job, exclusive: exclusive, owner: owner)
+            switch try await acquireGuard(job, exclusive: exclusive, owner: owner) {
+            case .held(let held): lock = held
+            case .busy(let holder): return skipBusy(job, fire: fire, trigger: trigger, holder: holder, at: now)
+            }
         } catch {
-            return record(job, fire: fire, trigger: trigger, failure: error.description)
-        }
-        guard let lock else {
-            let holder = JobLock.holder(at: config.lockPath(job: job.name)) ?? "another process"
-            let reason = "already running (lock held by \(holder))"
-            let id = try? store.recordSkipped(start(job, fire: fire, trigger: trigger, attempt: 1, at: now), reason: reason)
-            logger.warning("Job skipped", metadata: meta(job, id ?? nil, fire, ["reason": .string(reason)]))
-            return .lockHeld(holder: holder, runID: id ?? nil)
+            return record(job, fire: fire, trigger: trigger, failure: "\(error)")
         }
         defer { withExtendedLifetime(lock) {} }
 
@@ -77,23 +78,28 @@ public struct JobRunner: Sendable {
         var currentTrigger = trigger
         while true {
             let startedAt = clock.now()
-            let id: Int64
+            let claim: RunClaim
             do {
-                guard let inserted = try store.begin(start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)) else {
+                let begun = start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)
+                guard let claimed = try store.claim(begun).claim else {
                     logger.info("Fire already recorded by another process", metadata: meta(job, nil, fire, [:]))
                     return .alreadyRecorded
                 }
-                id = inserted
+                claim = claimed
             } catch {
                 logger.error("Cannot record the run; not starting it", metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
                 return .finished(.failed, runID: 0)
             }
+            let id = claim.runID
             logger.info("Job started", metadata: meta(job, id, fire, ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
             if attempt == 1 { onStart?(id) }
             let result = await perform(job, runID: id, fire: fire, startedAt: startedAt, lock: lock)
             let finishedAt = clock.now()
             do {
-                try store.finish(id: id, status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error, output: result.output)
+                let end = ExecutionEnd(
+                    status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error,
+                    output: result.output)
+                try store.finish(claim, end)
             } catch {
                 logger.error("Cannot record the end of the run", metadata: meta(job, id, fire, ["error": .string("\(error)")]))
             }
@@ -120,23 +126,19 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// The job's lock. When only processes of a run whose jobctl died hold it (a `trigger`
+    /// The job's run guard. When only processes of a run whose jobctl died hold it (a `trigger`
     /// killed with -9 while this scheduler runs), they are ended and that run's row is marked
     /// `interrupted` first (`OrphanedRuns`): the job neither stays blocked behind them until the
     /// next start nor ever runs beside them.
-    private func acquireLock(
-        _ job: JobDefinition, exclusive: Bool, owner: String
-    ) async throws(JobLock.LockError) -> JobLock? {
-        let path = config.lockPath(job: job.name)
-        if let lock = try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner) { return lock }
-        guard OrphanedRuns.orphanedHolders(of: path, job: job.name) != nil else { return nil }
-        let (logger, name) = (self.logger, job.name)
-        guard await ProcessGroup.onThread({ OrphanedRuns.isLockFree(job: name, at: path, logger: logger) }) else {
-            return nil
+    private func acquireGuard(_ job: JobDefinition, exclusive: Bool, owner: String) async throws -> RunGuardAttempt {
+        let (runGuard, logger, name) = (self.runGuard, self.logger, job.name)
+        let first = try runGuard.acquire(job: name, exclusive: exclusive, owner: owner)
+        guard case .busy = first, runGuard.onlyLeftoversHold(job: name) else { return first }
+        guard await ProcessGroup.onThread({ runGuard.isFreeEndingLeftovers(job: name, logger: logger) }) else {
+            return first
         }
-        let config = self.config
-        _ = try? store.recoverInterrupted(now: clock.now()) { JobLock.isFree(at: config.lockPath(job: $0)) }
-        return try JobLock.tryAcquire(at: path, exclusive: exclusive, owner: owner)
+        _ = try? store.recoverInterrupted(now: clock.now()) { runGuard.isFree(job: $0) }
+        return try runGuard.acquire(job: name, exclusive: exclusive, owner: owner)
     }
 
     /// Exponential backoff: `backoff × 2^(attempt−1)`, capped at 32× the first delay, with
@@ -147,7 +149,8 @@ public struct JobRunner: Sendable {
         return base / 2 + Int64(Double(base / 2) * random)
     }
 
-    struct Result {
+    /// How one attempt ended (named so as not to shadow `Swift.Result`).
+    struct AttemptResult {
         var status: ExecutionStatus
         var metrics: JobMetrics?
         var error: String?
@@ -155,8 +158,8 @@ public struct JobRunner: Sendable {
     }
 
     private func perform(
-        _ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date, lock: JobLock
-    ) async -> Result {
+        _ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date, lock: any HeldRunGuard
+    ) async -> AttemptResult {
         let deadline = job.timeoutMilliseconds.map { startedAt.addingMilliseconds($0) }
         switch job.action {
         case .command(let command):
@@ -173,8 +176,8 @@ public struct JobRunner: Sendable {
     /// A command job: allow-listed environment, the lock inherited by its processes, output
     /// lines logged up to `logLineLimit`.
     private func runCommand(
-        _ command: String, job: JobDefinition, runID: Int64, fire: Date?, deadline: Date?, lock: JobLock
-    ) async -> Result {
+        _ command: String, job: JobDefinition, runID: Int64, fire: Date?, deadline: Date?, lock: any HeldRunGuard
+    ) async -> AttemptResult {
         let environment = ChildEnvironment.make(
             from: parentEnvironment, passing: job.passEnvironment, job: job.name, runID: runID,
             scheduledAt: fire.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) })
@@ -184,15 +187,15 @@ public struct JobRunner: Sendable {
         let outcome: CommandProcess.Outcome
         do {
             outcome = try await CommandProcess.run(
-                command, environment: environment, lockDescriptor: lock.descriptor, deadline: deadline, clock: clock,
-                grace: killGrace
+                command, environment: environment, lockDescriptor: lock.inheritableDescriptor, deadline: deadline,
+                clock: clock, grace: killGrace
             ) { line, isError in
                 guard budget.take() else { return }
                 let stream = isError ? "stderr" : "stdout"
                 logger.info("\(name): \(line)", metadata: ["job": .string(name), "stream": .string(stream)])
             }
         } catch {
-            return Result(status: .failed, error: error.description)
+            return AttemptResult(status: .failed, error: error.description)
         }
         let context: Logger.Metadata = ["job": .string(name), "run": .stringConvertible(runID)]
         if budget.dropped > 0 {
@@ -206,16 +209,16 @@ public struct JobRunner: Sendable {
             logger.warning("\(message)", metadata: context)
         }
         let output = outcome.outputTail.isEmpty ? nil : outcome.outputTail
-        if outcome.cancelled { return Result(status: .interrupted, error: "interrupted by shutdown", output: output) }
+        if outcome.cancelled { return AttemptResult(status: .interrupted, error: "interrupted by shutdown", output: output) }
         if outcome.timedOut {
             let limit = DurationText.format(milliseconds: job.timeoutMilliseconds ?? 0)
-            return Result(status: .timedOut, error: "timed out after \(limit)", output: output)
+            return AttemptResult(status: .timedOut, error: "timed out after \(limit)", output: output)
         }
         switch outcome.ending {
-        case .exited(0): return Result(status: .succeeded, output: output)
-        case .exited(let code): return Result(status: .failed, error: "exit status \(code)", output: output)
-        case .signalled(let signal): return Result(status: .failed, error: "killed by signal \(signal)", output: output)
-        case .unknown(let reason): return Result(status: .failed, error: reason, output: output)
+        case .exited(0): return AttemptResult(status: .succeeded, output: output)
+        case .exited(let code): return AttemptResult(status: .failed, error: "exit status \(code)", output: output)
+        case .signalled(let signal): return AttemptResult(status: .failed, error: "killed by signal \(signal)", output: output)
+        case .unknown(let reason): return AttemptResult(status: .failed, error: reason, output: output)
         }
     }
 
@@ -226,7 +229,7 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs a built-in job; at the deadline it is cancelled cooperatively and awaited.
-    private func runBuiltin(_ job: any BuiltinJob, context: JobContext, deadline: Date?, timeout: Int64?) async -> Result {
+    private func runBuiltin(_ job: any BuiltinJob, context: JobContext, deadline: Date?, timeout: Int64?) async -> AttemptResult {
         let clock = self.clock
         let (race, timedOut) = await withTaskGroup(of: Race.self) { group -> (Race, Bool) in
             group.addTask {
@@ -252,19 +255,19 @@ public struct JobRunner: Sendable {
             }
             return (.sleeperCancelled, timedOut)
         }
-        guard case .done(let result) = race else { return Result(status: .failed, error: "the job did not report a result") }
+        guard case .done(let result) = race else { return AttemptResult(status: .failed, error: "the job did not report a result") }
         switch result {
         case .success(let value):
-            if timedOut { return Result(status: .timedOut, metrics: value.metrics, error: "timed out") }
-            if let partial = value.partialFailure { return Result(status: .partial, metrics: value.metrics, error: partial) }
-            return Result(status: .succeeded, metrics: value.metrics)
+            if timedOut { return AttemptResult(status: .timedOut, metrics: value.metrics, error: "timed out") }
+            if let partial = value.partialFailure { return AttemptResult(status: .partial, metrics: value.metrics, error: partial) }
+            return AttemptResult(status: .succeeded, metrics: value.metrics)
         case .failure(let error):
             if timedOut {
-                return Result(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: timeout ?? 0))")
+                return AttemptResult(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: timeout ?? 0))")
             }
-            if error is CancellationError || Task.isCancelled { return Result(status: .interrupted, error: "interrupted by shutdown") }
-            if let failure = error as? JobFailure { return Result(status: .failed, metrics: failure.metrics, error: failure.message) }
-            return Result(status: .failed, error: String(describing: error))
+            if error is CancellationError || Task.isCancelled { return AttemptResult(status: .interrupted, error: "interrupted by shutdown") }
+            if let failure = error as? JobFailure { return AttemptResult(status: .failed, metrics: failure.metrics, error: failure.message) }
+            return AttemptResult(status: .failed, error: String(describing: error))
         }
     }
 
@@ -274,11 +277,27 @@ public struct JobRunner: Sendable {
             user: trigger == .manual ? identity.user : nil, host: identity.host, pid: identity.pid)
     }
 
+    /// A run whose guard is held elsewhere: recorded `skipped` with the holder.
+    private func skipBusy(
+        _ job: JobDefinition, fire: Date?, trigger: TriggerKind, holder: String?, at now: Date
+    ) -> RunOutcome {
+        let holder = holder ?? "another process"
+        let reason = "already running (lock held by \(holder))"
+        let skip = start(job, fire: fire, trigger: trigger, attempt: 1, at: now)
+        let skipped = try? store.claimSkipped(skip, reason: reason)
+        let id = skipped?.claim?.runID
+        logger.warning("Job skipped", metadata: meta(job, id, fire, ["reason": .string(reason)]))
+        return .lockHeld(holder: holder, runID: id)
+    }
+
     /// A run that could not even take its lock: recorded as failed so that it is visible.
     private func record(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, failure: String) -> RunOutcome {
         let now = clock.now()
-        guard let id = try? store.begin(start(job, fire: fire, trigger: trigger, attempt: 1, at: now)) else { return .alreadyRecorded }
-        try? store.finish(id: id, status: .failed, finishedAt: now, metrics: nil, error: failure, output: nil)
+        guard let claim = try? store.claim(start(job, fire: fire, trigger: trigger, attempt: 1, at: now)).claim else {
+            return .alreadyRecorded
+        }
+        let id = claim.runID
+        _ = try? store.finish(claim, ExecutionEnd(status: .failed, finishedAt: now, error: failure))
         logger.error("Job failed", metadata: meta(job, id, fire, ["error": .string(failure)]))
         return .finished(.failed, runID: id)
     }
@@ -290,7 +309,7 @@ public struct JobRunner: Sendable {
         return m.merging(extra) { $1 }
     }
 
-    private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: Result, duration: Int64) {
+    private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
         var extra: Logger.Metadata = ["status": .string(result.status.rawValue), "duration": .string(HistoryFormat.duration(milliseconds: duration))]
         if let metrics = result.metrics { extra["metrics"] = .string(HistoryFormat.summary(of: metrics)) }
         if let error = result.error { extra["error"] = .string(error) }

@@ -17,7 +17,7 @@ public enum SchedulerEvent: Sendable {
 /// and prunes old history off the hot path.
 public actor Scheduler {
     private var config: JobsConfig
-    private let store: HistoryStore
+    private let store: any StateStore
     private let clock: any WallClock
     private let logger: Logger
     private let identity: RunnerIdentity
@@ -36,7 +36,7 @@ public actor Scheduler {
     private var nextPrune: Date = .distantPast
 
     public init(
-        config: JobsConfig, store: HistoryStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
+        config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
         maxSleep: TimeInterval = 30, killGrace: Duration = .seconds(5),
         loadConfig: @escaping @Sendable () throws(ConfigErrors) -> JobsConfig
     ) {
@@ -99,7 +99,11 @@ public actor Scheduler {
     private func start() async {
         let now = clock.now()
         let config = self.config
-        if let recovered = try? store.recoverInterrupted(now: now, isLockFree: { OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: logger) }), recovered > 0 {
+        let runGuard = makeRunner().runGuard
+        let recovered = try? store.recoverInterrupted(now: now) {
+            runGuard.isFreeEndingLeftovers(job: $0, logger: logger)
+        }
+        if let recovered, recovered > 0 {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
         plan = FirePlan(jobs: config.jobs, after: now)
@@ -134,8 +138,12 @@ public actor Scheduler {
             switch job.overlap {
             case .skip:
                 let start = ExecutionStart(job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger, user: nil, host: identity.host, pid: identity.pid)
-                let id = try? store.recordSkipped(start, reason: "previous run still running (overlap=skip)")
-                logger.warning("Job skipped: previous run still running", metadata: ["job": .string(job.name), "run": .string(id.flatMap { $0 }.map { String($0) } ?? "-"), "scheduled": .string(TimeText.rfc3339(due.fire.unixSeconds, in: job.zone))])
+                let skipped = try? store.claimSkipped(start, reason: "previous run still running (overlap=skip)")
+                let run = skipped?.claim.map { String($0.runID) } ?? "-"
+                let scheduled = TimeText.rfc3339(due.fire.unixSeconds, in: job.zone)
+                logger.warning(
+                    "Job skipped: previous run still running",
+                    metadata: ["job": .string(job.name), "run": .string(run), "scheduled": .string(scheduled)])
                 return
             case .queue:
                 queued[job.name] = due

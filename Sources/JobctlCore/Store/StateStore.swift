@@ -1,0 +1,132 @@
+import Foundation
+
+/// Everything the scheduler, the runner, the CLI and the HTTP server need from durable state.
+/// `HistoryStore` (SQLite through GRDB) is the first implementation; a PostgreSQL store shared
+/// by several hosts (issue 11) implements the same contract, checked by the same suite
+/// (`Tests/JobctlCoreTests/StoreConformanceTests.swift`).
+///
+/// The contract, in terms that hold across hosts:
+/// - **A fire is claimed once.** A fire is (job, scheduled instant, attempt) for the triggers
+///   `schedule`, `catchup` and `retry`. `claim` (a `running` row) and `claimSkipped` (a
+///   `skipped` row) both consume it: of any number of claimers, on any connection or host, one
+///   gets `.claimed` and all others `.alreadyClaimed`, and nothing is written for them. A catch-up
+///   of a fire already recorded is refused the same way. Manual runs have no fire: each claim
+///   succeeds.
+/// - **Writes about a run carry its claim.** `finish` and `renew` name the `RunClaim` returned by
+///   `claim`. Its `token` is the fence: SQLite's is the row id (one host: the job's run guard
+///   already excludes a second writer); PostgreSQL's comes from a sequence, and every write
+///   matches it, so a node resumed after a stall finds its late writes rejected (`false`).
+/// - **A run ends once.** `finish` moves a `running` row to its final status and returns false,
+///   writing nothing, when the row is no longer `running` (recovered, reaped, or finished).
+/// - **Leases** (room for issue 11): `renew` extends a running claim's lease. SQLite has no lease
+///   (the run guard's `flock` is one, freed by the kernel when the process dies): it only reports
+///   whether the claim is still running. A store with leases reaps expired ones in
+///   `recoverInterrupted` (as `abandoned` once that status exists) instead of asking `isLockFree`.
+/// - **Pause state** (room for issue 12) will be read and written here too (`pause(job:note:)`,
+///   `pauses()`), so that a pause holds on every host; nothing of it exists yet.
+/// - **Reads** see one consistent state per call. Times are milliseconds since the Unix epoch in
+///   the store (`HistoryTime`: a `Date` is rounded down to its millisecond).
+public protocol StateStore: ExecutionSummaries {
+    // MARK: Claims and runs
+
+    /// Claims `start`'s fire and records it `running`. `.alreadyClaimed` when that fire (job,
+    /// scheduled instant, attempt) is already recorded, by any writer.
+    func claim(_ start: ExecutionStart) throws -> FireClaim
+
+    /// Records a fire that did not run (overlap skip, run guard held, later: paused) as a finished
+    /// `skipped` row with `reason`, no duration and no lateness. It consumes the fire like `claim`.
+    func claimSkipped(_ start: ExecutionStart, reason: String) throws -> FireClaim
+
+    /// Completes a claimed run. Returns false, and writes nothing, when the run is no longer
+    /// `running` (recovered meanwhile, or its fence is stale).
+    @discardableResult
+    func finish(_ claim: RunClaim, _ end: ExecutionEnd) throws -> Bool
+
+    /// Extends the claim's lease; false when the claim is no longer running (its run must stop
+    /// and write nothing more). SQLite: no lease, only the check.
+    func renew(_ claim: RunClaim, now: Date) throws -> Bool
+
+    /// Marks runs left `running` by a dead process `interrupted`, for jobs where `isLockFree(job)`
+    /// says no live run can hold them (one host: the job's run guard). Returns how many.
+    func recoverInterrupted(now: Date, isLockFree: (String) -> Bool) throws -> Int
+
+    // MARK: Catch-up and retention
+
+    /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped).
+    func lastScheduledFire(job: String) throws -> Date?
+
+    /// Deletes finished executions that started and finished before `cutoff`, in batches; the
+    /// all-time summaries and the metrics counters keep counting them. Returns rows deleted.
+    func prune(finishedBefore cutoff: Date, batchSize: Int) throws -> Int
+
+    // MARK: Reads (history, summaries through `ExecutionSummaries`, metrics)
+
+    /// Executions matching the filter, newest first (by start, then id).
+    func executions(_ filter: HistoryFilter) throws -> [ExecutionRecord]
+
+    /// One execution by id.
+    func execution(id: Int64) throws -> ExecutionRecord?
+
+    /// The Prometheus figures of every job: counters never lowered by pruning.
+    func metricsSnapshot() throws -> [JobMetricsSnapshot]
+
+    /// A number that changes whenever another connection commits, for caches of reads.
+    func dataVersion() throws -> Int
+}
+
+extension StateStore {
+    /// The newest execution of the job, any status (including `running`).
+    public func lastExecution(job: String) throws -> ExecutionRecord? {
+        try executions(HistoryFilter(limit: 1, job: job)).first
+    }
+}
+
+/// The answer to a claim of a fire.
+public enum FireClaim: Sendable, Equatable {
+    /// This caller owns the fire; every further write about the run names the claim.
+    case claimed(RunClaim)
+    /// The fire is recorded already (another process or host got there first).
+    case alreadyClaimed
+
+    /// The claim, or nil when the fire was taken.
+    public var claim: RunClaim? {
+        if case .claimed(let claim) = self { return claim }
+        return nil
+    }
+}
+
+/// A claimed run: its history row and the fence that every write about it carries.
+public struct RunClaim: Sendable, Hashable {
+    /// The execution's id in the history (`jobctl show`, the HTTP API).
+    public var runID: Int64
+    /// Opaque to callers: the store's fencing token. SQLite: the row id. PostgreSQL: a value
+    /// from a sequence, matched by every write about the run.
+    public var token: Int64
+
+    public init(runID: Int64, token: Int64) {
+        self.runID = runID
+        self.token = token
+    }
+}
+
+/// How a run ended, as `finish` records it.
+public struct ExecutionEnd: Sendable, Equatable {
+    /// A final status (not `running`).
+    public var status: ExecutionStatus
+    public var finishedAt: Date
+    public var metrics: JobMetrics?
+    public var error: String?
+    /// The run's output; the store keeps its last 4 KiB.
+    public var output: String?
+
+    public init(
+        status: ExecutionStatus, finishedAt: Date, metrics: JobMetrics? = nil, error: String? = nil,
+        output: String? = nil
+    ) {
+        self.status = status
+        self.finishedAt = finishedAt
+        self.metrics = metrics
+        self.error = error
+        self.output = output
+    }
+}
