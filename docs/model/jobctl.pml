@@ -43,7 +43,7 @@
 #define TMAX (SCHED(NF - 1) + S + 1)    /* faults happen up to this tick */
 #define TEND (TMAX + L + 1)             /* time stops: every lease set by TMAX has expired */
 
-#define NN 3                /* nodes; each holds at most one run at a time (see README) */
+#define NN 3                /* nodes; each keeps one run in hand (see README) */
 
 #if defined(PAY) || defined(SHELL_RETRY)
 #define RETRY 1             /* on_lost=retry */
@@ -189,7 +189,6 @@ byte gaveup;                /* nodes that took NOT_DUE for TAKEN on fire `record
 #define O_LOST 7
 
 #define CAN_FAULT (faults > 0 && now <= TMAX)
-#define FREESLOT (ph == FREE)
 #define HOLDS (ph == CLAIMED || ph == RUN || ph == FIN || ph == PAYW)
 #ifdef DEADLINE_FROM_REPLY
 #define RR_IDLE rr == 0 &&
@@ -221,13 +220,20 @@ inline lose_reply() {
   printf("t=%d node %d: FAULT the reply is lost, the node is cut off\n", now, i)
 }
 
+/* the node takes a new run. The run it held, if any, is doomed: the one-live index let the new
+   run in, so the old row is no longer running, every write about it would be refused, and its
+   child's fate is its guard's. The model drops it (see README, decision 6). */
 inline take_slot() {
+#ifndef ONLY
+  assert(ph == FREE || rstat[rw] != R_RUNNING);
+#endif
   rw = r;
   if
   :: out == O_CLAIMED -> ph = CLAIMED; SET_DEADLINE(now);
      printf("t=%d node %d: holds row %d, lease until %d, own deadline %d\n", now, i, r, rlease[r], dl)
   :: else -> ph = ADOPT;
-     printf("t=%d node %d: ADOPT row %d, held by this node's identity: RENEW first\n", now, i, r)
+     printf("t=%d node %d: CLAIM fire %d: ADOPT row %d, held by this node's identity: RENEW first\n",
+            now, i, KEY(r), r)
   fi
 }
 
@@ -256,6 +262,7 @@ inline claim() {
         fi
      :: else ->
         rstat[r] = R_RUNNING; rowner[r] = ID(i); rlease[r] = now + L;
+        printf("t=%d node %d: CLAIM fire %d (due at %d): inserted row %d\n", now, i, k, SCHED(k), r);
         P0(k == MAN || now >= SCHED(k));                  /* P0: no early fire */
         if
         :: k != MAN -> recorded++
@@ -281,9 +288,7 @@ inline claim() {
      skip                                                /* sleep until the database says due */
 #endif
   :: out == O_LOST -> pend = k + 1                       /* CLAIM this fire again */
-  :: out == O_CLAIMED || out == O_ADOPT ->
-     printf("t=%d node %d: CLAIM fire %d: row %d\n", now, i, k, r);
-     pend = 0; take_slot()
+  :: out == O_CLAIMED || out == O_ADOPT -> pend = 0; take_slot()
   :: else ->
      if
      :: out == O_TAKEN -> printf("t=%d node %d: CLAIM fire %d: TAKEN\n", now, i, k)
@@ -501,16 +506,16 @@ active [NN] proctype Node() {
 end_node:
   do
   :: atomic { conn[i] && pend == 0 && recorded < NF && NODE_NOW >= SCHED(recorded) &&
-              !GAVEUP(i) && FREESLOT -> k = recorded; claim() }
+              !GAVEUP(i) -> k = recorded; claim() }
 #ifdef MANUAL
-  :: atomic { conn[i] && pend == 0 && !manual_done && i == 0 && FREESLOT -> k = MAN; claim() }
+  :: atomic { conn[i] && pend == 0 && !manual_done && i == 0 -> k = MAN; claim() }
 #endif
-  :: atomic { conn[i] && pend != 0 && FREESLOT -> k = pend - 1; claim() }
+  :: atomic { conn[i] && pend != 0 -> k = pend - 1; claim() }
 #ifdef SHARED_IDENTITY
   /* a CLAIM of a recorded fire is read-only only if no other node has this node's identity */
-  :: atomic { conn[i] && pend == 0 && recorded > 0 && FREESLOT -> k = recorded - 1; claim() }
+  :: atomic { conn[i] && pend == 0 && recorded > 0 && ph == FREE -> k = recorded - 1; claim() }
 #endif
-  :: atomic { conn[i] && FREESLOT && ANY8(EXPIRED) -> reap() }
+  :: atomic { conn[i] && ANY8(EXPIRED) -> reap() }
   :: atomic { ph == CLAIMED -> start_run() }
   :: atomic { RUN_ENDS -> end_run() }
   :: atomic { ph == FIN && conn[i] -> finish() }
