@@ -4,7 +4,7 @@
 # must produce a counterexample. Exits non-zero on any other outcome.
 #
 #   sh docs/model/check.sh            quick bounds (make test; under a minute on 2 cores)
-#   DEEP=1 sh docs/model/check.sh     deeper bounds (make verify; several minutes, ~2 GB)
+#   DEEP=1 sh docs/model/check.sh     deeper bounds (make verify; several minutes, ~2.5 GB)
 #   TRAILS=1 ...                      also print each counterexample as a story
 #   KEEP=DIR ...                      keep the work directory (pan sources, trails) in DIR
 #
@@ -72,7 +72,7 @@ check() {
   else
     cflags=""; run="-a -f -N $prop"; symptom="acceptance cycle"
   fi
-  if ! gcc $opt $cflags -DCOLLAPSE -DMEMLIM=3072 -w -o pan pan.c 2>pan.out; then
+  if ! gcc $opt $cflags -DCOLLAPSE -DMEMLIM=4096 -w -o pan pan.c 2>pan.out; then
     echo "FAIL  $name: gcc could not build the verifier:"; sed 's/^/      /' pan.out
     unexpected=$((unexpected + 1)); return
   fi
@@ -130,6 +130,7 @@ else
   check payout-safety      safety holds "$q -DPAY"
   check shell-claimed      p3 holds "$q"
   check shell-reaped       p5 holds "$q"
+  check payout-claimed     p3 holds "$q -DPAY"
   check payout-reaped      p5 holds "$q -DPAY"
 fi
 
