@@ -5,7 +5,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 
-.PHONY: deps browser-deps pg-deps bench-deps build release run test bench clean
+.PHONY: deps browser-deps pg-deps bench-deps model-deps build release run test model-check verify bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
@@ -46,6 +46,16 @@ bench-deps:
 	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends wrk; } \
 	    || echo "wrk could not be installed: bench-http will skip"; }
 
+# Debian's spin, and gcc (spin preprocesses with it and compiles its verifiers), for the model
+# check. Unlike chromium, a tool that cannot be installed fails: the check is part of the proof.
+model-deps:
+	@missing=""; \
+	for t in spin gcc; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing (the model check of docs/model)"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
+	fi
+
 build: deps
 	$(SWIFT) build
 
@@ -60,8 +70,17 @@ run: build
 	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
 
-test: build browser-deps pg-deps
+test: build browser-deps pg-deps model-deps
 	$(SWIFT) test --parallel
+	$(MAKE) --no-print-directory model-check
+
+# The several-hosts protocol (docs/several-hosts.md) checked by spin: docs/model/README.md.
+model-check: model-deps
+	sh docs/model/check.sh
+
+# The same check with deeper bounds (several minutes).
+verify: model-deps
+	DEEP=1 sh docs/model/check.sh
 
 bench: release bench-deps
 	@for b in Benchmarks/bench-*.sh; do echo "== $$b"; sh $$b || exit 1; done
