@@ -70,6 +70,9 @@ PEER_AGGREGATE="SELECT job, status, COUNT(*), SUM(duration_ms), MAX(duration_ms)
 
 echo "== $ROWS rows"
 new_history "$DB" "$ROWS"
+# The floor under every whole-process figure: starting the binary (dynamic Swift runtime).
+echo "$(median_us "$BIN" help) $(median_us python3 -c pass)" | awk \
+    '{ printf "process start: jobctl help %.1f ms, python3 -c pass %.1f ms\n", $1 / 1000, $2 / 1000 }'
 peer_read=$(median_us peer "$PEER_READ")
 peer_aggregate=$(median_us peer "$PEER_AGGREGATE")
 report "history --limit 50" "$(median_us "$BIN" history --limit 50 --state-db "$DB")" 20 \

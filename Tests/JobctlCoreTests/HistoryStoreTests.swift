@@ -375,11 +375,12 @@ import Testing
         ),
         "job's days": (HistoryStore.daysSQL(filtered: true), "SEARCH d USING PRIMARY KEY (job=? AND day>?)"),
         "partial day": (
-            HistoryStore.rowsSQL(filtered: false), "USING INDEX job_executions_started (started_at>? AND started_at<?)"
+            HistoryStore.rowsSQL(filtered: false),
+            "COVERING INDEX job_executions_job_status_stats (job=? AND status=? AND started_at>? AND started_at<?)"
         ),
         "partial day durations": (
             HistoryStore.rowDurationsSQL(filtered: true),
-            "INDEX job_executions_job_started (job=? AND started_at>? AND started_at<?)"
+            "COVERING INDEX job_executions_job_status_stats (job=? AND status=? AND started_at>? AND started_at<?)"
         ),
         "recount": (
             "SELECT " + recount, "COVERING INDEX job_executions_job_status_stats (job=? AND status=? AND started_at>?)"
