@@ -271,7 +271,8 @@ public struct JobsHTTPServer: Sendable {
         do {
             let (now, expectations) = await scheduler.expectations()
             let text = try await reader.read { store in
-                let alerts = AlertMetrics(generatedAt: now, expectations: expectations, figures: try store.alertFigures())
+                let alerts = AlertMetrics(
+                    generatedAt: now, expectations: expectations, figures: try store.alertFigures())
                 return PrometheusExporter.render(try store.metricsSnapshot(), alerts: alerts)
             }
             return Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", Data(text.utf8))

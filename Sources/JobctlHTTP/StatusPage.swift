@@ -78,7 +78,8 @@ enum StatusPage {
         tr.succeeded .st { color: var(--ok); } tr.failed .st, tr.timed_out .st, tr.interrupted .st { color: var(--fail); }
         tr.partial .st { color: var(--partial); } tr.running .st { color: var(--run); }
         .empty { color: var(--muted); padding: 18px; text-align: center; }
-        #warnings div { background: rgba(210,153,34,.12); border: 1px solid var(--partial); color: var(--text); padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
+        #warnings div { background: rgba(210,153,34,.12); border: 1px solid var(--partial); color: var(--text);
+          padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
         #error { display: none; background: rgba(248,81,73,.12); border: 1px solid var(--fail); color: var(--text); padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
         footer { color: var(--muted); font-size: 12px; margin-top: 18px; }
         </style>
@@ -279,7 +280,9 @@ enum StatusPage {
         function renderWarnings(warnings) {
           const root = document.getElementById("warnings");
           root.replaceChildren();
-          for (const w of warnings || []) root.appendChild(el("div", { class: "warning", "data-job": w.job }, "Warning: " + w.message));
+          for (const w of warnings || []) {
+            root.appendChild(el("div", { class: "warning", "data-job": w.job }, "Warning: " + w.message));
+          }
         }
 
         function tick() {

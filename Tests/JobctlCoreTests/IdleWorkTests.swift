@@ -16,6 +16,11 @@ import Testing
         JobMetrics(processed: Int(due), counters: ["pools_due": due, "pools_finalized": due, "sessions_seen": sessions])
     }
 
+    /// Days with sessions and no pool due.
+    static func quietDays(_ count: Int) -> [JobMetrics] {
+        Array(repeating: pools(due: 0, sessions: 9), count: count)
+    }
+
     /// Daily runs at day 0, 1, … with these metrics.
     static func record(_ store: HistoryStore, _ runs: [JobMetrics], job: String = "prizepool") throws {
         for (day, metrics) in runs.enumerated() {
@@ -32,7 +37,8 @@ import Testing
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        try Self.record(store, [Self.pools(due: 0, sessions: 5), Self.pools(due: 3, sessions: 5), Self.pools(due: 0, sessions: 0)])
+        try Self.record(
+            store, [Self.pools(due: 0, sessions: 5), Self.pools(due: 3, sessions: 5), Self.pools(due: 0, sessions: 0)])
         try store.recordRun("backup", fire: 10, duration: 1, status: .succeeded, metrics: nil)
         let markers = try #require(try store.alertFigures().work["prizepool"])
         #expect(markers.firstMetered == atSecond(0))
@@ -48,7 +54,7 @@ import Testing
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        try Self.record(store, [Self.pools(due: 2, sessions: 9)] + Array(repeating: Self.pools(due: 0, sessions: 9), count: 3))
+        try Self.record(store, [Self.pools(due: 2, sessions: 9)] + Self.quietDays(3))
         // Work on day 0, nothing on days 1–3: the stretch began at day 0.
         #expect(try warning(store, at: 1.5) == nil)
         #expect(try warning(store, at: 2.0) == nil, "exactly the window is not longer than it")
@@ -57,7 +63,9 @@ import Testing
         #expect(idle.message.hasPrefix("prizepool: no work found (pools_due = 0) since 2026-03-08T04:00:00.000Z"))
         #expect(idle.message.contains("while sessions_seen > 0"))
         // A run that finds a pool due clears it.
-        try store.recordRun("prizepool", fire: 3.6 * Self.day, duration: 1, status: .succeeded, metrics: Self.pools(due: 1, sessions: 9))
+        try store.recordRun(
+            "prizepool", fire: 3.6 * Self.day, duration: 1, status: .succeeded,
+            metrics: Self.pools(due: 1, sessions: 9))
         #expect(try warning(store, at: 3.7) == nil)
     }
 
@@ -95,7 +103,8 @@ import Testing
             try queue.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO job_executions (job, status, started_at, finished_at, duration_ms, triggered_by, host, pid, metrics)
+                        INSERT INTO job_executions
+                            (job, status, started_at, finished_at, duration_ms, triggered_by, host, pid, metrics)
                         VALUES ('prizepool', 'succeeded', 1000, 2000, 1000, 'manual', 'h', 1, ?)
                         """, arguments: [metrics])
             }
@@ -114,9 +123,10 @@ import Testing
         try queue.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO job_executions (job, status, started_at, finished_at, duration_ms, triggered_by, host, pid, metrics)
+                    INSERT INTO job_executions
+                            (job, status, started_at, finished_at, duration_ms, triggered_by, host, pid, metrics)
                     VALUES ('prizepool', 'succeeded', 5000, 6000, 1000, 'manual', 'h', 1,
-                        '{"counters":{"pools_due":4,"sessions_seen":2},"created":0,"processed":4,"skipped":0,"updated":4}')
+                        '{"counters":{"pools_due":4,"sessions_seen":2},"processed":4}')
                     """)
         }
         let figures = try HistoryStore(path: path).alertFigures()
@@ -150,7 +160,8 @@ import Testing
 
     @Test func idleWindowIsTwiceTheIntervalAndAtLeastTwoDays() {
         #expect(Self.prizepool.idleAfterSeconds == 172_800)
-        let weekly = JobExpectation(job: "w", intervalSeconds: 7 * 86_400, overdueAfterSeconds: nil, workCounter: "pools_due")
+        let weekly = JobExpectation(
+            job: "w", intervalSeconds: 7 * 86_400, overdueAfterSeconds: nil, workCounter: "pools_due")
         #expect(weekly.idleAfterSeconds == Int64(14 * 86_400))
         let minutely = JobExpectation(job: "m", intervalSeconds: 60, overdueAfterSeconds: nil, workCounter: "pools_due")
         #expect(minutely.idleAfterSeconds == 172_800)
@@ -161,11 +172,13 @@ import Testing
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        try Self.record(store, [Self.pools(due: 2, sessions: 9)] + Array(repeating: Self.pools(due: 0, sessions: 9), count: 3))
+        try Self.record(store, [Self.pools(due: 2, sessions: 9)] + Self.quietDays(3))
         _ = try store.begin(executionStart("backup", fire: 3 * Self.day + 60))
         let alerts = AlertMetrics(
             generatedAt: atSecond(3.5 * Self.day),
-            expectations: [Self.prizepool, JobExpectation(job: "backup", intervalSeconds: 3600, overdueAfterSeconds: 600)],
+            expectations: [
+                Self.prizepool, JobExpectation(job: "backup", intervalSeconds: 3600, overdueAfterSeconds: 600),
+            ],
             figures: try store.alertFigures())
         let text = PrometheusExporter.render(try store.metricsSnapshot(), alerts: alerts)
         let lines = Set(text.split(separator: "\n").map(String.init))

@@ -79,7 +79,10 @@ public struct PrizePoolJob: BuiltinJob {
             "prizepool: start — finalizing daily pools up to \(lastDaily) and weekly pools up to \(lastWeekly) (\(context.timeZone.identifier))"
         )
         let (due, seen) = try database.read { db in
-            (try Self.duePools(db, lastDaily: lastDaily, lastWeekly: lastWeekly), try Self.sessionsSeen(db, before: started))
+            (
+                try Self.duePools(db, lastDaily: lastDaily, lastWeekly: lastWeekly),
+                try Self.sessionsSeen(db, before: started)
+            )
         }
         var tally = Tally(due: due.count, logger: logger)
         tally.metrics[counter: "sessions_seen"] = seen

@@ -46,7 +46,7 @@ public struct AlertMetrics: Sendable, Equatable {
                 samples: generatedAt.map { [(labels: [:], value: seconds($0))] } ?? []),
             Family(
                 name: "jobctl_job_expected_interval_seconds",
-                help: "Longest gap between two fires of the job's schedule in the coming 8 days (enabled periodic jobs).",
+                help: "Longest gap between two fires of the job's schedule in the coming 8 days (enabled jobs).",
                 samples: perJob { $0.intervalSeconds.map(String.init) }),
             Family(
                 name: "jobctl_job_overdue_after_seconds",
@@ -55,7 +55,9 @@ public struct AlertMetrics: Sendable, Equatable {
             Family(
                 name: "jobctl_job_running_since_timestamp_seconds",
                 help: "Start of the job's oldest execution still running, in seconds since the Unix epoch.",
-                samples: figures.runningSince.sorted { $0.key < $1.key }.map { (labels: ["job": $0.key], value: seconds($0.value)) }),
+                samples: figures.runningSince.sorted { $0.key < $1.key }.map {
+                    (labels: ["job": $0.key], value: seconds($0.value))
+                }),
             Family(
                 name: "jobctl_job_last_work_timestamp_seconds",
                 help: "Start of the newest run whose work counter (prizepool: pools_due) was above 0.",

@@ -351,7 +351,8 @@ public enum HistoryRenderer {
         }
         let all = stats.jobs + [stats.overall]
         let rows = all.map(row)
-        let table = layout(header: header, rows: rows, rightAligned: Set(1...11).union([14])) { rowIndex, column, cell in
+        let rightAligned = Set(1...11).union([14])
+        let table = layout(header: header, rows: rows, rightAligned: rightAligned) { rowIndex, column, cell in
             guard color, column == 14, let rowIndex, let failing = all[rowIndex].consecutiveFailures, failing > 0
             else { return cell }
             return "\u{1B}[31m" + cell + "\u{1B}[0m"

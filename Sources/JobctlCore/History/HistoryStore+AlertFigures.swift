@@ -43,7 +43,8 @@ extension HistoryStore {
         var figures = AlertFigures()
         let date = { (ms: Int64) in HistoryTime.date(milliseconds: ms) }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM job_work_summary") {
-            guard let first = try row.optionalInteger("first_metered"), let last = try row.optionalInteger("last_metered")
+            guard let first = try row.optionalInteger("first_metered"),
+                let last = try row.optionalInteger("last_metered")
             else { continue }
             figures.work[try row.text("job")] = JobWorkMarkers(
                 firstMetered: date(first), lastMetered: date(last),

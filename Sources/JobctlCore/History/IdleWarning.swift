@@ -33,7 +33,8 @@ public struct IdleWarning: Sendable, Equatable {
             "\(expectation.job): no work found (\(counter) = 0) since \(HistoryTime.rfc3339(since)), "
             + "longer than \(DurationText.format(milliseconds: window * 1000))"
         if let activity = expectation.activityCounter { message += " while \(activity) > 0" }
-        return IdleWarning(job: expectation.job, counter: counter, since: since, idleAfterSeconds: window, message: message)
+        return IdleWarning(
+            job: expectation.job, counter: counter, since: since, idleAfterSeconds: window, message: message)
     }
 
     /// The warnings of every job of `expectations` (config order).

@@ -48,7 +48,8 @@ public struct JobExpectation: Sendable, Equatable {
         }
         let timeout = definition.timeoutMilliseconds.map { max(1, $0 / 1000) }
         self.init(
-            job: definition.name, intervalSeconds: interval, overdueAfterSeconds: interval == nil ? nil : timeout ?? interval,
+            job: definition.name, intervalSeconds: interval,
+            overdueAfterSeconds: interval == nil ? nil : timeout ?? interval,
             workCounter: work, activityCounter: activity)
     }
 
