@@ -5,7 +5,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 
-.PHONY: deps browser-deps pg-deps bench-deps model-deps build release run test model-check verify bench clean
+.PHONY: deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run test model-check verify bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
@@ -39,6 +39,21 @@ pg-deps:
 	      "(see docs/postgres.md)" >&2; exit 1; }; \
 	fi
 
+# promtool, from Debian's prometheus package (about 96 MB), for alerts-check. Without it (no
+# root, no sudo, no mirror) alerts-check skips with a message.
+alert-deps:
+	@command -v promtool >/dev/null 2>&1 || { \
+	  echo "installing: prometheus (promtool, for the alert rules' check)"; \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends prometheus; } \
+	    || echo "prometheus could not be installed: the alert rules' check will skip"; }
+
+# The alert rules parse, and each behaves as its test case says (docs/alerts.md).
+alerts-check: alert-deps
+	@if command -v promtool >/dev/null 2>&1; then \
+	  promtool check rules docs/prometheus-alerts.yml && \
+	  (cd docs && promtool test rules prometheus-alerts.test.yml); \
+	else echo "skipped: promtool is not installed (make alert-deps)"; fi
+
 # wrk for Benchmarks/bench-http.sh.
 bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -70,7 +85,7 @@ run: build
 	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
 
-test: build browser-deps pg-deps model-deps
+test: build browser-deps pg-deps model-deps alerts-check
 	$(SWIFT) test --parallel
 	$(MAKE) --no-print-directory model-check
 

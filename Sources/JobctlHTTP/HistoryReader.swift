@@ -42,6 +42,8 @@ final class StatusCache: @unchecked Sendable {
         var overall: JobStats
         var lastRuns: [String: ExecutionRecord]
         var recent: [ExecutionRecord]
+        /// The work markers and running rows, for the idle warning.
+        var figures = AlertFigures()
 
         /// The history part of the status: `previous` when nothing was committed since it was
         /// read and the job list is the same; else the overall figures (from the job summaries),
@@ -55,7 +57,8 @@ final class StatusCache: @unchecked Sendable {
             let wanted = Set(jobs)
             return HistoryPart(
                 version: report.version, jobs: jobs, overall: HistoryStats(report).overall,
-                lastRuns: report.lastRuns.filter { wanted.contains($0.key) }, recent: report.recent)
+                lastRuns: report.lastRuns.filter { wanted.contains($0.key) }, recent: report.recent,
+                figures: try store.alertFigures())
         }
     }
 

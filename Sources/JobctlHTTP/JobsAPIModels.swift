@@ -33,6 +33,8 @@ struct StatusData: Encodable, Sendable {
     var recentExecutions: [ExecutionJSON]
     /// True when output tails and errors are withheld (`ReadAccess.anonymous`).
     var redacted: Bool
+    /// Money jobs that found nothing to do for too long (`IdleWarning`; as in `stats`).
+    var warnings: [IdleWarningJSON] = []
 
     /// The same answer for an anonymous reader.
     var anonymous: StatusData {

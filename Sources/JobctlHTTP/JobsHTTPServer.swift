@@ -207,9 +207,11 @@ public struct JobsHTTPServer: Sendable {
                 nextFire: job.nextFire.map(HistoryTime.rfc3339(_:)), lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
                 running: job.running > 0)
         }
+        let (now, money) = await scheduler.expectations(moneyJobsOnly: true)
         let data = StatusData(
             stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init),
-            redacted: false)
+            redacted: false,
+            warnings: IdleWarning.evaluate(money, figures: part.figures, now: now).map(IdleWarningJSON.init))
         let bodies = StatusBodies(
             full: APIJSON.encode(Success(data: data)), redacted: APIJSON.encode(Success(data: data.anonymous)))
         return (bodies, part)
@@ -267,7 +269,12 @@ public struct JobsHTTPServer: Sendable {
 
     func metrics() async -> Response {
         do {
-            let text = try await reader.read { store in PrometheusExporter.render(try store.metricsSnapshot()) }
+            let (now, expectations) = await scheduler.expectations()
+            let text = try await reader.read { store in
+                let alerts = AlertMetrics(
+                    generatedAt: now, expectations: expectations, figures: try store.alertFigures())
+                return PrometheusExporter.render(try store.metricsSnapshot(), alerts: alerts)
+            }
             return Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", Data(text.utf8))
         } catch {
             logger.warning("HTTP metrics failed: \(error)")

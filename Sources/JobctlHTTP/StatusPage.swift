@@ -78,6 +78,8 @@ enum StatusPage {
         tr.succeeded .st { color: var(--ok); } tr.failed .st, tr.timed_out .st, tr.interrupted .st { color: var(--fail); }
         tr.partial .st { color: var(--partial); } tr.running .st { color: var(--run); }
         .empty { color: var(--muted); padding: 18px; text-align: center; }
+        #warnings div { background: rgba(210,153,34,.12); border: 1px solid var(--partial); color: var(--text);
+          padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
         #error { display: none; background: rgba(248,81,73,.12); border: 1px solid var(--fail); color: var(--text); padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
         footer { color: var(--muted); font-size: 12px; margin-top: 18px; }
         </style>
@@ -90,6 +92,7 @@ enum StatusPage {
         <main>
           <noscript><p>This page needs JavaScript; the same data is at <a href="/api/v1/jobs/status">/api/v1/jobs/status</a>.</p></noscript>
           <div id="error"></div>
+          <div id="warnings"></div>
           <section class="tiles">
             <div class="tile"><div class="label">Success rate</div><div class="value ok" id="rate">–</div><div class="bar"><div id="ratebar" style="width:0"></div></div></div>
             <div class="tile"><div class="label">Executions</div><div class="value" id="total">–</div></div>
@@ -273,6 +276,15 @@ enum StatusPage {
           document.getElementById("runningcount").textContent = jobs.filter((j) => j.running).length;
         }
 
+        // Idle money jobs (issue 15): a warning, not an error.
+        function renderWarnings(warnings) {
+          const root = document.getElementById("warnings");
+          root.replaceChildren();
+          for (const w of warnings || []) {
+            root.appendChild(el("div", { class: "warning", "data-job": w.job }, "Warning: " + w.message));
+          }
+        }
+
         function tick() {
           for (const c of document.querySelectorAll(".countdown")) c.textContent = countdown(Date.parse(c.dataset.next) - Date.now());
         }
@@ -300,6 +312,7 @@ enum StatusPage {
               getJSON("/api/v1/jobs/history?limit=" + CHART_RUNS + "&job=" + encodeURIComponent(j.name)).then((d) => d.executions).catch(() => state.histories[j.name] || [])));
             status.jobs.forEach((j, i) => { state.histories[j.name] = histories[i]; });
             renderStats(status.stats, status.jobs);
+            renderWarnings(status.warnings);
             renderJobs();
             renderRuns(status.recentExecutions);
             connection(true, "live · updated " + new Date().toLocaleTimeString()

@@ -14,7 +14,12 @@ struct MetricsCommand: ParsableCommand {
         let resolved = try database.resolve()
         try HistoryCLI.run {
             // Before the first run: the families with no samples (a valid, empty exposition).
-            let text = PrometheusExporter.render(try HistoryCLI.openForReading(resolved.path)?.metricsSnapshot() ?? [])
+            let store = try HistoryCLI.openForReading(resolved.path)
+            let now = Date()
+            let alerts = AlertMetrics(
+                generatedAt: now, expectations: resolved.config.map { JobExpectation.all($0, now: now) } ?? [],
+                figures: try store?.alertFigures() ?? AlertFigures())
+            let text = PrometheusExporter.render(try store?.metricsSnapshot() ?? [], alerts: alerts)
             if let output {
                 try AtomicFileWriter.write(text, to: output)
             } else {

@@ -20,7 +20,13 @@ struct StatsCommand: ParsableCommand {
                 HistoryCLI.write(json ? try HistoryRenderer.statsJSON(none) : HistoryCLI.noExecutionsYet(resolved.path))
                 return
             }
-            let stats = try store.stats(job: job, since: sinceDate)
+            var stats = try store.stats(job: job, since: sinceDate)
+            // The idle warning needs the schedules: only with a config.
+            if let config = resolved.config {
+                let now = Date()
+                let expectations = JobExpectation.all(config, now: now).filter { job == nil || $0.job == job }
+                stats.warnings = IdleWarning.evaluate(expectations, figures: try store.alertFigures(), now: now)
+            }
             HistoryCLI.write(
                 json
                     ? try HistoryRenderer.statsJSON(stats)

@@ -55,6 +55,10 @@ import Testing
             "jobctl_job_runs_total": "counter", "jobctl_job_duration_seconds": "histogram",
             "jobctl_job_last_success_timestamp_seconds": "gauge", "jobctl_job_consecutive_failures": "gauge",
             "jobctl_job_items_processed_total": "counter", "jobctl_job_lateness_seconds": "gauge",
+            // The alert rules' gauges (docs/alerts.md), listed even without samples.
+            "jobctl_metrics_generated_timestamp_seconds": "gauge", "jobctl_job_expected_interval_seconds": "gauge",
+            "jobctl_job_overdue_after_seconds": "gauge", "jobctl_job_running_since_timestamp_seconds": "gauge",
+            "jobctl_job_last_work_timestamp_seconds": "gauge", "jobctl_job_idle": "gauge",
         ])
         func value(_ name: String, _ labels: String) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
@@ -131,7 +135,7 @@ import Testing
         let text = PrometheusExporter.render(try HistoryStore(path: dir.file("h.db")).metricsSnapshot())
         let (samples, types) = try Self.parse(text)
         #expect(samples.isEmpty)
-        #expect(types.count == 6)
+        #expect(types.count == 12)
     }
 
     @Test func atomicWriteReplacesTheFileAndLeavesNoTemporaryFile() throws {

@@ -115,7 +115,7 @@ import Testing
         try Self.knownHistory(store)
         let json = try HistoryRenderer.statsJSON(try store.stats(job: nil, since: nil))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["since", "jobs", "overall"])
+        #expect(Set(object.keys) == ["since", "jobs", "overall", "warnings"])
         let jobs = try #require(object["jobs"] as? [[String: Any]])
         let backup = jobs[0]
         #expect(Set(backup.keys) == [

@@ -36,6 +36,8 @@ public struct PrizePoolJob: BuiltinJob {
     public static let summary = "finalizes ended prize pools and creates their payouts, exactly once"
     public static let options: [JobOptionSpec] = []
     public static let defaultCatchupMilliseconds: Int64? = 86_400_000
+    public static let workCounter: String? = "pools_due"
+    public static let activityCounter: String? = "sessions_seen"
 
     public init(options: [String: JobOptionValue]) {}
 
@@ -76,8 +78,14 @@ public struct PrizePoolJob: BuiltinJob {
         logger.info(
             "prizepool: start — finalizing daily pools up to \(lastDaily) and weekly pools up to \(lastWeekly) (\(context.timeZone.identifier))"
         )
-        let due = try database.read { db in try Self.duePools(db, lastDaily: lastDaily, lastWeekly: lastWeekly) }
+        let (due, seen) = try database.read { db in
+            (
+                try Self.duePools(db, lastDaily: lastDaily, lastWeekly: lastWeekly),
+                try Self.sessionsSeen(db, before: started)
+            )
+        }
         var tally = Tally(due: due.count, logger: logger)
+        tally.metrics[counter: "sessions_seen"] = seen
         for item in due {
             try context.checkCancellation()
             tally.metrics.processed += 1
@@ -119,6 +127,20 @@ public struct PrizePoolJob: BuiltinJob {
                 """,
             arguments: ["daily": lastDaily, "weekly": lastWeekly]
         ).map(decodePool)
+    }
+
+    /// `sessions_seen`: completed sessions created in the 24 hours before the run started, so
+    /// that "no pool due" can be told apart from "nobody played" (the idle warning,
+    /// docs/alerts.md). One COUNT on the `game_sessions(status, created_at)` index: a range of
+    /// a day's sessions, whatever the table's size. `created_at` is compared as text
+    /// (`ArcadeTime.timestamp`'s fixed-width UTC form, as the arcade writes it).
+    static func sessionsSeen(_ db: Database, before start: Date) throws -> Int64 {
+        let from = ArcadeTime.timestamp(start.addingTimeInterval(-86_400))
+        let count = try Int64.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) FROM game_sessions WHERE status = 'completed' AND created_at >= ? AND created_at < ?",
+            arguments: [from, ArcadeTime.timestamp(start)])
+        return count ?? 0
     }
 
     static func decodePool(_ row: Row) -> Due {

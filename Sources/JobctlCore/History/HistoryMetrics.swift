@@ -98,7 +98,9 @@ public enum PrometheusExporter {
     /// The same bounds as the totals kept by the database (`HistoryStore.histogramBoundsMs`).
     public static let durationBuckets: [Double] = HistoryStore.histogramBoundsMs.map { Double($0) / 1000 }
 
-    public static func render(_ snapshots: [JobMetricsSnapshot]) -> String {
+    /// `alerts`: the families the alert rules need (docs/alerts.md); always listed, with samples
+    /// from what it holds.
+    public static func render(_ snapshots: [JobMetricsSnapshot], alerts: AlertMetrics = AlertMetrics()) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: () -> Void) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -156,6 +158,13 @@ public enum PrometheusExporter {
             for s in snapshots {
                 if let lateness = s.lastLatenessSeconds {
                     sample("jobctl_job_lateness_seconds", [("job", s.job)], number(lateness))
+                }
+            }
+        }
+        for alert in alerts.families {
+            family(alert.name, "gauge", alert.help) {
+                for s in alert.samples {
+                    sample(alert.name, s.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, s.value)
                 }
             }
         }

@@ -146,20 +146,41 @@ public struct HistoryStatsJSON: Sendable, Codable, Equatable {
     public var since: String?
     public var jobs: [JobStatsJSON]
     public var overall: JobStatsJSON
+    public var warnings: [IdleWarningJSON]
 
     public init(_ stats: HistoryStats) {
         since = stats.since.map(HistoryTime.rfc3339(_:))
         jobs = stats.jobs.map(JobStatsJSON.init)
         overall = JobStatsJSON(stats.overall)
+        warnings = stats.warnings.map(IdleWarningJSON.init)
     }
 
-    enum CodingKeys: String, CodingKey { case since, jobs, overall }
+    enum CodingKeys: String, CodingKey { case since, jobs, overall, warnings }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(since, forKey: .since)
         try c.encode(jobs, forKey: .jobs)
         try c.encode(overall, forKey: .overall)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// An idle warning in `stats --json` and the status API: `job`, `counter`, `since` (RFC 3339),
+/// `idleAfterSeconds`, `message`.
+public struct IdleWarningJSON: Sendable, Codable, Equatable {
+    public var job: String
+    public var counter: String
+    public var since: String
+    public var idleAfterSeconds: Int64
+    public var message: String
+
+    public init(_ warning: IdleWarning) {
+        job = warning.job
+        counter = warning.counter
+        since = HistoryTime.rfc3339(warning.since)
+        idleAfterSeconds = warning.idleAfterSeconds
+        message = warning.message
     }
 }
 
@@ -330,11 +351,15 @@ public enum HistoryRenderer {
         }
         let all = stats.jobs + [stats.overall]
         let rows = all.map(row)
-        return layout(header: header, rows: rows, rightAligned: Set(1...11).union([14])) { rowIndex, column, cell in
+        let rightAligned = Set(1...11).union([14])
+        let table = layout(header: header, rows: rows, rightAligned: rightAligned) { rowIndex, column, cell in
             guard color, column == 14, let rowIndex, let failing = all[rowIndex].consecutiveFailures, failing > 0
             else { return cell }
             return "\u{1B}[31m" + cell + "\u{1B}[0m"
         }
+        // After the table, one line each: a warning, not an error (the exit code stays 0).
+        let warnings = stats.warnings.map { (color ? "\u{1B}[33mwarning:\u{1B}[0m " : "warning: ") + $0.message + "\n" }
+        return table + warnings.joined()
     }
 
     /// Pretty-printed JSON object with sorted keys; see `HistoryStatsJSON`.

@@ -69,11 +69,15 @@ public struct HistoryStats: Sendable, Equatable {
     public var since: Date?
     public var jobs: [JobStats]
     public var overall: JobStats
+    /// Money jobs that found nothing to do for too long (`IdleWarning`); they describe the
+    /// jobs now, whatever the window. Empty without a config (no schedule to judge by).
+    public var warnings: [IdleWarning]
 
-    public init(since: Date?, jobs: [JobStats], overall: JobStats) {
+    public init(since: Date?, jobs: [JobStats], overall: JobStats, warnings: [IdleWarning] = []) {
         self.since = since
         self.jobs = jobs
         self.overall = overall
+        self.warnings = warnings
     }
 }
 

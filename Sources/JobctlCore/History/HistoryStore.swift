@@ -248,6 +248,10 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: SummarySchema.migrationSQL)
             try SummarySchema.fillBuckets(db)
         },
+        Migration(name: "v5 create job work markers") { db in
+            // When each job last found work, for the idle warning (see `WorkMarkerSchema`).
+            try db.execute(sql: WorkMarkerSchema.migrationSQL)
+        },
     ]
 
     /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.

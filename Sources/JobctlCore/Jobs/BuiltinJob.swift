@@ -111,6 +111,13 @@ public protocol BuiltinJob: Sendable {
     static var options: [JobOptionSpec] { get }
     /// Zero-argument catch-up default for this job (`prizepool` catches up a day by default).
     static var defaultCatchupMilliseconds: Int64? { get }
+    /// The counter of its metrics that says the run found work to do (`prizepool`: `pools_due`):
+    /// a money job whose runs all find none for too long gets the idle warning (docs/alerts.md).
+    /// The history database must know the name (`WorkMarkerSchema.counters`).
+    static var workCounter: String? { get }
+    /// The counter that says there was activity the work comes from (`prizepool`: completed
+    /// sessions seen); a run that found no work while this was 0 is not idle. nil: always.
+    static var activityCounter: String? { get }
     /// Built from options that the config reader has already validated against `options`.
     init(options: [String: JobOptionValue])
     func run(_ context: JobContext) async throws -> JobResult
@@ -118,6 +125,8 @@ public protocol BuiltinJob: Sendable {
 
 extension BuiltinJob {
     public static var defaultCatchupMilliseconds: Int64? { nil }
+    public static var workCounter: String? { nil }
+    public static var activityCounter: String? { nil }
 }
 
 /// A job that failed after doing some of its work throws this, so that the run's metrics

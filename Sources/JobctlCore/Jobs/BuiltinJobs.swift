@@ -16,6 +16,8 @@ public struct BuiltinJobKind: Sendable {
     public let summary: String
     public let options: [JobOptionSpec]
     public let defaultCatchupMilliseconds: Int64?
+    public let workCounter: String?
+    public let activityCounter: String?
     /// Makes a job from validated options.
     public let make: @Sendable ([String: JobOptionValue]) -> any BuiltinJob
 
@@ -24,6 +26,8 @@ public struct BuiltinJobKind: Sendable {
         summary = J.summary
         options = J.options
         defaultCatchupMilliseconds = J.defaultCatchupMilliseconds
+        workCounter = J.workCounter
+        activityCounter = J.activityCounter
         make = { J(options: $0) }
     }
 }

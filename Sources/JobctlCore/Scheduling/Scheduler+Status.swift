@@ -93,3 +93,18 @@ extension Scheduler {
         return await reply.value()
     }
 }
+
+extension Scheduler {
+    /// What the running config expects of its jobs now (alert metrics, idle warning), and the
+    /// instant it was judged at (this scheduler's wall clock). `moneyJobsOnly`: only jobs with
+    /// a work counter (the status page's idle warning), sparing the others' fire search.
+    public func expectations(moneyJobsOnly: Bool = false) -> (now: Date, jobs: [JobExpectation]) {
+        let now = clock.now()
+        let jobs = currentConfig.jobs.filter { job in
+            guard moneyJobsOnly else { return true }
+            if case .builtin(let kind, _) = job.action { return kind.workCounter != nil }
+            return false
+        }
+        return (now, jobs.map { JobExpectation($0, now: now) })
+    }
+}

@@ -18,7 +18,7 @@ public enum SchedulerEvent: Sendable {
 public actor Scheduler {
     private var config: JobsConfig
     private let store: any StateStore
-    private let clock: any WallClock
+    let clock: any WallClock
     private let logger: Logger
     private let identity: RunnerIdentity
     private let loadConfig: @Sendable () throws(ConfigErrors) -> JobsConfig

@@ -70,6 +70,10 @@ public protocol StateStore: ExecutionSummaries {
     /// The Prometheus figures of every job: counters never lowered by pruning.
     func metricsSnapshot() throws -> [JobMetricsSnapshot]
 
+    /// What the alert rules read beyond the counters: each job's work markers (last run that
+    /// found work, runs that found none while there was activity) and the runs still going.
+    func alertFigures() throws -> AlertFigures
+
     /// A number that changes whenever another connection commits, for caches of reads.
     func dataVersion() throws -> Int
 }
