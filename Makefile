@@ -5,7 +5,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 
-.PHONY: deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run test model-check verify bench clean
+.PHONY: lint deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run test model-check verify bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
@@ -85,7 +85,12 @@ run: build
 	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
 
-test: build browser-deps pg-deps model-deps alerts-check
+# The committed .swift-format (line length 120), enforced: `swift format -i -r Sources Tests` fixes
+# most findings. The toolchain ships swift-format.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+test: lint build browser-deps pg-deps model-deps alerts-check
 	$(SWIFT) test --parallel
 	$(MAKE) --no-print-directory model-check
 

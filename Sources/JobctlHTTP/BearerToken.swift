@@ -25,7 +25,8 @@ public struct BearerToken: Sendable {
     public init(_ secret: String, source: String) throws(LoadError) {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.utf8.count >= Self.minimumLength else {
-            throw LoadError(description: "the HTTP token from \(source) is shorter than \(Self.minimumLength) characters")
+            throw LoadError(
+                description: "the HTTP token from \(source) is shorter than \(Self.minimumLength) characters")
         }
         guard !trimmed.contains(where: { $0.isWhitespace || $0.isNewline }) else {
             throw LoadError(description: "the HTTP token from \(source) contains whitespace")

@@ -183,7 +183,8 @@ struct HistoryQuery: Sendable, Equatable {
             guard text.count <= 6, text.allSatisfy({ $0.isASCII && $0.isNumber }), let limit = Int(text),
                 (1...maximumLimit).contains(limit)
             else {
-                throw Invalid(description: "limit must be a whole number from 1 to \(maximumLimit), got '\(text.prefix(40))'")
+                throw Invalid(
+                    description: "limit must be a whole number from 1 to \(maximumLimit), got '\(text.prefix(40))'")
             }
             query.limit = limit
         }

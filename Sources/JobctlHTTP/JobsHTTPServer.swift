@@ -148,7 +148,9 @@ public struct JobsHTTPServer: Sendable {
         let hosts = HostPolicy(listenHost: options.address.host)
         router.add(middleware: GuardMiddleware(maxBodyBytes: options.maxBodyBytes, hosts: hosts))
         router.get("/") { _, _ in
-            Self.response(.ok, contentType: "text/html; charset=utf-8", Data(StatusPage.html.utf8), extraHeaders: StatusPage.headers)
+            Self.response(
+                .ok, contentType: "text/html; charset=utf-8", Data(StatusPage.html.utf8),
+                extraHeaders: StatusPage.headers)
         }
         router.get("/api/v1/jobs/status") { request, _ in
             await self.status(access: self.access(request))
@@ -163,9 +165,11 @@ public struct JobsHTTPServer: Sendable {
             do {
                 _ = try await request.collectBody(upTo: self.options.maxBodyBytes)
             } catch {
-                return Self.failure(.contentTooLarge, "the request body is larger than \(self.options.maxBodyBytes) bytes")
+                return Self.failure(
+                    .contentTooLarge, "the request body is larger than \(self.options.maxBodyBytes) bytes")
             }
-            return await self.trigger(job: context.parameters.get("jobName") ?? "", authorization: request.headers[.authorization])
+            return await self.trigger(
+                job: context.parameters.get("jobName") ?? "", authorization: request.headers[.authorization])
         }
         router.get("/metrics") { _, _ in await self.metrics() }
         return router
@@ -204,7 +208,8 @@ public struct JobsHTTPServer: Sendable {
         let jobs = snapshot.jobs.map { job in
             JobStatus(
                 name: job.name, schedule: job.schedule, timezone: job.timezone,
-                nextFire: job.nextFire.map(HistoryTime.rfc3339(_:)), lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
+                nextFire: job.nextFire.map(HistoryTime.rfc3339(_:)),
+                lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
                 running: job.running > 0)
         }
         let (now, money) = await scheduler.expectations(moneyJobsOnly: true)
@@ -241,18 +246,27 @@ public struct JobsHTTPServer: Sendable {
 
     func trigger(job name: String, authorization: String?) async -> Response {
         guard let token = options.token else {
-            return Self.failure(.forbidden, "the trigger route is disabled: no token is configured (HTTP_TOKEN_FILE in the config or $JOBCTL_HTTP_TOKEN)")
+            return Self.failure(
+                .forbidden,
+                "the trigger route is disabled: no token is configured (HTTP_TOKEN_FILE in the config or $JOBCTL_HTTP_TOKEN)"
+            )
         }
         guard token.accepts(authorization: authorization) else {
-            logger.warning("HTTP trigger refused: missing or wrong bearer token", metadata: ["job": .string(String(name.prefix(100)))])
-            return Self.failure(.unauthorized, "missing or wrong bearer token", extraHeaders: [.wwwAuthenticate: #"Bearer realm="jobctl""#])
+            logger.warning(
+                "HTTP trigger refused: missing or wrong bearer token",
+                metadata: ["job": .string(String(name.prefix(100)))])
+            return Self.failure(
+                .unauthorized, "missing or wrong bearer token",
+                extraHeaders: [.wwwAuthenticate: #"Bearer realm="jobctl""#])
         }
         let result = await scheduler.triggerNow(job: name, user: "http")
         switch result {
         case .started(let id):
             cache.invalidate()
             logger.info("HTTP trigger: run started", metadata: ["job": .string(name), "run": .stringConvertible(id)])
-            return Self.response(.accepted, contentType: "application/json", APIJSON.encode(Success(data: TriggerData(runId: id, job: name))))
+            return Self.response(
+                .accepted, contentType: "application/json",
+                APIJSON.encode(Success(data: TriggerData(runId: id, job: name))))
         case .unknownJob:
             return Self.failure(.notFound, "unknown job '\(name.prefix(100))'")
         case .disabled(let reason):
@@ -293,7 +307,9 @@ public struct JobsHTTPServer: Sendable {
     }
 
     static func failure(_ status: HTTPResponse.Status, _ message: String, extraHeaders: HTTPFields = [:]) -> Response {
-        response(status, contentType: "application/json", APIJSON.encode(Failure(error: message)), extraHeaders: extraHeaders)
+        response(
+            status, contentType: "application/json", APIJSON.encode(Failure(error: message)), extraHeaders: extraHeaders
+        )
     }
 }
 
@@ -305,7 +321,9 @@ struct GuardMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
     let hosts: HostPolicy
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let host = request.head.authority  // HTTP/1 `Host`, as swift-http-types names it
         guard hosts.allows(host, localHost: context.localHost, localPort: context.localPort) else {
             let shown = String((host ?? "(none)").unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.prefix(100))
@@ -316,14 +334,16 @@ struct GuardMiddleware: RouterMiddleware {
         }
         if let length = request.headers[.contentLength], Int(length).map({ $0 > maxBodyBytes }) ?? true {
             return JobsHTTPServer.failure(
-                .contentTooLarge, "the request body is larger than \(maxBodyBytes) bytes", extraHeaders: [.connection: "close"])
+                .contentTooLarge, "the request body is larger than \(maxBodyBytes) bytes",
+                extraHeaders: [.connection: "close"])
         }
         do {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
-            let message = error.status == .notFound ? "no such route: \(request.method) \(request.uri.path.prefix(200))" : error.status.reasonPhrase
+            let message =
+                error.status == .notFound
+                ? "no such route: \(request.method) \(request.uri.path.prefix(200))" : error.status.reasonPhrase
             return JobsHTTPServer.failure(error.status, message)
         }
     }
 }
-

@@ -57,7 +57,7 @@ extension PostgresConnection {
     /// Best effort: a lost connection has already rolled the transaction back on the server.
     private func rollbackQuietly() {
         guard let conn = handle, PQstatus(conn) == CONNECTION_OK,
-              PQtransactionStatus(conn) != PQTRANS_IDLE
+            PQtransactionStatus(conn) != PQTRANS_IDLE
         else { return }
         _ = try? runSimple("ROLLBACK")
     }

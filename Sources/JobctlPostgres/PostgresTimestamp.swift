@@ -33,11 +33,11 @@ enum PostgresTimestamp {
         }
         var scanner = Scanner(s)
         guard let year = scanner.number(minDigits: 4, maxDigits: 6), scanner.take("-"),
-              let month = scanner.number(minDigits: 2, maxDigits: 2), scanner.take("-"),
-              let day = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(" "),
-              let hour = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(":"),
-              let minute = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(":"),
-              let second = scanner.number(minDigits: 2, maxDigits: 2)
+            let month = scanner.number(minDigits: 2, maxDigits: 2), scanner.take("-"),
+            let day = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(" "),
+            let hour = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(":"),
+            let minute = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(":"),
+            let second = scanner.number(minDigits: 2, maxDigits: 2)
         else { return nil }
         var fraction: Int64 = 0
         if scanner.take(".") {
@@ -46,7 +46,7 @@ enum PostgresTimestamp {
         }
         guard let offset = scanner.offsetSeconds(), scanner.atEnd else { return nil }
         guard (1...12).contains(month), (1...daysIn(month, year)).contains(day), hour < 24, minute < 60,
-              second < 60, year >= 1
+            second < 60, year >= 1
         else { return nil }
         let astronomicalYear = bc ? 1 - year : year
         let days = self.days(fromCivil: astronomicalYear, month, day)

@@ -26,11 +26,15 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var applicationName: String?
 
     static let sslModes: Set = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
-    static let passThrough: Set = ["sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "passfile",
-                                   "target_session_attrs"]
-    static let timeoutNames: Set = ["connect_timeout", "statement_timeout", "lock_timeout",
-                                    "idle_in_transaction_session_timeout", "keepalives_idle",
-                                    "keepalives_interval", "keepalives_count", "tcp_user_timeout"]
+    static let passThrough: Set = [
+        "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "passfile",
+        "target_session_attrs",
+    ]
+    static let timeoutNames: Set = [
+        "connect_timeout", "statement_timeout", "lock_timeout",
+        "idle_in_transaction_session_timeout", "keepalives_idle",
+        "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+    ]
     public static let acceptedParameters = passThrough.union(timeoutNames).union(["host", "application_name"])
 
     /// Parses `text`; every error is one line and never repeats a password.
@@ -171,8 +175,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
 
     static let passwordInURL = PostgresError(
         .invalidURL,
-        "the URL contains a password: put it in PGPASSWORD, a passfile, or a password file (mode 0600), " +
-            "never in the URL")
+        "the URL contains a password: put it in PGPASSWORD, a passfile, or a password file (mode 0600), "
+            + "never in the URL")
 
     static func invalid(_ message: String) -> PostgresError { PostgresError(.invalidURL, message) }
 

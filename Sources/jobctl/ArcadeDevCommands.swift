@@ -70,7 +70,8 @@ struct ArcadeWriterCommand: ParsableCommand {
     func run() throws {
         do {
             let stats = try ArcadeWriterSimulation.run(
-                path: appDB, seconds: seconds, stopFile: stopFile, seed: seed ?? UInt64.random(in: 0...UInt64.max), now: { Date() })
+                path: appDB, seconds: seconds, stopFile: stopFile, seed: seed ?? UInt64.random(in: 0...UInt64.max),
+                now: { Date() })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(stats), as: UTF8.self))

@@ -3,9 +3,9 @@ import Foundation
 import JobctlCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where the history database is: `--state-db`, else STATE_DB of the config (`--config`,
@@ -15,7 +15,10 @@ struct StateDatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The config file (default: $JOBCTL_CONFIG, else ./jobs.conf).")
     var config: String?
 
-    @Option(name: .customLong("state-db"), help: ArgumentHelp("The history database (default: STATE_DB of the config, else jobctl.db beside it).", valueName: "path"))
+    @Option(
+        name: .customLong("state-db"),
+        help: ArgumentHelp(
+            "The history database (default: STATE_DB of the config, else jobctl.db beside it).", valueName: "path"))
     var stateDB: String?
 
     struct Resolved {
@@ -28,7 +31,9 @@ struct StateDatabaseOptions: ParsableArguments {
     /// Reads the config when it exists (a bad one is a usage error, exit 2); a config named
     /// with `--config` must exist.
     func resolve() throws -> Resolved {
-        let configPath = config ?? ProcessInfo.processInfo.environment["JOBCTL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "jobs.conf"
+        let configPath =
+            config ?? ProcessInfo.processInfo.environment["JOBCTL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "jobs.conf"
         var loaded: JobsConfig?
         if config != nil || FileManager.default.fileExists(atPath: configPath) {
             loaded = try ConfigOptions.load(path: configPath)
@@ -36,7 +41,9 @@ struct StateDatabaseOptions: ParsableArguments {
         if let stateDB { return Resolved(path: stateDB, config: loaded) }
         if let loaded { return Resolved(path: loaded.stateDatabasePath, config: loaded) }
         let directory = (configPath as NSString).deletingLastPathComponent
-        return Resolved(path: directory.isEmpty ? "jobctl.db" : (directory as NSString).appendingPathComponent("jobctl.db"), config: nil)
+        return Resolved(
+            path: directory.isEmpty ? "jobctl.db" : (directory as NSString).appendingPathComponent("jobctl.db"),
+            config: nil)
     }
 }
 
@@ -89,7 +96,9 @@ enum HistoryCLI {
     static func since(_ text: String?) throws -> Date? {
         guard let text else { return nil }
         guard let date = HistorySince.parse(text, now: Date()) else {
-            throw fail("--since: \"\(text)\" is neither an RFC 3339 time (2026-03-08T07:00:00Z) nor a duration (24h, 7d)", code: 2)
+            throw fail(
+                "--since: \"\(text)\" is neither an RFC 3339 time (2026-03-08T07:00:00Z) nor a duration (24h, 7d)",
+                code: 2)
         }
         return date
     }
@@ -103,8 +112,10 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var database: StateDatabaseOptions
     @Option(help: "Show at most this many executions.") var limit: Int = 20
     @Option(help: "Only this job.") var job: String?
-    @Option(help: "Only this status: \(ExecutionStatus.allCases.map(\.rawValue).joined(separator: ", ")).") var status: String?
-    @Option(help: "Only executions that started since: RFC 3339, or a duration back from now (24h, 7d).") var since: String?
+    @Option(help: "Only this status: \(ExecutionStatus.allCases.map(\.rawValue).joined(separator: ", ")).") var status:
+        String?
+    @Option(help: "Only executions that started since: RFC 3339, or a duration back from now (24h, 7d).") var since:
+        String?
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {
@@ -125,7 +136,8 @@ struct HistoryCommand: ParsableCommand {
                 HistoryCLI.write(json ? try HistoryRenderer.json([]) : HistoryCLI.noExecutionsYet(resolved.path))
                 return
             }
-            let records = try store.executions(HistoryFilter(limit: limit, job: job, status: statusFilter, since: sinceDate))
+            let records = try store.executions(
+                HistoryFilter(limit: limit, job: job, status: statusFilter, since: sinceDate))
             HistoryCLI.write(
                 json
                     ? try HistoryRenderer.json(records)

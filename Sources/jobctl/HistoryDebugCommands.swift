@@ -18,9 +18,10 @@ struct HistoryBeginCommand: ParsableCommand {
         try HistoryCLI.run {
             let store = try HistoryStore(path: resolved.path)
             let fire = Date(timeIntervalSince1970: Double(scheduledMs) / 1000)
-            let id = try store.begin(ExecutionStart(
-                job: job, scheduledFor: fire, startedAt: Date(), attempt: attempt, triggeredBy: .schedule,
-                user: nil, host: ProcessInfo.processInfo.hostName, pid: getpid()))
+            let id = try store.begin(
+                ExecutionStart(
+                    job: job, scheduledFor: fire, startedAt: Date(), attempt: attempt, triggeredBy: .schedule,
+                    user: nil, host: ProcessInfo.processInfo.hostName, pid: getpid()))
             HistoryCLI.write(id.map { "\($0)\n" } ?? "duplicate\n")
         }
     }

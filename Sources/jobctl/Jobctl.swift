@@ -64,7 +64,8 @@ enum ExitStatus {
 
 /// Writes `jobctl: error: MESSAGE` (one line) to stderr and exits with `code`.
 func fail(_ message: String, code: Int32 = ExitStatus.usage) -> ExitCode {
-    let line = "jobctl: error: \(message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " "))\n"
+    let line =
+        "jobctl: error: \(message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " "))\n"
     FileHandle.standardError.write(Data(line.utf8))
     return ExitCode(code)
 }

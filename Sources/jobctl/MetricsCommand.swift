@@ -7,7 +7,10 @@ struct MetricsCommand: ParsableCommand {
         commandName: "metrics", abstract: "Prometheus metrics from the history (text exposition format).")
 
     @OptionGroup var database: StateDatabaseOptions
-    @Option(help: ArgumentHelp("Write to this file atomically (for node_exporter's textfile collector) instead of stdout.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file atomically (for node_exporter's textfile collector) instead of stdout.",
+            valueName: "file"))
     var output: String?
 
     func run() throws {

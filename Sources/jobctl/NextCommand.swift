@@ -25,7 +25,8 @@ struct NextCommand: AsyncParsableCommand {
         guard count >= 1, count <= 100_000_000 else { throw fail("--count must be between 1 and 100000000") }
         let zone: ZoneRules
         do {
-            zone = try tz.map { name throws(Zones.LookupError) in try Zones.named(name) }
+            zone =
+                try tz.map { name throws(Zones.LookupError) in try Zones.named(name) }
                 ?? Zones.current(environment: ProcessInfo.processInfo.environment)
         } catch {
             throw fail(error.description)

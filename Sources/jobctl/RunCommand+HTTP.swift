@@ -33,7 +33,8 @@ extension RunCommand {
         }
         let token: BearerToken?
         do {
-            token = try BearerToken.load(tokenFile: config.httpTokenFile, environment: ProcessInfo.processInfo.environment)
+            token = try BearerToken.load(
+                tokenFile: config.httpTokenFile, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw fail(error.description, code: ExitStatus.usage)
         }
@@ -48,12 +49,14 @@ extension RunCommand {
         }
         logger.info("HTTP listening on \(running.address)")
         if address.isPublic {
-            logger.warning("HTTP is listening on every interface (0.0.0.0), without TLS: put it behind a proxy or a firewall")
+            logger.warning(
+                "HTTP is listening on every interface (0.0.0.0), without TLS: put it behind a proxy or a firewall")
         }
         if let token {
             logger.info("HTTP trigger route enabled (token from \(token.source))")
         } else {
-            logger.info("HTTP trigger route disabled: no token (set HTTP_TOKEN_FILE in the config or $JOBCTL_HTTP_TOKEN)")
+            logger.info(
+                "HTTP trigger route disabled: no token (set HTTP_TOKEN_FILE in the config or $JOBCTL_HTTP_TOKEN)")
         }
         return running
     }

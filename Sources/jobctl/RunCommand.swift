@@ -17,7 +17,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for running jobs on SIGINT/SIGTERM before interrupting them.")
     var grace: Int = 30
 
-    @Option(help: ArgumentHelp("Serve the HTTP API and status page on HOST:PORT (loopback; 0.0.0.0:PORT on purpose; port 0 picks one). Default: HTTP_LISTEN in the config, else off.", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Serve the HTTP API and status page on HOST:PORT (loopback; 0.0.0.0:PORT on purpose; port 0 picks one). Default: HTTP_LISTEN in the config, else off.",
+            valueName: "host:port"))
     var http: String?
 
     func validate() throws {
@@ -32,7 +35,8 @@ struct RunCommand: AsyncParsableCommand {
         let store = try openStore(config)
         let identity = RunnerIdentity.current
         let clock = SystemWallClock()
-        let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(clock.now().unixSeconds, in: try Zones.named("UTC")))"
+        let owner =
+            "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(clock.now().unixSeconds, in: try Zones.named("UTC")))"
         let instance: JobLock?
         do {
             instance = try JobLock.tryAcquire(at: config.instanceLockPath, owner: owner)
@@ -80,8 +84,12 @@ struct RunCommand: AsyncParsableCommand {
 func openStore(_ config: JobsConfig) throws -> any StateStore {
     do {
         let directory = (config.stateDatabasePath as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        if !config.lockDirectory.isEmpty { try? FileManager.default.createDirectory(atPath: config.lockDirectory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        if !config.lockDirectory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: config.lockDirectory, withIntermediateDirectories: true)
+        }
         // Nobody else may plant a file or symlink where the database or a lock is opened (FileSafety).
         try FileSafety.checkPrivateDirectory(directory, role: "the directory of STATE_DB")
         try FileSafety.checkPrivateDirectory(config.lockDirectory, role: "lock directory")

@@ -80,7 +80,8 @@ extension RunnerIdentity {
         let host = gethostname(&name, 255) == 0 ? String(cString: name) : "localhost"
         let env = ProcessInfo.processInfo.environment
         let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
-        return RunnerIdentity(host: host, pid: getpid(), user: env["USER"] ?? env["LOGNAME"] ?? account ?? "uid \(getuid())")
+        return RunnerIdentity(
+            host: host, pid: getpid(), user: env["USER"] ?? env["LOGNAME"] ?? account ?? "uid \(getuid())")
     }
 }
 

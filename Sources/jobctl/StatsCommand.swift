@@ -8,7 +8,8 @@ struct StatsCommand: ParsableCommand {
 
     @OptionGroup var database: StateDatabaseOptions
     @Option(help: "Only this job.") var job: String?
-    @Option(help: "Only executions that started since: RFC 3339, or a duration back from now (24h, 7d).") var since: String?
+    @Option(help: "Only executions that started since: RFC 3339, or a duration back from now (24h, 7d).") var since:
+        String?
     @Flag(help: "JSON output.") var json = false
 
     func run() throws {

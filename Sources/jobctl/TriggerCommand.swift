@@ -26,8 +26,13 @@ struct TriggerCommand: AsyncParsableCommand {
         LineLogHandler.bootstrap()
         let store = try openStore(config)
         let clock = SystemWallClock()
-        _ = try? store.recoverInterrupted(now: clock.now(), isLockFree: { OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl")) })
-        let runner = JobRunner(config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current)
+        _ = try? store.recoverInterrupted(
+            now: clock.now(),
+            isLockFree: {
+                OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
+            })
+        let runner = JobRunner(
+            config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current)
         let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
         // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.
         let signals = Task {
@@ -40,7 +45,9 @@ struct TriggerCommand: AsyncParsableCommand {
             return
         case .finished(let status, let id):
             let row = try? store.execution(id: id)
-            throw fail("job '\(job)' \(status.rawValue.replacingOccurrences(of: "_", with: " ")) (run \(id))\(row?.error.map { ": \($0)" } ?? "")", code: ExitStatus.failure)
+            throw fail(
+                "job '\(job)' \(status.rawValue.replacingOccurrences(of: "_", with: " ")) (run \(id))\(row?.error.map { ": \($0)" } ?? "")",
+                code: ExitStatus.failure)
         case .lockHeld(let holder, _):
             throw fail("job '\(job)' is already running (\(holder)); recorded as skipped", code: ExitStatus.busy)
         case .alreadyRecorded:

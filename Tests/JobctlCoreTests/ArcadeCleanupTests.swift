@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 @Suite("cleanup")
@@ -23,7 +24,8 @@ struct ArcadeCleanupTests {
         try f.session("kept", created: "2026-03-10T08:00:00.000Z")
         try f.entry(session: "abandoned", score: 1, date: "2026-03-10", created: "2026-03-10T08:00:00.000Z")
         try f.entry(session: "never-existed", score: 1, date: "2026-03-10", created: "2026-03-10T08:00:00.000Z")
-        try f.entry(session: "never-existed", score: 1, period: "alltime", date: "alltime", created: "2026-03-10T08:00:00.000Z")
+        try f.entry(
+            session: "never-existed", score: 1, period: "alltime", date: "alltime", created: "2026-03-10T08:00:00.000Z")
         try f.entry(session: "kept", score: 1, date: "2026-03-10", created: "2026-03-10T08:00:00.000Z")
         try f.entry(session: "kept", score: 1, period: "alltime", date: "alltime", created: "2026-03-10T08:00:00.000Z")
         let result = try await CleanupJob().run(f.context(now: "2026-03-10T12:00:00Z"))
@@ -53,16 +55,21 @@ struct ArcadeCleanupTests {
         let f = try ArcadeFixture()
         let t = "2026-03-01T08:00:00.000Z"
         try f.session("s", created: t)
-        let archived1 = try f.entry(session: "s", player: ArcadeFixture.player(9), score: 77, period: "daily", date: "2026-03-07", created: t)
+        let archived1 = try f.entry(
+            session: "s", player: ArcadeFixture.player(9), score: 77, period: "daily", date: "2026-03-07", created: t)
         let kept1 = try f.entry(session: "s", score: 1, period: "daily", date: "2026-03-08", created: t)
         let archived2 = try f.entry(session: "s", score: 1, period: "weekly", date: "2026-02-23", created: t)
         let kept2 = try f.entry(session: "s", score: 1, period: "weekly", date: "2026-03-02", created: t)
         let kept3 = try f.entry(session: "s", score: 1, period: "alltime", date: "alltime", created: t)
         let result = try await CleanupJob().run(f.context(now: "2026-06-07T00:00:00Z"))
         #expect(result.metrics[counter: "entries_archived"] == 2)
-        #expect(try f.strings("SELECT id FROM leaderboard_entries ORDER BY id") == [kept1, kept2, kept3].map(String.init))
-        #expect(try f.strings("SELECT id FROM leaderboard_archive ORDER BY id") == [archived1, archived2].map(String.init))
-        let row = try f.queue.read { db in try Row.fetchOne(db, sql: "SELECT * FROM leaderboard_archive WHERE id = ?", arguments: [archived1]) }
+        #expect(
+            try f.strings("SELECT id FROM leaderboard_entries ORDER BY id") == [kept1, kept2, kept3].map(String.init))
+        #expect(
+            try f.strings("SELECT id FROM leaderboard_archive ORDER BY id") == [archived1, archived2].map(String.init))
+        let row = try f.queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM leaderboard_archive WHERE id = ?", arguments: [archived1])
+        }
         #expect(row?["session_id"] == "s")
         #expect(row?["player_address"] == ArcadeFixture.player(9))
         #expect(row?["score"] == 77)
@@ -75,9 +82,16 @@ struct ArcadeCleanupTests {
     @Test func batchesSmallerThanTheWorkAddUp() async throws {
         let f = try ArcadeFixture()
         for i in 0..<10 { try f.session("x\(i)", status: "active", created: "2026-03-10T00:00:00.000Z") }
-        for i in 0..<7 { try f.entry(session: "gone\(i)", score: 1, period: "alltime", date: "alltime", created: "2026-03-10T00:00:00.000Z") }
+        for i in 0..<7 {
+            try f.entry(
+                session: "gone\(i)", score: 1, period: "alltime", date: "alltime", created: "2026-03-10T00:00:00.000Z")
+        }
         try f.session("c", created: "2026-01-01T00:00:00.000Z")
-        for i in 0..<8 { try f.entry(session: "c", score: Int64(i), period: i % 2 == 0 ? "daily" : "weekly", date: "2025-11-03", created: "2025-11-03T00:00:00.000Z") }
+        for i in 0..<8 {
+            try f.entry(
+                session: "c", score: Int64(i), period: i % 2 == 0 ? "daily" : "weekly", date: "2025-11-03",
+                created: "2025-11-03T00:00:00.000Z")
+        }
         var job = CleanupJob(batchSize: 3)
         job.pauseBetweenBatches = .zero
         let result = try await job.run(f.context(now: "2026-03-10T12:00:00Z"))
@@ -98,11 +112,14 @@ struct ArcadeCleanupTests {
         try f.session("c", status: "completed", created: "2020-01-01T00:00:00.000Z")
         let pool = try f.pool(date: "2020-01-01")
         try f.execute("UPDATE prize_pools SET status = 'finalized', winner_address = 'w' WHERE id = ?", [pool])
-        try f.execute("INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at) VALUES (?, 'w', 5, 'x')", [pool])
+        try f.execute(
+            "INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at) VALUES (?, 'w', 5, 'x')", [pool])
         try f.pool(date: "2020-01-02")
         let before = try f.strings("SELECT quote(p.id) || quote(status) || quote(winner_address) FROM prize_pools p")
-        _ = try await CleanupJob(sessionExpiryMilliseconds: 1, archiveAfterMilliseconds: 1).run(f.context(now: "2026-03-10T12:00:00Z"))
-        #expect(try f.strings("SELECT quote(p.id) || quote(status) || quote(winner_address) FROM prize_pools p") == before)
+        _ = try await CleanupJob(sessionExpiryMilliseconds: 1, archiveAfterMilliseconds: 1).run(
+            f.context(now: "2026-03-10T12:00:00Z"))
+        #expect(
+            try f.strings("SELECT quote(p.id) || quote(status) || quote(winner_address) FROM prize_pools p") == before)
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 1)
         #expect(try f.int("SELECT COUNT(*) FROM game_sessions") == 1)
     }
@@ -125,15 +142,30 @@ struct ArcadeCleanupTests {
         let f = try ArcadeFixture()
         try await f.queue.write { db in
             for i in 0..<3000 {
-                try db.execute(sql: "INSERT INTO game_sessions VALUES (?, 'snake', 'p', 'active', 10000, NULL, '2026-03-10T08:00:00.000Z', NULL)", arguments: ["exp\(i)"])
+                try db.execute(
+                    sql:
+                        "INSERT INTO game_sessions VALUES (?, 'snake', 'p', 'active', 10000, NULL, '2026-03-10T08:00:00.000Z', NULL)",
+                    arguments: ["exp\(i)"])
             }
             for i in 0..<2000 {
-                try db.execute(sql: "INSERT INTO game_sessions VALUES (?, 'tetris', 'p', 'completed', 10000, 5, '2025-01-01T08:00:00.000Z', '2025-01-01T08:05:00.000Z')", arguments: ["old\(i)"])
-                try db.execute(sql: "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'tetris', 'p', 5, 'daily', '2025-01-01', 'x')", arguments: ["old\(i)"])
-                try db.execute(sql: "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'tetris', 'p', 5, 'alltime', 'alltime', 'x')", arguments: ["old\(i)"])
+                try db.execute(
+                    sql:
+                        "INSERT INTO game_sessions VALUES (?, 'tetris', 'p', 'completed', 10000, 5, '2025-01-01T08:00:00.000Z', '2025-01-01T08:05:00.000Z')",
+                    arguments: ["old\(i)"])
+                try db.execute(
+                    sql:
+                        "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'tetris', 'p', 5, 'daily', '2025-01-01', 'x')",
+                    arguments: ["old\(i)"])
+                try db.execute(
+                    sql:
+                        "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'tetris', 'p', 5, 'alltime', 'alltime', 'x')",
+                    arguments: ["old\(i)"])
             }
             for i in 0..<500 {
-                try db.execute(sql: "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'pong', 'p', 5, 'alltime', 'alltime', 'x')", arguments: ["lost\(i)"])
+                try db.execute(
+                    sql:
+                        "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'pong', 'p', 5, 'alltime', 'alltime', 'x')",
+                    arguments: ["lost\(i)"])
             }
         }
         let stop = StopFlag()
@@ -150,9 +182,18 @@ struct ArcadeCleanupTests {
                 var n = 0
                 while !stop.isSet {
                     try queue.write { db in
-                        try db.execute(sql: "INSERT INTO game_sessions VALUES (?, 'pong', 'q', 'completed', 10000, 1, '2026-03-10T11:59:00.000Z', '2026-03-10T11:59:30.000Z')", arguments: ["new\(n)"])
-                        try db.execute(sql: "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'pong', 'q', 1, 'daily', '2026-03-10', '2026-03-10T11:59:30.000Z')", arguments: ["new\(n)"])
-                        try db.execute(sql: "INSERT INTO game_sessions VALUES (?, 'pong', 'q', 'active', 10000, NULL, '2026-03-10T11:59:00.000Z', NULL)", arguments: ["act\(n)"])
+                        try db.execute(
+                            sql:
+                                "INSERT INTO game_sessions VALUES (?, 'pong', 'q', 'completed', 10000, 1, '2026-03-10T11:59:00.000Z', '2026-03-10T11:59:30.000Z')",
+                            arguments: ["new\(n)"])
+                        try db.execute(
+                            sql:
+                                "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at) VALUES (?, 'pong', 'q', 1, 'daily', '2026-03-10', '2026-03-10T11:59:30.000Z')",
+                            arguments: ["new\(n)"])
+                        try db.execute(
+                            sql:
+                                "INSERT INTO game_sessions VALUES (?, 'pong', 'q', 'active', 10000, NULL, '2026-03-10T11:59:00.000Z', NULL)",
+                            arguments: ["act\(n)"])
                     }
                     n += 1
                     insertedCounter.set(n)

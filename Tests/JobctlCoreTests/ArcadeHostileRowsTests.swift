@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 /// Issue 9, items 1, 2 and 5: malformed rows, loose money and flagged winners.
@@ -14,7 +15,8 @@ struct ArcadeHostileRowsTests {
         try await PrizePoolJob().run(f.context(now: now))
     }
 
-    func row(_ f: ArcadeFixture, _ sql: String, _ arguments: StatementArguments = []) throws -> [String: DatabaseValue] {
+    func row(_ f: ArcadeFixture, _ sql: String, _ arguments: StatementArguments = []) throws -> [String: DatabaseValue]
+    {
         try f.queue.read { db in
             guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return [:] }
             return Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] ?? .null) })
@@ -26,11 +28,14 @@ struct ArcadeHostileRowsTests {
     @Test func textScoreDoesNotKillTheSchedulerNorRankFirst() async throws {
         let f = try ArcadeFixture()
         let pool = try f.pool(date: Self.day, total: 5_000_000)
-        try f.eligibleEntry(session: "good", player: ArcadeFixture.player(7), score: 90, date: Self.day, created: Self.t)
-        try f.eligibleEntry(session: "less", player: ArcadeFixture.player(8), score: 10, date: Self.day, created: Self.t)
+        try f.eligibleEntry(
+            session: "good", player: ArcadeFixture.player(7), score: 90, date: Self.day, created: Self.t)
+        try f.eligibleEntry(
+            session: "less", player: ArcadeFixture.player(8), score: 10, date: Self.day, created: Self.t)
         for (i, score) in ["'abc'", "x'00ff'", "12.5", "99999999999999999999"].enumerated() {
             try f.session("bad\(i)", score: 1, created: Self.t)
-            try f.execute("""
+            try f.execute(
+                """
                 INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at)
                 VALUES ('bad\(i)', 'snake', ?, \(score), 'daily', ?, ?)
                 """, [ArcadeFixture.player(20 + i), Self.day, Self.t])
@@ -65,7 +70,8 @@ struct ArcadeHostileRowsTests {
         try f.eligibleEntry(session: "s", game: "snake", score: 5, date: Self.day, created: Self.t)
         let result = try await prizepool(f)
         let failure = try #require(result.partialFailure)
-        #expect(failure.contains("pong daily \(Self.day): total_amount is \(described), not an exact non-negative integer"))
+        #expect(
+            failure.contains("pong daily \(Self.day): total_amount is \(described), not an exact non-negative integer"))
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts WHERE pool_id = ?", [bad]) == 0)
         #expect(try f.strings("SELECT status FROM prize_pools WHERE id = ?", [bad]) == ["active"])
         #expect(try f.int("SELECT amount FROM prize_payouts WHERE pool_id = ?", [good]) == 2_000_000)
@@ -104,14 +110,19 @@ struct ArcadeHostileRowsTests {
         try f.entry(session: "gone", player: ArcadeFixture.player(1), score: 900, date: Self.day, created: Self.t)
         try f.session("playing", player: ArcadeFixture.player(2), status: "active", created: Self.t)
         try f.entry(session: "playing", player: ArcadeFixture.player(2), score: 800, date: Self.day, created: Self.t)
-        try f.eligibleEntry(session: "twice", player: ArcadeFixture.player(3), score: 5, date: Self.day, created: Self.t)
+        try f.eligibleEntry(
+            session: "twice", player: ArcadeFixture.player(3), score: 5, date: Self.day, created: Self.t)
         try f.entry(session: "twice", player: ArcadeFixture.player(3), score: 700, date: Self.day, created: Self.t)
         try f.eligibleEntry(session: "badaddr", player: "0x12345", score: 600, date: Self.day, created: Self.t)
-        try f.eligibleEntry(session: "nul", player: ArcadeFixture.player(4), score: 550, date: Self.day, created: Self.t)
+        try f.eligibleEntry(
+            session: "nul", player: ArcadeFixture.player(4), score: 550, date: Self.day, created: Self.t)
         // A NUL inside: SQLite's length() of the text stops there, the byte length does not.
-        try f.execute("UPDATE leaderboard_entries SET player_address = player_address || char(0) || 'zz' WHERE session_id = 'nul'")
+        try f.execute(
+            "UPDATE leaderboard_entries SET player_address = player_address || char(0) || 'zz' WHERE session_id = 'nul'"
+        )
         try f.eligibleEntry(session: "neg", player: ArcadeFixture.player(5), score: -1, date: Self.day, created: Self.t)
-        try f.eligibleEntry(session: "right", player: ArcadeFixture.player(6), score: 100, date: Self.day, created: Self.t)
+        try f.eligibleEntry(
+            session: "right", player: ArcadeFixture.player(6), score: 100, date: Self.day, created: Self.t)
         let result = try await prizepool(f)
         #expect(result.partialFailure == nil)
         let won = try row(f, "SELECT winner_address, winning_score FROM prize_pools WHERE id = ?", [pool])
@@ -120,10 +131,11 @@ struct ArcadeHostileRowsTests {
         #expect(try f.strings("SELECT winner_address FROM prize_payouts") == [ArcadeFixture.player(6)])
         // Passed over on the way to the winner: gone, playing, twice's copy, two bad addresses.
         #expect(result.metrics[counter: "entries_excluded"] == 5)
-        #expect(f.logs.all.contains {
-            $0.contains("passed over 5") && $0.contains("missing_session=1") && $0.contains("duplicate_session=1")
-                && $0.contains("malformed_address=2") && $0.contains("session_not_completed=1")
-        })
+        #expect(
+            f.logs.all.contains {
+                $0.contains("passed over 5") && $0.contains("missing_session=1") && $0.contains("duplicate_session=1")
+                    && $0.contains("malformed_address=2") && $0.contains("session_not_completed=1")
+            })
 
         let board = try await LeaderboardJob().run(f.context(now: "2026-03-01T23:00:00Z"))
         let m = board.metrics
@@ -144,9 +156,16 @@ struct ArcadeHostileRowsTests {
         try f.eligibleEntry(session: "s", score: 1, date: Self.day, created: Self.t)
         let result = try await prizepool(f)
         let failure = try #require(result.partialFailure)
-        #expect(failure.contains("pong daily \(Self.day): total_amount is 1.50 USDC but no entry is eligible to win (no entries)"))
-        #expect(failure.contains("tetris daily \(Self.day): total_amount is 1.50 USDC but no entry is eligible to win (1 entries, all flagged (missing_session=1))"))
-        #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE id IN (?, ?) AND status = 'active'", [empty, flagged]) == 2)
+        #expect(
+            failure.contains(
+                "pong daily \(Self.day): total_amount is 1.50 USDC but no entry is eligible to win (no entries)"))
+        #expect(
+            failure.contains(
+                "tetris daily \(Self.day): total_amount is 1.50 USDC but no entry is eligible to win (1 entries, all flagged (missing_session=1))"
+            ))
+        #expect(
+            try f.int("SELECT COUNT(*) FROM prize_pools WHERE id IN (?, ?) AND status = 'active'", [empty, flagged])
+                == 2)
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 1)
         #expect(result.metrics[counter: "pools_failed"] == 2)
         #expect(result.metrics[counter: "pools_finalized"] == 1)
@@ -159,7 +178,8 @@ struct ArcadeHostileRowsTests {
         try f.eligibleEntry(session: "s", score: 9, date: Self.day, created: Self.t)
         try f.pool(game: "pong", date: Self.day, total: 0)
         // What an older cleanup did to it.
-        try f.execute("""
+        try f.execute(
+            """
             INSERT INTO leaderboard_archive SELECT *, 'x' FROM leaderboard_entries;
             DELETE FROM leaderboard_entries;
             """)
@@ -212,16 +232,20 @@ struct ArcadeHostileRowsTests {
         try f.eligibleEntry(session: "ok2", score: 4, date: Self.day, created: Self.t)
         try f.execute("UPDATE leaderboard_entries SET score = 'high' WHERE session_id = 'ok2'")
         let (count, walk) = try f.queue.read { db in
-            (try ArcadeBoard.count(db, game: "snake", period: "daily", date: Self.day),
-             try ArcadeBoard.winner(db, game: "snake", period: "daily", date: Self.day))
+            (
+                try ArcadeBoard.count(db, game: "snake", period: "daily", date: Self.day),
+                try ArcadeBoard.winner(db, game: "snake", period: "daily", date: Self.day)
+            )
         }
         #expect(walk.winner == nil)
         #expect(count.entries == 5 && walk.entries == 5 && walk.flagged == 5)
         #expect(count.anomalies == walk.anomalies)
-        #expect(count.anomalies == [
-            .missingSession: 2, .duplicateSession: 1, .sessionNotCompleted: 1, .malformedAddress: 1, .negativeScore: 2,
-            .malformedScore: 1,
-        ])
+        #expect(
+            count.anomalies == [
+                .missingSession: 2, .duplicateSession: 1, .sessionNotCompleted: 1, .malformedAddress: 1,
+                .negativeScore: 2,
+                .malformedScore: 1,
+            ])
     }
 
     @Test(arguments: [

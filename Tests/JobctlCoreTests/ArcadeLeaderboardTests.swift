@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 @Suite("leaderboard")
@@ -17,7 +18,9 @@ struct ArcadeLeaderboardTests {
         try f.session("dup", score: 30, created: t)
         // Today's daily snake board: two good, one missing session, one active session,
         // one negative score, one session twice.
-        for (session, score) in [("good1", 50), ("good2", 40), ("gone", 70), ("playing", 10), ("neg", -5), ("dup", 30), ("dup", 30)] {
+        for (session, score) in [
+            ("good1", 50), ("good2", 40), ("gone", 70), ("playing", 10), ("neg", -5), ("dup", 30), ("dup", 30),
+        ] {
             try f.entry(session: session, score: Int64(score), period: "daily", date: "2026-03-04", created: t)
         }
         // This week's and alltime boards: clean.
@@ -51,7 +54,10 @@ struct ArcadeLeaderboardTests {
         #expect(m[counter: "anomalies_duplicate_session"] == 1)
         #expect(m[counter: "anomalies"] == 4)
         #expect(try f.int("SELECT COUNT(*) FROM leaderboard_entries") == before)
-        #expect(f.logs.all.contains { $0.hasPrefix("warning") && $0.contains("snake daily 2026-03-04") && $0.contains("missing_session=1") })
+        #expect(
+            f.logs.all.contains {
+                $0.hasPrefix("warning") && $0.contains("snake daily 2026-03-04") && $0.contains("missing_session=1")
+            })
         #expect(f.logs.all.contains { $0.contains("leaderboard: done") && $0.contains("4 anomalies") })
     }
 
@@ -81,7 +87,8 @@ struct ArcadeLeaderboardTests {
         let f = try ArcadeFixture()
         // 2026-03-09 03:00 UTC is Sunday 2026-03-08 in New York: the week of 2026-03-02.
         try f.entry(session: "gone", score: 1, period: "daily", date: "2026-03-08", created: "2026-03-09T02:00:00.000Z")
-        try f.entry(session: "gone", score: 1, period: "weekly", date: "2026-03-02", created: "2026-03-09T02:00:00.000Z")
+        try f.entry(
+            session: "gone", score: 1, period: "weekly", date: "2026-03-02", created: "2026-03-09T02:00:00.000Z")
         let ny = try await LeaderboardJob().run(f.context(now: "2026-03-09T03:00:00Z", tz: "America/New_York"))
         #expect(ny.metrics[counter: "anomalies_missing_session"] == 2)
         let utc = try await LeaderboardJob().run(f.context(now: "2026-03-09T03:00:00Z"))

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 @Suite("prizepool")
@@ -12,25 +13,43 @@ struct ArcadePrizePoolTests {
     @Test func tiesAreBrokenByEarliestCreatedAtThenLowestId() async throws {
         let f = try ArcadeFixture()
         let pool = try f.pool(date: "2026-03-01", total: 12_500_000)
-        try f.eligibleEntry(id: 5, session: "s5", player: ArcadeFixture.player(5), score: 100, date: "2026-03-01", created: "2026-03-01T10:00:00.000Z")
-        try f.eligibleEntry(id: 7, session: "s7", player: ArcadeFixture.player(7), score: 100, date: "2026-03-01", created: "2026-03-01T09:00:00.000Z")
-        try f.eligibleEntry(id: 6, session: "s6", player: ArcadeFixture.player(6), score: 100, date: "2026-03-01", created: "2026-03-01T09:00:00.000Z")
-        try f.eligibleEntry(id: 1, session: "s1", player: ArcadeFixture.player(1), score: 99, date: "2026-03-01", created: "2026-03-01T08:00:00.000Z")
+        try f.eligibleEntry(
+            id: 5, session: "s5", player: ArcadeFixture.player(5), score: 100, date: "2026-03-01",
+            created: "2026-03-01T10:00:00.000Z")
+        try f.eligibleEntry(
+            id: 7, session: "s7", player: ArcadeFixture.player(7), score: 100, date: "2026-03-01",
+            created: "2026-03-01T09:00:00.000Z")
+        try f.eligibleEntry(
+            id: 6, session: "s6", player: ArcadeFixture.player(6), score: 100, date: "2026-03-01",
+            created: "2026-03-01T09:00:00.000Z")
+        try f.eligibleEntry(
+            id: 1, session: "s1", player: ArcadeFixture.player(1), score: 99, date: "2026-03-01",
+            created: "2026-03-01T08:00:00.000Z")
         // Same score, earlier, but another board.
-        try f.eligibleEntry(id: 2, session: "s2", player: ArcadeFixture.player(2), score: 500, date: "2026-03-02", created: "2026-03-01T08:00:00.000Z")
-        try f.eligibleEntry(id: 3, session: "s3", game: "pong", player: ArcadeFixture.player(3), score: 500, date: "2026-03-01", created: "2026-03-01T08:00:00.000Z")
+        try f.eligibleEntry(
+            id: 2, session: "s2", player: ArcadeFixture.player(2), score: 500, date: "2026-03-02",
+            created: "2026-03-01T08:00:00.000Z")
+        try f.eligibleEntry(
+            id: 3, session: "s3", game: "pong", player: ArcadeFixture.player(3), score: 500, date: "2026-03-01",
+            created: "2026-03-01T08:00:00.000Z")
 
         let result = try await run(f, now: "2026-03-02T00:00:30Z")
         #expect(result.partialFailure == nil)
         let row = try f.queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT status, winner_address, winning_score, prize_amount, finalized_at FROM prize_pools WHERE id = ?", arguments: [pool])
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT status, winner_address, winning_score, prize_amount, finalized_at FROM prize_pools WHERE id = ?",
+                arguments: [pool])
         }
         #expect(row?["status"] == "finalized")
         #expect(row?["winner_address"] == ArcadeFixture.player(6))
         #expect(row?["winning_score"] == 100)
         #expect(row?["prize_amount"] == 12_500_000)
         #expect(row?["finalized_at"] == "2026-03-02T00:00:30.000Z")
-        let payout = try f.queue.read { db in try Row.fetchOne(db, sql: "SELECT pool_id, winner_address, amount FROM prize_payouts") }
+        let payout = try f.queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT pool_id, winner_address, amount FROM prize_payouts")
+        }
         #expect(payout?["pool_id"] == pool)
         #expect(payout?["winner_address"] == ArcadeFixture.player(6))
         #expect(payout?["amount"] == 12_500_000)
@@ -38,7 +57,10 @@ struct ArcadePrizePoolTests {
         #expect(result.metrics[counter: "pools_finalized"] == 1)
         #expect(result.metrics[counter: "payout_total"] == 12_500_000)
         // The log names the pool, the short address and the prize in USDC.
-        #expect(f.logs.all.contains { $0.contains("snake daily 2026-03-01") && $0.contains("0x0000…0006") && $0.contains("12.50 USDC") })
+        #expect(
+            f.logs.all.contains {
+                $0.contains("snake daily 2026-03-01") && $0.contains("0x0000…0006") && $0.contains("12.50 USDC")
+            })
         #expect(f.logs.all.contains { $0.contains("prizepool: start") })
         #expect(f.logs.all.contains { $0.contains("prizepool: done") && $0.contains("1 pools finalized") })
     }
@@ -49,7 +71,10 @@ struct ArcadePrizePoolTests {
         let f = try ArcadeFixture()
         try f.pool(date: "2026-03-01", total: 0)
         let result = try await run(f, now: "2026-03-02T00:00:00Z")
-        #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized' AND winner_address IS NULL AND winning_score IS NULL AND prize_amount IS NULL") == 1)
+        #expect(
+            try f.int(
+                "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized' AND winner_address IS NULL AND winning_score IS NULL AND prize_amount IS NULL"
+            ) == 1)
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 0)
         #expect(result.metrics[counter: "pools_without_winner"] == 1)
         #expect(result.metrics[counter: "pools_finalized"] == 1)
@@ -60,15 +85,16 @@ struct ArcadePrizePoolTests {
     /// Now is Wednesday 2026-03-04 00:30 UTC.
     @Test func onlyEndedPoolsAreFinalizedIncludingOnesMissedEarlier() async throws {
         let f = try ArcadeFixture()
-        try f.pool(period: "daily", date: "2026-03-03", total: 0)   // yesterday: ended
-        try f.pool(period: "daily", date: "2026-03-04", total: 0)   // today: running
-        try f.pool(period: "daily", date: "2026-03-05", total: 0)   // tomorrow (pre-created)
-        try f.pool(period: "daily", date: "2026-02-20", total: 0)   // missed days ago
+        try f.pool(period: "daily", date: "2026-03-03", total: 0)  // yesterday: ended
+        try f.pool(period: "daily", date: "2026-03-04", total: 0)  // today: running
+        try f.pool(period: "daily", date: "2026-03-05", total: 0)  // tomorrow (pre-created)
+        try f.pool(period: "daily", date: "2026-02-20", total: 0)  // missed days ago
         try f.pool(period: "weekly", date: "2026-03-02", total: 0)  // this week: running
         try f.pool(period: "weekly", date: "2026-02-23", total: 0)  // last week: ended
         try f.pool(period: "weekly", date: "2026-02-09", total: 0)  // missed weeks ago
         let result = try await run(f, now: "2026-03-04T00:30:00Z")
-        let finalized = try f.strings("SELECT period_type || ' ' || period_date FROM prize_pools WHERE status = 'finalized' ORDER BY 1")
+        let finalized = try f.strings(
+            "SELECT period_type || ' ' || period_date FROM prize_pools WHERE status = 'finalized' ORDER BY 1")
         #expect(finalized == ["daily 2026-02-20", "daily 2026-03-03", "weekly 2026-02-09", "weekly 2026-02-23"])
         #expect(result.metrics.processed == 4)
         // A second run finds nothing left to do.
@@ -78,12 +104,13 @@ struct ArcadePrizePoolTests {
 
     @Test(arguments: [
         ("2026-03-08T23:59:59.999Z", false),  // Sunday: the week of Monday 03-02 is still on
-        ("2026-03-09T00:00:00Z", true),       // Monday 00:00: it ended
+        ("2026-03-09T00:00:00Z", true),  // Monday 00:00: it ended
     ])
     func weeklyPoolEndsOnMonday(now: String, ended: Bool) async throws {
         let f = try ArcadeFixture()
         try f.pool(period: "weekly", date: "2026-03-02")
-        try f.eligibleEntry(session: "s", score: 3, period: "weekly", date: "2026-03-02", created: "2026-03-03T10:00:00.000Z")
+        try f.eligibleEntry(
+            session: "s", score: 3, period: "weekly", date: "2026-03-02", created: "2026-03-03T10:00:00.000Z")
         _ = try await run(f, now: now)
         #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'") == (ended ? 1 : 0))
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == (ended ? 1 : 0))
@@ -96,7 +123,10 @@ struct ArcadePrizePoolTests {
         try f.pool(period: "daily", date: "2026-03-07", total: 0)
         try f.pool(period: "weekly", date: "2026-03-02", total: 0)
         _ = try await run(f, now: "2026-03-09T03:00:00Z", tz: "America/New_York")
-        #expect(try f.strings("SELECT period_type || ' ' || period_date FROM prize_pools WHERE status = 'finalized'") == ["daily 2026-03-07"])
+        #expect(
+            try f.strings("SELECT period_type || ' ' || period_date FROM prize_pools WHERE status = 'finalized'") == [
+                "daily 2026-03-07"
+            ])
         _ = try await run(f, now: "2026-03-09T04:00:00Z", tz: "America/New_York")
         #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE status = 'active'") == 0)
     }
@@ -106,10 +136,12 @@ struct ArcadePrizePoolTests {
         for game in ArcadeSchema.games {
             for day in ["2026-03-01", "2026-03-02"] {
                 try f.pool(game: game, date: day, total: 1_000_000)
-                try f.eligibleEntry(session: "\(game)-\(day)", game: game, score: 10, date: day, created: "\(day)T12:00:00.000Z")
+                try f.eligibleEntry(
+                    session: "\(game)-\(day)", game: game, score: 10, date: day, created: "\(day)T12:00:00.000Z")
             }
         }
-        try f.execute("""
+        try f.execute(
+            """
             CREATE TRIGGER pong_is_broken BEFORE UPDATE ON prize_pools WHEN OLD.game_type = 'pong'
             BEGIN SELECT RAISE(ABORT, 'pong payouts are frozen'); END
             """)
@@ -120,7 +152,10 @@ struct ArcadePrizePoolTests {
         #expect(result.metrics[counter: "pools_failed"] == 2)
         #expect(try f.int("SELECT COUNT(*) FROM prize_pools WHERE status = 'active'") == 2)
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts") == 8)
-        #expect(try f.int("SELECT COUNT(*) FROM prize_payouts p JOIN prize_pools l ON l.id = p.pool_id WHERE l.game_type = 'pong'") == 0)
+        #expect(
+            try f.int(
+                "SELECT COUNT(*) FROM prize_payouts p JOIN prize_pools l ON l.id = p.pool_id WHERE l.game_type = 'pong'"
+            ) == 0)
 
         try f.execute("DROP TRIGGER pong_is_broken")
         let retry = try await run(f, now: "2026-03-05T00:10:00Z")
@@ -135,9 +170,12 @@ struct ArcadePrizePoolTests {
         let f = try ArcadeFixture()
         let odd = try f.pool(game: "pong", date: "2026-03-01", total: 5)
         try f.pool(game: "snake", date: "2026-03-01", total: 7)
-        try f.eligibleEntry(session: "a", game: "pong", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
-        try f.eligibleEntry(session: "b", game: "snake", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
-        try f.execute("INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at) VALUES (?, 'w', 5, 'x')", [odd])
+        try f.eligibleEntry(
+            session: "a", game: "pong", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.eligibleEntry(
+            session: "b", game: "snake", score: 1, date: "2026-03-01", created: "2026-03-01T01:00:00.000Z")
+        try f.execute(
+            "INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at) VALUES (?, 'w', 5, 'x')", [odd])
         let result = try await run(f, now: "2026-03-02T00:00:00Z")
         #expect(result.partialFailure?.contains("pong") == true)
         #expect(try f.int("SELECT COUNT(*) FROM prize_payouts WHERE pool_id = ?", [odd]) == 1)
@@ -173,7 +211,9 @@ struct ArcadePrizePoolTests {
             let date = "2026-02-\(day < 10 ? "0" : "")\(day)"
             for game in ArcadeSchema.games {
                 try f.pool(game: game, date: date, total: Int64(day) * 10_000)
-                try f.eligibleEntry(session: "\(game)\(date)", game: game, score: Int64(day), date: date, created: "\(date)T05:00:00.000Z")
+                try f.eligibleEntry(
+                    session: "\(game)\(date)", game: game, score: Int64(day), date: date,
+                    created: "\(date)T05:00:00.000Z")
             }
         }
         let context = f.context(now: "2026-03-02T00:00:00Z")
@@ -191,7 +231,9 @@ struct ArcadePrizePoolTests {
     }
 
     @Test func withoutAppDatabaseTheRunFailsWithOneLine() async throws {
-        let context = JobContext(appDatabasePath: nil, logger: .init(label: "t"), timeZone: .gmt, scheduledAt: nil, now: { Date(timeIntervalSince1970: 0) })
+        let context = JobContext(
+            appDatabasePath: nil, logger: .init(label: "t"), timeZone: .gmt, scheduledAt: nil,
+            now: { Date(timeIntervalSince1970: 0) })
         await #expect(throws: ArcadeDatabaseError.self) { _ = try await PrizePoolJob().run(context) }
     }
 
@@ -226,11 +268,17 @@ struct ArcadeFormattingTests {
     @Test func timestamps() {
         #expect(ArcadeTime.timestamp(instant("2026-03-01T12:34:56.789Z")) == "2026-03-01T12:34:56.789Z")
         #expect(ArcadeTime.timestamp(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
-        #expect(ArcadeTime.dateString(day: ArcadeTime.monday(onOrBefore: Civil.days(year: 2026, month: 3, day: 8))) == "2026-03-02")
-        #expect(ArcadeTime.dateString(day: ArcadeTime.monday(onOrBefore: Civil.days(year: 2026, month: 3, day: 9))) == "2026-03-09")
+        #expect(
+            ArcadeTime.dateString(day: ArcadeTime.monday(onOrBefore: Civil.days(year: 2026, month: 3, day: 8)))
+                == "2026-03-02")
+        #expect(
+            ArcadeTime.dateString(day: ArcadeTime.monday(onOrBefore: Civil.days(year: 2026, month: 3, day: 9)))
+                == "2026-03-09")
     }
 
-    @Test(arguments: [("90s", Int64(90_000)), ("30m", 1_800_000), ("1h30m", 5_400_000), ("90d", 7_776_000_000), ("500ms", 500)])
+    @Test(arguments: [
+        ("90s", Int64(90_000)), ("30m", 1_800_000), ("1h30m", 5_400_000), ("90d", 7_776_000_000), ("500ms", 500),
+    ])
     func durations(text: String, ms: Int64) {
         #expect(DirectRun.parseDuration(text) == ms)
     }
@@ -241,12 +289,21 @@ struct ArcadeFormattingTests {
     }
 
     @Test func optionsAreValidatedAgainstTheJobsSpecs() throws {
-        let options = try DirectRun.parseOptions(["batch_size=10", "session_expiry=1h", "archive_after=7d"], for: BuiltinJobKind(CleanupJob.self))
+        let options = try DirectRun.parseOptions(
+            ["batch_size=10", "session_expiry=1h", "archive_after=7d"], for: BuiltinJobKind(CleanupJob.self))
         let job = CleanupJob(options: options)
-        #expect(job.batchSize == 10 && job.sessionExpiryMilliseconds == 3_600_000 && job.archiveAfterMilliseconds == 604_800_000)
-        #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["batch_size=0"], for: BuiltinJobKind(CleanupJob.self)) }
-        #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["nope=1"], for: BuiltinJobKind(PrizePoolJob.self)) }
-        #expect(throws: DirectRun.OptionError.self) { try DirectRun.parseOptions(["fail_on_anomalies=maybe"], for: BuiltinJobKind(LeaderboardJob.self)) }
+        #expect(
+            job.batchSize == 10 && job.sessionExpiryMilliseconds == 3_600_000
+                && job.archiveAfterMilliseconds == 604_800_000)
+        #expect(throws: DirectRun.OptionError.self) {
+            try DirectRun.parseOptions(["batch_size=0"], for: BuiltinJobKind(CleanupJob.self))
+        }
+        #expect(throws: DirectRun.OptionError.self) {
+            try DirectRun.parseOptions(["nope=1"], for: BuiltinJobKind(PrizePoolJob.self))
+        }
+        #expect(throws: DirectRun.OptionError.self) {
+            try DirectRun.parseOptions(["fail_on_anomalies=maybe"], for: BuiltinJobKind(LeaderboardJob.self))
+        }
     }
 
     @Test func registry() {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 /// Issue 9 items 3 and 4 (cleanup and pools' zone) and issue 15 (a missing or wrong arcade
@@ -14,25 +15,30 @@ struct ArcadeSafetyTests {
     /// pool with no winner.
     @Test func cleanupNeverArchivesTheEntriesOfAPoolNotYetFinalized() async throws {
         let f = try ArcadeFixture()
-        try f.pool(date: "2026-03-01", total: 2_000_000)                   // active: kept
-        let odd = try f.pool(game: "pong", date: "2026-03-01", total: 5)     // another state: kept
+        try f.pool(date: "2026-03-01", total: 2_000_000)  // active: kept
+        let odd = try f.pool(game: "pong", date: "2026-03-01", total: 5)  // another state: kept
         try f.execute("UPDATE prize_pools SET status = 'paying' WHERE id = ?", [odd])
         let done = try f.pool(game: "tetris", date: "2026-03-01", total: 5)  // finalized: archived
         try f.execute("UPDATE prize_pools SET status = 'finalized' WHERE id = ?", [done])
-        for game in ["snake", "pong", "tetris", "breakout"] {                // breakout: no pool, archived
+        for game in ["snake", "pong", "tetris", "breakout"] {  // breakout: no pool, archived
             try f.eligibleEntry(session: "\(game)-d", game: game, score: 9, date: "2026-03-01", created: Self.t)
-            try f.eligibleEntry(session: "\(game)-w", game: game, score: 9, period: "weekly", date: "2026-02-23", created: Self.t)
+            try f.eligibleEntry(
+                session: "\(game)-w", game: game, score: 9, period: "weekly", date: "2026-02-23", created: Self.t)
         }
-        try f.pool(period: "weekly", date: "2026-02-23", total: 1)          // active weekly: kept
+        try f.pool(period: "weekly", date: "2026-02-23", total: 1)  // active weekly: kept
         var job = CleanupJob(archiveAfterMilliseconds: 86_400_000, batchSize: 1)
         job.pauseBetweenBatches = .zero
         let result = try await job.run(f.context(now: "2026-03-10T00:00:00Z"))
-        #expect(try f.strings("SELECT game_type || ' ' || period_type FROM leaderboard_entries ORDER BY 1")
-            == ["pong daily", "snake daily", "snake weekly"])
+        #expect(
+            try f.strings("SELECT game_type || ' ' || period_type FROM leaderboard_entries ORDER BY 1")
+                == ["pong daily", "snake daily", "snake weekly"])
         #expect(try f.int("SELECT COUNT(*) FROM leaderboard_archive") == 5)
         #expect(result.metrics[counter: "entries_archived"] == 5)
         #expect(result.metrics[counter: "entries_kept_for_open_pools"] == 3)
-        #expect(f.logs.all.contains { $0.hasPrefix("warning") && $0.contains("kept 3 old entries whose pool is not finalized") })
+        #expect(
+            f.logs.all.contains {
+                $0.hasPrefix("warning") && $0.contains("kept 3 old entries whose pool is not finalized")
+            })
         // prizepool, back, pays the kept board's winner.
         let pools = try await PrizePoolJob().run(f.context(now: "2026-03-10T00:00:00Z"))
         #expect(pools.partialFailure == nil)
@@ -44,7 +50,8 @@ struct ArcadeSafetyTests {
     @Test func builtinJobsFollowUTCNotTheMachineZone() throws {
         let tokyo = try #require(ZoneRules(identifier: "Asia/Tokyo"))
         let reader = ConfigReader(path: "jobs.conf", machineZone: tokyo)
-        let config = try reader.parse("""
+        let config = try reader.parse(
+            """
             APP_DB=a.db
             0 0 * * * prizepool
             @daily tick command="true"
@@ -87,7 +94,8 @@ struct ArcadeSafetyTests {
     /// without its UNIQUE pool (the last line of defence against a double payout).
     @Test func anOlderOrPartialSchemaIsNamedAndNeverCompleted() throws {
         let f = try ArcadeFixture()
-        try f.execute("""
+        try f.execute(
+            """
             DROP TABLE leaderboard_archive;
             DROP TABLE prize_payouts;
             CREATE TABLE prize_payouts (id INTEGER PRIMARY KEY, pool_id INTEGER NOT NULL, winner_address TEXT NOT NULL,
@@ -98,8 +106,10 @@ struct ArcadeSafetyTests {
             _ = try ArcadeDatabase(path: f.path)
             Issue.record("opened an incomplete schema")
         } catch {
-            #expect("\(error)" == "arcade database \(f.path): has an incomplete or older arcade schema: "
-                + "missing table leaderboard_archive; missing column prize_pools.finalized_at; prize_payouts.pool_id is not UNIQUE")
+            #expect(
+                "\(error)" == "arcade database \(f.path): has an incomplete or older arcade schema: "
+                    + "missing table leaderboard_archive; missing column prize_pools.finalized_at; prize_payouts.pool_id is not UNIQUE"
+            )
         }
         #expect(try f.int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'leaderboard_archive'") == 0)
     }
@@ -109,7 +119,9 @@ struct ArcadeSafetyTests {
         let f = try ArcadeFixture()
         try f.execute("DROP INDEX leaderboard_entries_board; DROP INDEX leaderboard_entries_session")
         _ = try ArcadeDatabase(path: f.path)
-        #expect(try f.int("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'leaderboard_entries_%'") == 3)
+        #expect(
+            try f.int("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'leaderboard_entries_%'")
+                == 3)
 
         let foreign = f.directory.appendingPathComponent("foreign.db").path
         try DatabaseQueue(path: foreign).write { try $0.execute(sql: "CREATE TABLE users (id INTEGER)") }
@@ -154,12 +166,17 @@ struct ArcadeSafetyTests {
         #expect(ArcadeDatabase.openingName(path).hasSuffix("?mode=rw"))
         let database = try ArcadeDatabase(path: path)
         try database.writeImmediate { db in
-            try db.execute(sql: "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('snake', 'daily', '2026-03-01', 1, 'active')")
+            try db.execute(
+                sql:
+                    "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('snake', 'daily', '2026-03-01', 1, 'active')"
+            )
         }
         let queue = try DatabaseQueue(path: path)
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools") } == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().first == "arcade é.db")
-        #expect(throws: ArcadeDatabaseError.self) { _ = try ArcadeDatabase(path: directory.appendingPathComponent("x.db").path) }
+        #expect(throws: ArcadeDatabaseError.self) {
+            _ = try ArcadeDatabase(path: directory.appendingPathComponent("x.db").path)
+        }
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.db").path))
     }
 
@@ -170,7 +187,8 @@ struct ArcadeSafetyTests {
             try ArcadeSchema.createTables(db)
             var result: [String: [String]] = [:]
             for (table, _) in ArcadeSchema.columns {
-                result[table] = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table])
+                result[table] = try String.fetchAll(
+                    db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table])
             }
             return result
         }

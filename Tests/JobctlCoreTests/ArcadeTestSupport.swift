@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+
 @testable import JobctlCore
 
 /// Collects log lines so tests can read what a job logged.
@@ -87,8 +88,10 @@ final class ArcadeFixture: @unchecked Sendable {
     ) throws {
         try execute(
             "INSERT INTO game_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [id, game, player, status, amount, status == "completed" ? score : nil, created,
-             status == "completed" ? (completed ?? created) : nil])
+            [
+                id, game, player, status, amount, status == "completed" ? score : nil, created,
+                status == "completed" ? (completed ?? created) : nil,
+            ])
     }
 
     @discardableResult
@@ -120,11 +123,14 @@ final class ArcadeFixture: @unchecked Sendable {
             INSERT OR IGNORE INTO game_sessions VALUES (?, ?, ?, 'completed', 10000, ?, ?, ?)
             """,
             [session, game, player, score, created, created])
-        return try entry(id: id, session: session, game: game, player: player, score: score, period: period, date: date, created: created)
+        return try entry(
+            id: id, session: session, game: game, player: player, score: score, period: period, date: date,
+            created: created)
     }
 
     @discardableResult
-    func pool(game: String = "snake", period: String = "daily", date: String, total: Int64 = 12_500_000) throws -> Int64 {
+    func pool(game: String = "snake", period: String = "daily", date: String, total: Int64 = 12_500_000) throws -> Int64
+    {
         try queue.write { db in
             try db.execute(
                 sql: """

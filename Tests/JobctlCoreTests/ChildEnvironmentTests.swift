@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func envOptionAndPassEnvSettingAddUp() throws {
-        let config = try reader.parse("""
+        let config = try reader.parse(
+            """
             @daily first command="env"
             PASS_ENV=FOO,BAR
             @daily second command="env" env=BAZ,FOO

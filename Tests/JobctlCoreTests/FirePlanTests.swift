@@ -3,9 +3,11 @@ import Testing
 
 @testable import JobctlCore
 
-func job(_ name: String, _ schedule: String, zone: String = "UTC", overlap: OverlapPolicy = .skip, retries: Int = 0,
-         backoffMs: Int64 = 1000, catchup: Int64? = nil, jitterMs: Int64 = 0, timeoutMs: Int64? = nil,
-         action: JobAction = .command("true")) throws -> JobDefinition {
+func job(
+    _ name: String, _ schedule: String, zone: String = "UTC", overlap: OverlapPolicy = .skip, retries: Int = 0,
+    backoffMs: Int64 = 1000, catchup: Int64? = nil, jitterMs: Int64 = 0, timeoutMs: Int64? = nil,
+    action: JobAction = .command("true")
+) throws -> JobDefinition {
     JobDefinition(
         name: name, schedule: try Schedule.parse(schedule), zone: try Zones.named(zone), zoneSource: .option,
         action: action, timeoutMilliseconds: timeoutMs, retries: retries, backoffMilliseconds: backoffMs,
@@ -33,31 +35,39 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
 
 @Suite struct FirePlanTests {
     @Test func springForwardDayInNewYork() throws {
-        let jobs = [try job("nightly", "30 2 * * *", zone: "America/New_York"), try job("hourly", "30 * * * *", zone: "America/New_York")]
+        let jobs = [
+            try job("nightly", "30 2 * * *", zone: "America/New_York"),
+            try job("hourly", "30 * * * *", zone: "America/New_York"),
+        ]
         let start = try at("2026-03-08T00:00:00", "America/New_York")
         var plan = FirePlan(jobs: jobs, after: start)
         let fires = play(&plan, from: start, until: try at("2026-03-08T05:00:00", "America/New_York"))
-        #expect(fires.map { "\($0.0) \($0.1)" } == [
-            "hourly 2026-03-08T00:30:00-05:00",
-            "hourly 2026-03-08T01:30:00-05:00",
-            "nightly 2026-03-08T03:00:00-04:00",  // the end of the gap
-            "hourly 2026-03-08T03:30:00-04:00",  // 02:30 does not exist: a periodic job skips it
-            "hourly 2026-03-08T04:30:00-04:00",
-        ])
+        #expect(
+            fires.map { "\($0.0) \($0.1)" } == [
+                "hourly 2026-03-08T00:30:00-05:00",
+                "hourly 2026-03-08T01:30:00-05:00",
+                "nightly 2026-03-08T03:00:00-04:00",  // the end of the gap
+                "hourly 2026-03-08T03:30:00-04:00",  // 02:30 does not exist: a periodic job skips it
+                "hourly 2026-03-08T04:30:00-04:00",
+            ])
     }
 
     @Test func fallBackDayInNewYork() throws {
-        let jobs = [try job("nightly", "30 1 * * *", zone: "America/New_York"), try job("hourly", "30 * * * *", zone: "America/New_York")]
+        let jobs = [
+            try job("nightly", "30 1 * * *", zone: "America/New_York"),
+            try job("hourly", "30 * * * *", zone: "America/New_York"),
+        ]
         let start = try at("2026-11-01T00:00:00", "America/New_York")
         var plan = FirePlan(jobs: jobs, after: start)
         let fires = play(&plan, from: start, until: start.addingTimeInterval(4 * 3600))
-        #expect(fires.map { "\($0.0) \($0.1)" } == [
-            "hourly 2026-11-01T00:30:00-04:00",
-            "hourly 2026-11-01T01:30:00-04:00",
-            "nightly 2026-11-01T01:30:00-04:00",  // once, at the first occurrence
-            "hourly 2026-11-01T01:30:00-05:00",  // periodic: both occurrences
-            "hourly 2026-11-01T02:30:00-05:00",
-        ])
+        #expect(
+            fires.map { "\($0.0) \($0.1)" } == [
+                "hourly 2026-11-01T00:30:00-04:00",
+                "hourly 2026-11-01T01:30:00-04:00",
+                "nightly 2026-11-01T01:30:00-04:00",  // once, at the first occurrence
+                "hourly 2026-11-01T01:30:00-05:00",  // periodic: both occurrences
+                "hourly 2026-11-01T02:30:00-05:00",
+            ])
     }
 
     @Test func clockJumpBackDoesNotRepeatFires() throws {
@@ -80,15 +90,22 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
 
     @Test func threeDayOutageCatchesUpOnce() throws {
         let daily = try job("prizepool", "0 0 * * *", catchup: 86_400_000)
-        let fire = FirePlan.catchupFire(for: daily, lastRecorded: try at("2026-06-01T00:00:00Z"), now: try at("2026-06-04T10:00:00Z"))
+        let fire = FirePlan.catchupFire(
+            for: daily, lastRecorded: try at("2026-06-01T00:00:00Z"), now: try at("2026-06-04T10:00:00Z"))
         #expect(fire == (try at("2026-06-04T00:00:00Z")))
         // Nothing missed since the last recorded fire.
-        #expect(FirePlan.catchupFire(for: daily, lastRecorded: try at("2026-06-04T00:00:00Z"), now: try at("2026-06-04T10:00:00Z")) == nil)
+        #expect(
+            FirePlan.catchupFire(
+                for: daily, lastRecorded: try at("2026-06-04T00:00:00Z"), now: try at("2026-06-04T10:00:00Z")) == nil)
         // Older than the window.
         let short = try job("short", "0 0 * * *", catchup: 3_600_000)
-        #expect(FirePlan.catchupFire(for: short, lastRecorded: try at("2026-06-01T00:00:00Z"), now: try at("2026-06-04T10:00:00Z")) == nil)
+        #expect(
+            FirePlan.catchupFire(
+                for: short, lastRecorded: try at("2026-06-01T00:00:00Z"), now: try at("2026-06-04T10:00:00Z")) == nil)
         // Catch-up off.
-        #expect(FirePlan.catchupFire(for: try job("off", "0 0 * * *"), lastRecorded: nil, now: try at("2026-06-04T10:00:00Z")) == nil)
+        #expect(
+            FirePlan.catchupFire(
+                for: try job("off", "0 0 * * *"), lastRecorded: nil, now: try at("2026-06-04T10:00:00Z")) == nil)
     }
 
     @Test func jitterIsDeterministicAndStaysBeforeTheNextFire() throws {
@@ -98,7 +115,8 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
         let a = Jitter.delay(job: j, fire: fire, nextFire: next)
         #expect(a == Jitter.delay(job: j, fire: fire, nextFire: next))
         #expect(a >= 0 && a < 60_000)
-        let values = Set((0..<50).map { Jitter.delay(job: j, fire: fire.addingTimeInterval(Double($0) * 60), nextFire: nil) })
+        let values = Set(
+            (0..<50).map { Jitter.delay(job: j, fire: fire.addingTimeInterval(Double($0) * 60), nextFire: nil) })
         #expect(values.count > 40)  // spread, not constant
         #expect(values.allSatisfy { $0 >= 0 && $0 < 600_000 })
     }
@@ -106,7 +124,9 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
     @Test func reloadKeepsUnchangedJobsNextFire() throws {
         let start = try at("2026-06-01T09:59:00Z")
         var plan = FirePlan(jobs: [try job("a", "0 * * * *"), try job("b", "0 * * * *")], after: start)
-        plan.replace(jobs: [try job("a", "0 * * * *"), try job("b", "30 * * * *"), try job("c", "15 * * * *")], now: try at("2026-06-01T09:59:30Z"))
+        plan.replace(
+            jobs: [try job("a", "0 * * * *"), try job("b", "30 * * * *"), try job("c", "15 * * * *")],
+            now: try at("2026-06-01T09:59:30Z"))
         let next = Dictionary(plan.entries.map { ($0.job.name, $0.next!) }, uniquingKeysWith: { a, _ in a })
         #expect(next["a"] == (try at("2026-06-01T10:00:00Z")))
         #expect(next["b"] == (try at("2026-06-01T10:30:00Z")))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobctlCore
 
 @Suite struct HistoryMetricsTests {
@@ -36,7 +37,8 @@ import Testing
             let family = types.keys.first { name == $0 || name.hasPrefix($0 + "_") } ?? ""
             #expect(!family.isEmpty, "sample before its TYPE: \(line)")
             let valueText = String(line[valueStart...])
-            samples.append(Sample(name: name, labels: labels, value: valueText == "+Inf" ? .infinity : Double(valueText) ?? .nan))
+            samples.append(
+                Sample(name: name, labels: labels, value: valueText == "+Inf" ? .infinity : Double(valueText) ?? .nan))
         }
         #expect(text.hasSuffix("\n"))
         return (samples, types)
@@ -47,19 +49,22 @@ import Testing
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         try HistoryStatsTests.knownHistory(store)
-        try store.recordRun("we\"ird\\job\nname", fire: 0, duration: 0.004, status: .succeeded, metrics: JobMetrics(processed: 7))
-        try store.recordRun("report", fire: 5000, duration: 7200.5, status: .succeeded, metrics: JobMetrics(processed: 4))
+        try store.recordRun(
+            "we\"ird\\job\nname", fire: 0, duration: 0.004, status: .succeeded, metrics: JobMetrics(processed: 7))
+        try store.recordRun(
+            "report", fire: 5000, duration: 7200.5, status: .succeeded, metrics: JobMetrics(processed: 4))
         let text = PrometheusExporter.render(try store.metricsSnapshot())
         let (samples, types) = try Self.parse(text)
-        #expect(types == [
-            "jobctl_job_runs_total": "counter", "jobctl_job_duration_seconds": "histogram",
-            "jobctl_job_last_success_timestamp_seconds": "gauge", "jobctl_job_consecutive_failures": "gauge",
-            "jobctl_job_items_processed_total": "counter", "jobctl_job_lateness_seconds": "gauge",
-            // The alert rules' gauges (docs/alerts.md), listed even without samples.
-            "jobctl_metrics_generated_timestamp_seconds": "gauge", "jobctl_job_expected_interval_seconds": "gauge",
-            "jobctl_job_overdue_after_seconds": "gauge", "jobctl_job_running_since_timestamp_seconds": "gauge",
-            "jobctl_job_last_work_timestamp_seconds": "gauge", "jobctl_job_idle": "gauge",
-        ])
+        #expect(
+            types == [
+                "jobctl_job_runs_total": "counter", "jobctl_job_duration_seconds": "histogram",
+                "jobctl_job_last_success_timestamp_seconds": "gauge", "jobctl_job_consecutive_failures": "gauge",
+                "jobctl_job_items_processed_total": "counter", "jobctl_job_lateness_seconds": "gauge",
+                // The alert rules' gauges (docs/alerts.md), listed even without samples.
+                "jobctl_metrics_generated_timestamp_seconds": "gauge", "jobctl_job_expected_interval_seconds": "gauge",
+                "jobctl_job_overdue_after_seconds": "gauge", "jobctl_job_running_since_timestamp_seconds": "gauge",
+                "jobctl_job_last_work_timestamp_seconds": "gauge", "jobctl_job_idle": "gauge",
+            ])
         func value(_ name: String, _ labels: String) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
@@ -69,14 +74,20 @@ import Testing
         #expect(value("jobctl_job_runs_total", #"{job="backup",status="skipped"}"#) == 1)
         #expect(value("jobctl_job_runs_total", #"{job="we\"ird\\job\nname",status="succeeded"}"#) == 1)
         #expect(value("jobctl_job_consecutive_failures", #"{job="backup"}"#) == 3)
-        #expect(value("jobctl_job_last_success_timestamp_seconds", #"{job="backup"}"#) == historyBase.timeIntervalSince1970 + 150)
+        #expect(
+            value("jobctl_job_last_success_timestamp_seconds", #"{job="backup"}"#) == historyBase.timeIntervalSince1970
+                + 150)
         #expect(value("jobctl_job_items_processed_total", #"{job="report"}"#) == 4)
         #expect(value("jobctl_job_lateness_seconds", #"{job="backup"}"#) == 4)
 
         for job in ["backup", "report", #"we\"ird\\job\nname"#] {
-            let buckets = samples.filter { $0.name == "jobctl_job_duration_seconds_bucket" && $0.labels.hasPrefix("{job=\"\(job)\",") }
+            let buckets = samples.filter {
+                $0.name == "jobctl_job_duration_seconds_bucket" && $0.labels.hasPrefix("{job=\"\(job)\",")
+            }
             #expect(buckets.count == PrometheusExporter.durationBuckets.count + 1)
-            #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0.value <= $1.value }, "buckets of \(job) not cumulative")
+            #expect(
+                zip(buckets, buckets.dropFirst()).allSatisfy { $0.value <= $1.value },
+                "buckets of \(job) not cumulative")
             #expect(buckets.last?.labels.hasSuffix("le=\"+Inf\"}") == true)
             let count = value("jobctl_job_duration_seconds_count", "{job=\"\(job)\"}")
             #expect(buckets.last?.value == count)
@@ -119,7 +130,9 @@ import Testing
         let store = try HistoryStore(path: dir.file("h.db"))
         let id = try #require(try store.begin(executionStart("backup", fire: 0)))
         #expect(try store.metricsSnapshot().isEmpty)
-        try store.finish(id: id, status: .failed, finishedAt: atSecond(2), metrics: JobMetrics(processed: 3), error: "x", output: nil)
+        try store.finish(
+            id: id, status: .failed, finishedAt: atSecond(2), metrics: JobMetrics(processed: 3), error: "x", output: nil
+        )
         // A second finish does nothing (the row is no longer running).
         try store.finish(id: id, status: .succeeded, finishedAt: atSecond(3), metrics: nil, error: nil, output: nil)
         let snapshot = try #require(try store.metricsSnapshot().first)
@@ -146,7 +159,9 @@ import Testing
         try AtomicFileWriter.write("new\n", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["jobctl.prom"])
-        let error = #expect(throws: HistoryError.self) { try AtomicFileWriter.write("x", to: dir.file("missing/x.prom")) }
+        let error = #expect(throws: HistoryError.self) {
+            try AtomicFileWriter.write("x", to: dir.file("missing/x.prom"))
+        }
         #expect(error?.description.contains("missing/x.prom") == true)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobctlCore
 
 @Suite struct HistoryRenderingTests {
@@ -23,18 +24,21 @@ import Testing
     @Test func metricsSummaryNamesCountersAndShowsMoneyAsUSDC() {
         let metrics = JobMetrics(processed: 5, counters: ["pools_finalized": 2, "payout_total": 420_000, "idle": 0])
         #expect(HistoryFormat.summary(of: metrics) == "5 processed · 2 pools finalized · 0.42 USDC paid")
-        let more = JobMetrics(processed: 0, created: 1, updated: 2, skipped: 3, counters: ["fees_micro_usdc": 1_500_000])
+        let more = JobMetrics(
+            processed: 0, created: 1, updated: 2, skipped: 3, counters: ["fees_micro_usdc": 1_500_000])
         #expect(HistoryFormat.summary(of: more) == "0 processed · 1 created · 2 updated · 3 skipped · 1.50 USDC fees")
     }
 
     static func records() -> [ExecutionRecord] {
         [
             ExecutionRecord(
-                id: 2, job: "prizepool", status: .succeeded, scheduledAt: atSecond(0), startedAt: atSecond(0.5), finishedAt: atSecond(3.7),
+                id: 2, job: "prizepool", status: .succeeded, scheduledAt: atSecond(0), startedAt: atSecond(0.5),
+                finishedAt: atSecond(3.7),
                 durationMs: 3200, latenessMs: 500, attempt: 1, triggeredBy: .schedule, host: "h", pid: 1,
                 metrics: JobMetrics(processed: 5, counters: ["pools_finalized": 2, "payout_total": 420_000])),
             ExecutionRecord(
-                id: 1, job: "cleanup", status: .failed, scheduledAt: nil, startedAt: atSecond(-60), finishedAt: atSecond(-59.755),
+                id: 1, job: "cleanup", status: .failed, scheduledAt: nil, startedAt: atSecond(-60),
+                finishedAt: atSecond(-59.755),
                 durationMs: 245, attempt: 2, triggeredBy: .manual, triggeredByUser: "ada", host: "h", pid: 2,
                 error: "database is locked\nsecond line"),
         ]
@@ -67,10 +71,11 @@ import Testing
         for object in array {
             #expect(object.keys.sorted() == ExecutionJSON.fieldNames)
         }
-        #expect(ExecutionJSON.fieldNames == [
-            "attempt", "durationMs", "error", "finishedAt", "host", "id", "job", "latenessMs", "metrics", "output",
-            "pid", "scheduledFor", "startedAt", "status", "triggeredBy", "user",
-        ])
+        #expect(
+            ExecutionJSON.fieldNames == [
+                "attempt", "durationMs", "error", "finishedAt", "host", "id", "job", "latenessMs", "metrics", "output",
+                "pid", "scheduledFor", "startedAt", "status", "triggeredBy", "user",
+            ])
         let first = array[0]
         #expect(first["id"] as? Int == 2)
         #expect(first["scheduledFor"] as? String == "2026-03-08T04:00:00.000Z")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobctlCore
 
 @Suite struct HistoryStatsTests {
@@ -13,8 +14,10 @@ import Testing
         _ = try store.recordSkipped(executionStart("backup", fire: 300), reason: "lock held")
         _ = try store.begin(executionStart("backup", fire: 360, startedAfter: 4, pid: 77))
         _ = try store.recoverInterrupted(now: atSecond(1000)) { _ in true }
-        let manual = try #require(try store.begin(executionStart("backup", fire: nil, startedAfter: 400, trigger: .manual, user: "ada")))
-        try store.finish(id: manual, status: .failed, finishedAt: atSecond(405), metrics: nil, error: "exit 1", output: nil)
+        let manual = try #require(
+            try store.begin(executionStart("backup", fire: nil, startedAfter: 400, trigger: .manual, user: "ada")))
+        try store.finish(
+            id: manual, status: .failed, finishedAt: atSecond(405), metrics: nil, error: "exit 1", output: nil)
         for (i, seconds) in [1.0, 2, 3].enumerated() {
             try store.recordRun("report", fire: 1000 + Double(i) * 60, duration: seconds, status: .succeeded)
         }
@@ -118,11 +121,13 @@ import Testing
         #expect(Set(object.keys) == ["since", "jobs", "overall", "warnings"])
         let jobs = try #require(object["jobs"] as? [[String: Any]])
         let backup = jobs[0]
-        #expect(Set(backup.keys) == [
-            "job", "totalExecutions", "successfulExecutions", "failedExecutions", "partialExecutions",
-            "skippedExecutions", "runningExecutions", "successRate", "durationP50Ms", "durationP95Ms", "durationMaxMs",
-            "latenessMeanMs", "latenessMaxMs", "lastSuccessAt", "lastFailureAt", "consecutiveFailures",
-        ])
+        #expect(
+            Set(backup.keys) == [
+                "job", "totalExecutions", "successfulExecutions", "failedExecutions", "partialExecutions",
+                "skippedExecutions", "runningExecutions", "successRate", "durationP50Ms", "durationP95Ms",
+                "durationMaxMs",
+                "latenessMeanMs", "latenessMaxMs", "lastSuccessAt", "lastFailureAt", "consecutiveFailures",
+            ])
         #expect(backup["totalExecutions"] as? Int == 8)
         #expect(backup["successfulExecutions"] as? Int == 2)
         #expect(backup["failedExecutions"] as? Int == 4)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 @Suite struct HistoryStoreTests {
@@ -10,16 +11,23 @@ import Testing
         let path = dir.file("h.db")
         _ = try HistoryStore(path: path)
         let queue = try DatabaseQueue(path: path)
-        let applied = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+        let applied = try queue.read {
+            try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        }
         #expect(applied == HistoryStore.migrationNames.sorted())
         #expect(HistoryStore.migrationNames.first == "v1 create job_executions")
         let indexes = try queue.read {
-            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_executions' AND sql IS NOT NULL ORDER BY name")
+            try String.fetchAll(
+                $0,
+                sql:
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'job_executions' AND sql IS NOT NULL ORDER BY name"
+            )
         }
-        #expect(indexes == [
-            "job_executions_fire", "job_executions_job_started",
-            "job_executions_job_status_stats", "job_executions_started", "job_executions_status_started",
-        ])
+        #expect(
+            indexes == [
+                "job_executions_fire", "job_executions_job_started",
+                "job_executions_job_status_stats", "job_executions_started", "job_executions_status_started",
+            ])
         let mode = try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
@@ -31,7 +39,9 @@ import Testing
         let id = try HistoryStore(path: path).recordRun("backup", fire: 0, duration: 1, status: .succeeded)
         let again = try HistoryStore(path: path)
         #expect(try again.execution(id: id)?.status == .succeeded)
-        let count = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM grdb_migrations") }
+        let count = try DatabaseQueue(path: path).read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM grdb_migrations")
+        }
         #expect(count == HistoryStore.migrationNames.count)
     }
 
@@ -41,12 +51,16 @@ import Testing
         let path = dir.file("h.db")
         let queue = try DatabaseQueue(path: path)
         try HistoryStore.migrate(queue, path: path, upTo: "v1 create job_executions")
-        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1 create job_executions"])
+        #expect(
+            try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == [
+                "v1 create job_executions"
+            ])
         try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO job_executions (job, status, scheduled_at, started_at, finished_at, duration_ms, attempt, triggered_by, host, pid)
-                VALUES ('backup', 'succeeded', 1000, 1500, 2500, 1000, 1, 'schedule', 'h', 1)
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO job_executions (job, status, scheduled_at, started_at, finished_at, duration_ms, attempt, triggered_by, host, pid)
+                    VALUES ('backup', 'succeeded', 1000, 1500, 2500, 1000, 1, 'schedule', 'h', 1)
+                    """)
         }
         try queue.close()
         let store = try HistoryStore(path: path)
@@ -91,7 +105,8 @@ import Testing
         #expect(running.pid == 4242 && running.host == "host-a" && running.attempt == 1)
 
         let metrics = JobMetrics(processed: 5, counters: ["pools_finalized": 2, "payout_total": 420_000])
-        try store.finish(id: id, status: .succeeded, finishedAt: atSecond(63.5), metrics: metrics, error: nil, output: "ok\n")
+        try store.finish(
+            id: id, status: .succeeded, finishedAt: atSecond(63.5), metrics: metrics, error: nil, output: "ok\n")
         let done = try #require(try store.execution(id: id))
         #expect(done.status == .succeeded)
         #expect(done.finishedAt == atSecond(63.5))
@@ -124,7 +139,9 @@ import Testing
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        let id = try #require(try store.recordSkipped(executionStart("backup", fire: 0, startedAfter: 1), reason: "still running (overlap=skip)"))
+        let id = try #require(
+            try store.recordSkipped(
+                executionStart("backup", fire: 0, startedAfter: 1), reason: "still running (overlap=skip)"))
         let row = try #require(try store.execution(id: id))
         #expect(row.status == .skipped)
         #expect(row.error == "still running (overlap=skip)")
@@ -182,7 +199,8 @@ import Testing
         _ = try store.begin(executionStart("report", fire: 99_999))
         #expect(try store.lastScheduledFire(job: "backup") == atSecond(7200))
         let plan = try store.queryPlan(
-            "SELECT scheduled_at FROM job_executions WHERE job = 'backup' AND triggered_by IN ('schedule','catchup','retry') AND triggered_by IN ('schedule','catchup') ORDER BY scheduled_at DESC LIMIT 1")
+            "SELECT scheduled_at FROM job_executions WHERE job = 'backup' AND triggered_by IN ('schedule','catchup','retry') AND triggered_by IN ('schedule','catchup') ORDER BY scheduled_at DESC LIMIT 1"
+        )
         #expect(plan.joined().contains("job_executions_fire"))
     }
 
@@ -191,7 +209,8 @@ import Testing
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         for minute in 0..<10 {
-            try store.recordRun("backup", fire: Double(minute) * 60, duration: 1, status: minute % 3 == 0 ? .failed : .succeeded)
+            try store.recordRun(
+                "backup", fire: Double(minute) * 60, duration: 1, status: minute % 3 == 0 ? .failed : .succeeded)
             try store.recordRun("report", fire: Double(minute) * 60, duration: 2, status: .succeeded)
         }
         let all = try store.executions(HistoryFilter(limit: 100))
@@ -251,7 +270,8 @@ import Testing
         let store = try HistoryStore(path: dir.file("h.db"))
         let id = try #require(try store.begin(executionStart("cmd", fire: 0)))
         let text = "HEAD" + String(repeating: "é", count: 3000) + "TAIL"
-        try store.finish(id: id, status: .failed, finishedAt: atSecond(1), metrics: nil, error: "exit status 1", output: text)
+        try store.finish(
+            id: id, status: .failed, finishedAt: atSecond(1), metrics: nil, error: "exit status 1", output: text)
         let output = try #require(try store.execution(id: id)?.output)
         #expect(output.utf8.count <= 4096 && output.utf8.count >= 4094)
         #expect(output.hasSuffix("éTAIL"))
@@ -281,7 +301,11 @@ import Testing
         bytes.append(Data(repeating: 0xAB, count: 4096 - bytes.count))
         try bytes.write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: HistoryError.self) { try HistoryStore(path: path) }
-        if case .corrupt(let p, _)? = error { #expect(p == path) } else { Issue.record("got \(String(describing: error))") }
+        if case .corrupt(let p, _)? = error {
+            #expect(p == path)
+        } else {
+            Issue.record("got \(String(describing: error))")
+        }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 
@@ -420,7 +444,8 @@ import Testing
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
         var record = ExecutionRecord(
-            job: "cmd", status: .partial, scheduledAt: atSecond(60), startedAt: atSecond(60.125), finishedAt: atSecond(62),
+            job: "cmd", status: .partial, scheduledAt: atSecond(60), startedAt: atSecond(60.125),
+            finishedAt: atSecond(62),
             durationMs: 1875, latenessMs: 125, attempt: 3, triggeredBy: .retry, triggeredByUser: nil, host: "h",
             pid: 31337, metrics: JobMetrics(processed: 2, counters: ["x": 1]), error: "half", output: "out")
         try store.write { db in try record.insert(db) }
@@ -431,9 +456,10 @@ import Testing
     }
 
     @Test func statusAndTriggerRawValuesAreTheStoredText() {
-        #expect(ExecutionStatus.allCases.map(\.rawValue) == [
-            "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted",
-        ])
+        #expect(
+            ExecutionStatus.allCases.map(\.rawValue) == [
+                "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted",
+            ])
         #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual"])
         #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted])
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import JobctlCore
 
 /// A fresh directory under the system temp directory, removed by `cleanup()`.
@@ -6,7 +7,8 @@ struct HistoryTempDirectory {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("jobctl-history-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 /// Issue 15: a money job that keeps finding nothing to do is visible (work markers of
@@ -13,7 +14,8 @@ import Testing
         activityCounter: "sessions_seen")
 
     static func pools(due: Int64, sessions: Int64) -> JobMetrics {
-        JobMetrics(processed: Int(due), counters: ["pools_due": due, "pools_finalized": due, "sessions_seen": sessions])
+        JobMetrics(
+            processed: Int(due), counters: ["pools_due": due, "pools_finalized": due, "sessions_seen": sessions])
     }
 
     /// Days with sessions and no pool due.
@@ -82,8 +84,11 @@ import Testing
         let dir = try HistoryTempDirectory()
         defer { dir.cleanup() }
         let store = try HistoryStore(path: dir.file("h.db"))
-        try Self.record(store, [Self.pools(due: 1, sessions: 3), Self.pools(due: 0, sessions: 3)] + Array(
-            repeating: Self.pools(due: 0, sessions: 0), count: 4))
+        try Self.record(
+            store,
+            [Self.pools(due: 1, sessions: 3), Self.pools(due: 0, sessions: 3)]
+                + Array(
+                    repeating: Self.pools(due: 0, sessions: 0), count: 4))
         // Day 1 saw sessions yet found no pool due: at day 2.5 that is inside the window.
         #expect(try warning(store, at: 2.5) != nil)
         // The last run with sessions (day 1) is older than the window at day 3.5: quiet.

@@ -37,8 +37,10 @@ import Testing
             "@daily c job=cleanup archive_after=2w", "archive_after=2w", "archive_after",
             .duration(milliseconds: 1_209_600_000)
         ),
-        ("@daily l job=leaderboard fail_on_anomalies=YES", "fail_on_anomalies=YES",
-            "fail_on_anomalies", .boolean(true)),
+        (
+            "@daily l job=leaderboard fail_on_anomalies=YES", "fail_on_anomalies=YES",
+            "fail_on_anomalies", .boolean(true)
+        ),
         ("@daily l job=leaderboard fail_on_anomalies=on", "fail_on_anomalies=on", "fail_on_anomalies", .boolean(true)),
         ("@daily l job=leaderboard fail_on_anomalies=0", "fail_on_anomalies=0", "fail_on_anomalies", .boolean(false)),
     ]

@@ -46,11 +46,15 @@ import Testing
             var start = 0
             while start < all.count {
                 let end = min(all.count, start + 65_536)
-                splitter.feed(UnsafeBufferPointer(rebasing: all[start..<end])) { count += 1; last = $0 }
+                splitter.feed(UnsafeBufferPointer(rebasing: all[start..<end])) {
+                    count += 1; last = $0
+                }
                 start = end
             }
         }
-        splitter.finish { count += 1; last = $0 }
+        splitter.finish {
+            count += 1; last = $0
+        }
         #expect(count == 1_000_001)
         #expect(last == "final")
         #expect(ContinuousClock.now - started < .seconds(20))

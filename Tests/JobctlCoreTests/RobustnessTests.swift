@@ -16,10 +16,18 @@ import Testing
         }
     }
 
-    static let atoms = ["*", "?", "0", "1", "5", "7", "12", "15", "23", "29", "30", "31", "59", "60", "L", "W", "LW", "L-3", "15W",
-                        "5L", "MON#2", "FRI#5", "JAN", "dec", "sun", "MON-FRI", "*/5", "1-5", "22-2", "0/15", "*/0", "1,2", "#", "-", "/", ",", "@", "x"]
-    static let seeds = ["*/5 * * * *", "0 3 * * *", "0 0 29 2 *", "0 0 1,15 * 5", "0 0 ? * 5L", "0 10 15W * ?", "30 2 * * *", "@every 90s", "0 0 L-2 * *"]
-    static let zones = ["UTC", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "Pacific/Apia", "America/Santiago"]
+    static let atoms = [
+        "*", "?", "0", "1", "5", "7", "12", "15", "23", "29", "30", "31", "59", "60", "L", "W", "LW", "L-3", "15W",
+        "5L", "MON#2", "FRI#5", "JAN", "dec", "sun", "MON-FRI", "*/5", "1-5", "22-2", "0/15", "*/0", "1,2", "#", "-",
+        "/", ",", "@", "x",
+    ]
+    static let seeds = [
+        "*/5 * * * *", "0 3 * * *", "0 0 29 2 *", "0 0 1,15 * 5", "0 0 ? * 5L", "0 10 15W * ?", "30 2 * * *",
+        "@every 90s", "0 0 L-2 * *",
+    ]
+    static let zones = [
+        "UTC", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "Pacific/Apia", "America/Santiago",
+    ]
 
     @Test func randomAndMutatedExpressionsNeverCrashOrHang() throws {
         var rng = SplitMix(state: 42)
@@ -38,7 +46,10 @@ import Testing
                     switch Int.random(in: 0..<3, using: &rng) {
                     case 0 where position < chars.count: chars.remove(at: position)
                     case 1: chars.insert(Array("0123456789*/-,?LW#@ xé").randomElement(using: &rng)!, at: position)
-                    default: if position < chars.count { chars[position] = Array("0123456789*/-, ").randomElement(using: &rng)! }
+                    default:
+                        if position < chars.count {
+                            chars[position] = Array("0123456789*/-, ").randomElement(using: &rng)!
+                        }
                     }
                 }
                 text = String(chars)
@@ -61,14 +72,20 @@ import Testing
 
     @Test func randomConfigLinesNeverCrash() {
         var rng = SplitMix(state: 7)
-        let words = ["0", "*", "*/5", "3", "cleanup", "prizepool", "job=cleanup", "command=\"echo hi\"", "command=\"unterminated", "tz=UTC",
-                     "tz=Nowhere/City", "timeout=5m", "timeout=5", "retries=3", "retries=x", "overlap=queue", "catchup=1d", "jitter=0",
-                     "TZ=UTC", "STATE_DB=", "APP_DB=app.db", "#", "# comment", "@daily", "@every", "1h", "=", "a=b=c", "\"", "é", "\t"]
+        let words = [
+            "0", "*", "*/5", "3", "cleanup", "prizepool", "job=cleanup", "command=\"echo hi\"",
+            "command=\"unterminated", "tz=UTC",
+            "tz=Nowhere/City", "timeout=5m", "timeout=5", "retries=3", "retries=x", "overlap=queue", "catchup=1d",
+            "jitter=0",
+            "TZ=UTC", "STATE_DB=", "APP_DB=app.db", "#", "# comment", "@daily", "@every", "1h", "=", "a=b=c", "\"", "é",
+            "\t",
+        ]
         let reader = ConfigReader(path: "fuzz.conf", machineZone: ZoneRules(TimeZone(identifier: "UTC")!))
         for _ in 0..<20_000 {
             let lineCount = Int.random(in: 1...4, using: &rng)
             let text = (0..<lineCount).map { _ in
-                (0..<Int.random(in: 0...8, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+                (0..<Int.random(in: 0...8, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(
+                    separator: " ")
             }.joined(separator: "\n")
             do {
                 _ = try reader.parse(text)

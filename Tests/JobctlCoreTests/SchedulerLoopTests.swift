@@ -35,11 +35,15 @@ struct Harness {
     let events: AsyncStream<SchedulerEvent>.Continuation
     let task: Task<Void, Never>
 
-    init(jobs: [JobDefinition], start: Date, maxSleep: TimeInterval = 3600, seed: (HistoryStore) throws -> Void = { _ in }) throws {
+    init(
+        jobs: [JobDefinition], start: Date, maxSleep: TimeInterval = 3600,
+        seed: (HistoryStore) throws -> Void = { _ in }
+    ) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-loop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let config = JobsConfig(
-            path: dir.appendingPathComponent("jobs.conf").path, stateDatabasePath: dir.appendingPathComponent("jobctl.db").path,
+            path: dir.appendingPathComponent("jobs.conf").path,
+            stateDatabasePath: dir.appendingPathComponent("jobctl.db").path,
             appDatabasePath: nil, lockDirectory: dir.path, historyRetentionMilliseconds: 90 * 86_400_000,
             httpListen: nil, httpTokenFile: nil, jobs: jobs)
         clock = ManualWallClock(start)
@@ -98,15 +102,24 @@ let testKind = BuiltinJobKind(TestJob.self)
         let h = try Harness(jobs: jobs, start: try at("2026-03-08T00:00:00", zone))
         await h.drive(to: try at("2026-03-08T05:00:00", zone))
         await h.stop()
-        let nightly = try h.rows("nightly").map { TimeText.rfc3339($0.scheduledAt!.unixSeconds, in: try Zones.named(zone)) }
-        let hourly = try h.rows("hourly").map { TimeText.rfc3339($0.scheduledAt!.unixSeconds, in: try Zones.named(zone)) }
+        let nightly = try h.rows("nightly").map {
+            TimeText.rfc3339($0.scheduledAt!.unixSeconds, in: try Zones.named(zone))
+        }
+        let hourly = try h.rows("hourly").map {
+            TimeText.rfc3339($0.scheduledAt!.unixSeconds, in: try Zones.named(zone))
+        }
         #expect(nightly == ["2026-03-08T03:00:00-04:00"])
-        #expect(hourly == ["2026-03-08T00:30:00-05:00", "2026-03-08T01:30:00-05:00", "2026-03-08T03:30:00-04:00", "2026-03-08T04:30:00-04:00"])
+        #expect(
+            hourly == [
+                "2026-03-08T00:30:00-05:00", "2026-03-08T01:30:00-05:00", "2026-03-08T03:30:00-04:00",
+                "2026-03-08T04:30:00-04:00",
+            ])
         #expect(try h.rows("hourly").allSatisfy { $0.status == .succeeded && $0.latenessMs == 0 })
     }
 
     @Test func overlapSkipRecordsTheSkippedFire() async throws {
-        let blocker = try job("blocker", "* * * * *", overlap: .skip, action: .builtin(testKind, options: ["block_ms": .integer(2000)]))
+        let blocker = try job(
+            "blocker", "* * * * *", overlap: .skip, action: .builtin(testKind, options: ["block_ms": .integer(2000)]))
         let h = try Harness(jobs: [blocker], start: try at("2026-06-01T09:59:59Z"))
         await h.settle()
         h.clock.set(try at("2026-06-01T10:00:00Z"))
@@ -123,13 +136,17 @@ let testKind = BuiltinJobKind(TestJob.self)
     }
 
     @Test func overlapQueueRunsOnceAfter() async throws {
-        let blocker = try job("queued", "* * * * *", overlap: .queue, action: .builtin(testKind, options: ["block_ms": .integer(2000)]))
+        let blocker = try job(
+            "queued", "* * * * *", overlap: .queue, action: .builtin(testKind, options: ["block_ms": .integer(2000)]))
         let h = try Harness(jobs: [blocker], start: try at("2026-06-01T09:59:59Z"))
         await h.settle()
         h.clock.set(try at("2026-06-01T10:00:00Z"))
         #expect(try await eventually { try h.rows("queued").first != nil })
         h.clock.set(try at("2026-06-01T10:01:00Z"))
-        #expect(try await eventually { try h.rows("queued").count == 2 && h.rows("queued").allSatisfy { $0.status == .succeeded } })
+        #expect(
+            try await eventually {
+                try h.rows("queued").count == 2 && h.rows("queued").allSatisfy { $0.status == .succeeded }
+            })
         await h.stop()
         let rows = try h.rows("queued")
         try #require(rows.count == 2)
@@ -140,7 +157,9 @@ let testKind = BuiltinJobKind(TestJob.self)
     @Test func retriesStopBeforeTheNextFire() async throws {
         // backoff 40m: the first retry comes 20–40 min later, the second would be 40–80 min
         // after that, past the 11:00 fire, so it never runs.
-        let flaky = try job("flaky", "0 * * * *", retries: 5, backoffMs: 40 * 60_000, action: .builtin(testKind, options: ["fail": .boolean(true)]))
+        let flaky = try job(
+            "flaky", "0 * * * *", retries: 5, backoffMs: 40 * 60_000,
+            action: .builtin(testKind, options: ["fail": .boolean(true)]))
         let h = try Harness(jobs: [flaky], start: try at("2026-06-01T09:59:00Z"))
         await h.drive(to: try at("2026-06-01T10:59:00Z"))
         await h.stop()
@@ -152,7 +171,8 @@ let testKind = BuiltinJobKind(TestJob.self)
     }
 
     @Test func timeoutCancelsABuiltinJob() async throws {
-        let slow = try job("slow", "0 * * * *", timeoutMs: 60_000, action: .builtin(testKind, options: ["block_ms": .integer(60_000)]))
+        let slow = try job(
+            "slow", "0 * * * *", timeoutMs: 60_000, action: .builtin(testKind, options: ["block_ms": .integer(60_000)]))
         let h = try Harness(jobs: [slow], start: try at("2026-06-01T09:59:59Z"))
         await h.settle()
         h.clock.set(try at("2026-06-01T10:00:00Z"))
@@ -167,7 +187,10 @@ let testKind = BuiltinJobKind(TestJob.self)
         // The last recorded fire was three days ago; the scheduler starts at 10:00 on day 4.
         let h = try Harness(jobs: [daily], start: try at("2026-06-04T10:00:00Z")) { store in
             let old = try at("2026-06-01T00:00:00Z")
-            let id = try store.begin(ExecutionStart(job: "daily", scheduledFor: old, startedAt: old, attempt: 1, triggeredBy: .schedule, user: nil, host: "old", pid: 9))
+            let id = try store.begin(
+                ExecutionStart(
+                    job: "daily", scheduledFor: old, startedAt: old, attempt: 1, triggeredBy: .schedule, user: nil,
+                    host: "old", pid: 9))
             try store.finish(id: id!, status: .succeeded, finishedAt: old, metrics: nil, error: nil, output: nil)
         }
         await h.settle()

@@ -62,7 +62,9 @@ import Testing
     }
 
     @Test func triggerOfAnUnknownJobOrWhileStopping() async throws {
-        let h = try Harness(jobs: [try job("a", "0 0 1 1 *", action: .builtin(testKind, options: [:]))], start: try at("2026-06-01T09:30:00Z"))
+        let h = try Harness(
+            jobs: [try job("a", "0 0 1 1 *", action: .builtin(testKind, options: [:]))],
+            start: try at("2026-06-01T09:30:00Z"))
         await h.settle()
         #expect(await h.scheduler.triggerNow(job: "nope", user: "http") == .unknownJob)
         await h.stop()
@@ -89,7 +91,10 @@ import Testing
     /// A scheduled fire that comes while an HTTP-triggered run is under way follows the job's
     /// overlap policy, as if the manual run were a scheduled one.
     @Test func aScheduledFireDuringATriggeredRunFollowsTheOverlapPolicy() async throws {
-        let jobs = [try job("pay", "* * * * *", overlap: .skip, action: .builtin(testKind, options: ["block_ms": .integer(800)]))]
+        let jobs = [
+            try job(
+                "pay", "* * * * *", overlap: .skip, action: .builtin(testKind, options: ["block_ms": .integer(800)]))
+        ]
         let h = try Harness(jobs: jobs, start: try at("2026-06-01T09:59:30Z"))
         await h.settle()
         guard case .started = await h.scheduler.triggerNow(job: "pay", user: "http") else {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import JobctlCore
 
 /// One implementation of `StateStore` under the conformance suite: how to make a fresh, empty

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JobctlCore
 
 /// Every behaviour of the `StateStore` contract, run against every implementation

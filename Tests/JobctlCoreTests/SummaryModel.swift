@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+
 @testable import JobctlCore
 
 /// A deterministic random number generator (SplitMix64), so that a failing seed replays.
@@ -46,8 +47,9 @@ struct SummaryModel {
     mutating func sync(_ db: Database, touched: [Int64] = []) throws {
         // Before v4 nothing is folded.
         // (Not `db.tableExists`: GRDB caches the schema, and another connection migrates.)
-        let hasSummaries = try Bool.fetchOne(
-            db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'job_summary_backfill'") ?? false
+        let hasSummaries =
+            try Bool.fetchOne(
+                db, sql: "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'job_summary_backfill'") ?? false
         let watermark =
             hasSummaries ? try Row.fetchOne(db, sql: "SELECT next_id, last_id FROM job_summary_backfill") : nil
         let nextID: Int64 = watermark?["next_id"] ?? 1
@@ -58,13 +60,14 @@ struct SummaryModel {
             present[id] = nil
         }
         for id in touched where ids.contains(id) {
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT id, job, status, started_at, finished_at, duration_ms, lateness_ms
-                    FROM job_executions WHERE id = ?
-                    """,
-                arguments: [id])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id, job, status, started_at, finished_at, duration_ms, lateness_ms
+                        FROM job_executions WHERE id = ?
+                        """,
+                    arguments: [id])
             else { continue }
             present[id] = ModelRow(
                 id: row["id"], job: row["job"], status: ExecutionStatus(rawValue: row["status"] as String) ?? .running,
@@ -118,9 +121,10 @@ struct SummaryModel {
             summary.lastSuccess = success?.finishedMs.map(HistoryTime.date(milliseconds:))
             summary.lastFailure = newest { $0.status.isFailure }?.finishedMs.map(HistoryTime.date(milliseconds:))
             summary.lastLatenessMs = newest { $0.latenessMs != nil }?.latenessMs
-            summary.failingStreak = rows.filter { row in
-                row.status.isFailure && (success.map { row.key > $0.key } ?? true)
-            }.count
+            summary.failingStreak =
+                rows.filter { row in
+                    row.status.isFailure && (success.map { row.key > $0.key } ?? true)
+                }.count
             jobs[job] = summary
         }
         return jobs.filter { $0.value.runs > 0 }

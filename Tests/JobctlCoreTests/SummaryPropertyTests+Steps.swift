@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 /// The random changes of `SummaryPropertyTests`: through the store when there is one (begin,
@@ -104,8 +105,10 @@ extension SummaryPropertyTests {
         guard let row = present.randomElement(using: &world.rng) else { return [] }
         let rewrite =
             row.status == .running
-            ? ["UPDATE job_executions SET started_at = started_at + 1 WHERE id = ?",
-               "UPDATE job_executions SET duration_ms = 5 WHERE id = ?"].randomElement(using: &world.rng) ?? ""
+            ? [
+                "UPDATE job_executions SET started_at = started_at + 1 WHERE id = ?",
+                "UPDATE job_executions SET duration_ms = 5 WHERE id = ?",
+            ].randomElement(using: &world.rng) ?? ""
             : "UPDATE job_executions SET status = CASE status WHEN 'failed' THEN 'succeeded' ELSE 'failed' END "
                 + "WHERE id = ?"
         let refused = try world.reader.read {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 /// Random histories, written through the store and with plain SQL (inserts of any shape,

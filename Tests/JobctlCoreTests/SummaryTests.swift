@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import JobctlCore
 
 @Suite struct DurationHistogramTests {
@@ -116,10 +117,11 @@ import Testing
         }
         #expect(throws: DatabaseError.self) {
             try store.dbQueue.write {
-                try $0.execute(sql: """
-                    INSERT INTO job_executions (job, status, started_at, duration_ms, triggered_by, host, pid)
-                    VALUES ('x', 'running', 0, 5, 'manual', 'h', 1)
-                    """)
+                try $0.execute(
+                    sql: """
+                        INSERT INTO job_executions (job, status, started_at, duration_ms, triggered_by, host, pid)
+                        VALUES ('x', 'running', 0, 5, 'manual', 'h', 1)
+                        """)
             }
         }
         try store.write {

@@ -39,7 +39,11 @@ import Testing
 }
 
 @Suite struct BearerTokenTests {
-    let token = try! BearerToken("s3cret-token-0123456789", source: "test")
+    let token: BearerToken
+
+    init() throws {
+        token = try BearerToken("s3cret-token-0123456789", source: "test")
+    }
 
     @Test func acceptsOnlyTheExactBearerToken() {
         #expect(token.accepts(authorization: "Bearer s3cret-token-0123456789"))
@@ -87,7 +91,9 @@ import Testing
     @Test func refusesWeakOrUnreadableTokens() throws {
         #expect(throws: BearerToken.LoadError.self) { try BearerToken("short", source: "test") }
         #expect(throws: BearerToken.LoadError.self) { try BearerToken("has a space in it 0123456789", source: "test") }
-        #expect(throws: BearerToken.LoadError.self) { try BearerToken.load(tokenFile: "/nonexistent/token", environment: [:]) }
+        #expect(throws: BearerToken.LoadError.self) {
+            try BearerToken.load(tokenFile: "/nonexistent/token", environment: [:])
+        }
     }
 }
 
@@ -99,7 +105,9 @@ import Testing
     @Test func defaultsAndEmptyValues() throws {
         #expect(try parse([:]) == HistoryQuery(limit: 20, job: nil, status: nil))
         #expect(try parse(["limit": "", "job": "", "status": ""]) == HistoryQuery(limit: 20, job: nil, status: nil))
-        #expect(try parse(["limit": "100", "job": "prizepool", "status": "timed_out"]) == HistoryQuery(limit: 100, job: "prizepool", status: .timedOut))
+        #expect(
+            try parse(["limit": "100", "job": "prizepool", "status": "timed_out"])
+                == HistoryQuery(limit: 100, job: "prizepool", status: .timedOut))
         #expect(try parse(["limit": "1", "unknown": "ignored"]).limit == 1)
     }
 

@@ -12,7 +12,8 @@ struct PostgresConnectionTests {
 
     @Test func connectsByURLAndReadsTheDatabaseClock() async throws {
         let connection = try await PostgresAsyncConnection.connect(Self.configuration())
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT now() AS now, (extract(epoch FROM now()) * 1000000)::bigint AS micros,
                    current_user AS who, current_setting('application_name') AS app
             """)
@@ -76,7 +77,8 @@ struct PostgresConnectionTests {
         #expect(error.isUniqueViolation)
         #expect(error.sqlState == "23505")
         #expect(!error.isConnectionLoss)
-        let again = try connection.execute("INSERT INTO claim VALUES ($1, $2) ON CONFLICT DO NOTHING", ["payout", fire])
+        let again = try connection.execute(
+            "INSERT INTO claim VALUES ($1, $2) ON CONFLICT DO NOTHING", ["payout", fire])
         #expect(again == 0)
     }
 

@@ -40,8 +40,8 @@ final class PostgresTestCluster: Sendable {
         guard result.status == 0, let url = result.stdout.split(separator: "\n").last.map(String.init) else {
             _ = run(["stop", directory])
             throw ClusterError(
-                "could not start a PostgreSQL test cluster (the PostgreSQL tests need a real server; " +
-                    "`make pg-deps` installs it): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                "could not start a PostgreSQL test cluster (the PostgreSQL tests need a real server; "
+                    + "`make pg-deps` installs it): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         log("PostgreSQL test cluster started in \(began.duration(to: .now)) at \(url)")
         return PostgresTestCluster(directory: directory, url: url)
@@ -98,8 +98,9 @@ final class PostgresTestCluster: Sendable {
             let problem = "\(arguments) did not end within 60 s (a daemon kept an inherited descriptor?)"
             return Output(status: -1, stdout: "", stderr: problem)
         }
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: errReader.wait())
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: errReader.wait())
     }
 
     static func log(_ line: String) {

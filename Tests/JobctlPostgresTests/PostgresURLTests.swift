@@ -14,8 +14,9 @@ struct PostgresURLTests {
     }
 
     @Test(arguments: [
-        Form(text: "postgresql://jobctl@db.example.com:6432/state", user: "jobctl", host: "db.example.com",
-             port: 6432, database: "state"),
+        Form(
+            text: "postgresql://jobctl@db.example.com:6432/state", user: "jobctl", host: "db.example.com",
+            port: 6432, database: "state"),
         Form(text: "postgres://db.example.com/state", host: "db.example.com", database: "state"),
         Form(text: "POSTGRESQL://u@127.0.0.1/d", user: "u", host: "127.0.0.1", database: "d"),
         Form(text: "postgresql://u@[::1]:5433/d", user: "u", host: "::1", port: 5433, database: "d"),
@@ -85,8 +86,8 @@ struct PostgresURLTests {
 
     @Test func urlParametersOverrideTheTimeouts() throws {
         let url = try PostgresURL(
-            "postgresql://h/d?statement_timeout=2s&lock_timeout=250&idle_in_transaction_session_timeout=1min" +
-                "&connect_timeout=3&keepalives_idle=7&tcp_user_timeout=4000&application_name=node%201")
+            "postgresql://h/d?statement_timeout=2s&lock_timeout=250&idle_in_transaction_session_timeout=1min"
+                + "&connect_timeout=3&keepalives_idle=7&tcp_user_timeout=4000&application_name=node%201")
         #expect(url.timeouts.statement == .seconds(2))
         #expect(url.timeouts.lock == .milliseconds(250))
         #expect(url.timeouts.idleInTransaction == .seconds(60))
@@ -96,8 +97,9 @@ struct PostgresURLTests {
         #expect(url.timeouts.client == .seconds(7))
         let info = try PostgresConfiguration(url: url).conninfo()
         #expect(info.contains("application_name='node 1'"))
-        #expect(info.contains(
-            "-c statement_timeout=2000 -c lock_timeout=250 -c idle_in_transaction_session_timeout=60000"))
+        #expect(
+            info.contains(
+                "-c statement_timeout=2000 -c lock_timeout=250 -c idle_in_transaction_session_timeout=60000"))
     }
 
     @Test func conninfoValuesWithQuotesAreEscaped() throws {

@@ -27,8 +27,10 @@ struct PostgresValueTests {
         #expect(PostgresTimestamp.parse(text) == micros)
     }
 
-    @Test(arguments: ["infinity", "2026-03-08 07:00:00", "03/08/2026 07:00:00 UTC", "2026-02-30 00:00:00+00",
-                      "2026-03-08 07:00:00.1234567+00", "Sun Mar 08 07:00:00 2026 UTC"])
+    @Test(arguments: [
+        "infinity", "2026-03-08 07:00:00", "03/08/2026 07:00:00 UTC", "2026-02-30 00:00:00+00",
+        "2026-03-08 07:00:00.1234567+00", "Sun Mar 08 07:00:00 2026 UTC",
+    ])
     func timestampTextInOtherStylesIsRefused(_ text: String) {
         #expect(PostgresTimestamp.parse(text) == nil)
     }

@@ -11,12 +11,12 @@ import Testing
         let dir = try HistoryCLITempDirectory()
         let config = dir.file("jobs.conf")
         try """
-            TZ=UTC
-            STATE_DB=jobctl.db
-            APP_DB=arcade.db
-            0 0 * * *  prizepool  timeout=10m
-            @hourly    backup     command="true"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        TZ=UTC
+        STATE_DB=jobctl.db
+        APP_DB=arcade.db
+        0 0 * * *  prizepool  timeout=10m
+        @hourly    backup     command="true"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let trigger = try HistoryCLIBinary.run(["trigger", "backup", "--config", config])
         #expect(trigger.status == 0, "\(trigger.stderr)")
         return (dir, config, dir.file("jobctl.db"))
@@ -40,10 +40,11 @@ import Testing
         defer { dir.cleanup() }
         let metrics = try HistoryCLIBinary.run(["metrics", "--config", config])
         #expect(metrics.status == 0, "\(metrics.stderr)")
-        let exported = Set(metrics.stdout.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("# TYPE ") else { return nil }
-            return line.split(separator: " ").dropFirst(2).first.map(String.init)
-        })
+        let exported = Set(
+            metrics.stdout.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("# TYPE ") else { return nil }
+                return line.split(separator: " ").dropFirst(2).first.map(String.init)
+            })
         let used = try Self.ruleMetricNames()
         #expect(used.count >= 7, "\(used)")
         #expect(used.subtracting(exported).isEmpty, "not exported: \(used.subtracting(exported).sorted())")

@@ -14,7 +14,9 @@ struct ArcadeCommandTests {
         let dir = try ArcadeBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("arcade.db").path
-        let created = try ArcadeBinary.run(["demo-data", "--app-db", db, "--days", "10", "--sessions", "20000", "--seed", "9"])
+        let created = try ArcadeBinary.run([
+            "demo-data", "--app-db", db, "--days", "10", "--sessions", "20000", "--seed", "9",
+        ])
         try #require(created.status == 0, "demo-data: \(created.stderr)")
         let now = Date()
         let nowText = ISO8601DateFormatter().string(from: now)
@@ -25,10 +27,18 @@ struct ArcadeCommandTests {
         let queue = try ArcadeBinary.open(db)
         let sessions = try Self.count(queue, "SELECT COUNT(*) FROM game_sessions")
         let completed = try Self.count(queue, "SELECT COUNT(*) FROM game_sessions WHERE status = 'completed'")
-        let expired = try Self.count(queue, "SELECT COUNT(*) FROM game_sessions WHERE status = 'active' AND created_at < ?", [cutoff])
-        let orphans = try Self.count(queue, "SELECT COUNT(*) FROM leaderboard_entries e WHERE NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id)")
+        let expired = try Self.count(
+            queue, "SELECT COUNT(*) FROM game_sessions WHERE status = 'active' AND created_at < ?", [cutoff])
+        let orphans = try Self.count(
+            queue,
+            "SELECT COUNT(*) FROM leaderboard_entries e WHERE NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id)"
+        )
         let entries = try Self.count(queue, "SELECT COUNT(*) FROM leaderboard_entries")
-        let pools = try queue.read { db in try String.fetchAll(db, sql: "SELECT quote(id) || status || quote(winner_address) || total_amount FROM prize_pools ORDER BY id") }
+        let pools = try queue.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT quote(id) || status || quote(winner_address) || total_amount FROM prize_pools ORDER BY id")
+        }
         let payouts = try Self.count(queue, "SELECT COUNT(*) FROM prize_payouts")
         try queue.close()
 
@@ -36,7 +46,8 @@ struct ArcadeCommandTests {
         let writer = try ArcadeBinary.start(["_arcade-writer", "--app-db", db, "--seconds", "60", "--stop-file", stop])
         usleep(300_000)
         let cleanup = try ArcadeBinary.run([
-            "_run-builtin", "cleanup", "--app-db", db, "--now", nowText, "--option", "batch_size=300", "--log-level", "warning",
+            "_run-builtin", "cleanup", "--app-db", db, "--now", nowText, "--option", "batch_size=300", "--log-level",
+            "warning",
         ])
         usleep(200_000)
         _ = FileManager.default.createFile(atPath: stop, contents: Data())
@@ -58,10 +69,19 @@ struct ArcadeCommandTests {
         let after = try ArcadeBinary.open(db)
         #expect(try Self.count(after, "SELECT COUNT(*) FROM game_sessions") == sessions - expired + inserted)
         #expect(try Self.count(after, "SELECT COUNT(*) FROM game_sessions WHERE status = 'completed'") == completed)
-        #expect(try Self.count(after, "SELECT COUNT(*) FROM game_sessions WHERE status = 'active' AND created_at < ?", [cutoff]) == 0)
+        #expect(
+            try Self.count(
+                after, "SELECT COUNT(*) FROM game_sessions WHERE status = 'active' AND created_at < ?", [cutoff]) == 0)
         #expect(try Self.count(after, "SELECT COUNT(*) FROM leaderboard_entries") == entries - orphans - archived)
         #expect(try Self.count(after, "SELECT COUNT(*) FROM leaderboard_archive") == archived)
-        #expect(try after.read { db in try String.fetchAll(db, sql: "SELECT quote(id) || status || quote(winner_address) || total_amount FROM prize_pools ORDER BY id") } == pools)
+        #expect(
+            try after.read { db in
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT quote(id) || status || quote(winner_address) || total_amount FROM prize_pools ORDER BY id"
+                )
+            } == pools)
         #expect(try Self.count(after, "SELECT COUNT(*) FROM prize_payouts") == payouts)
     }
 
@@ -71,7 +91,9 @@ struct ArcadeCommandTests {
         let dir = try ArcadeBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let original = dir.appendingPathComponent("original.db").path
-        let created = try ArcadeBinary.run(["demo-data", "--app-db", original, "--days", "20", "--sessions", "20000", "--seed", "4"])
+        let created = try ArcadeBinary.run([
+            "demo-data", "--app-db", original, "--days", "20", "--sessions", "20000", "--seed", "4",
+        ])
         try #require(created.status == 0, "demo-data: \(created.stderr)")
         let nowText = ISO8601DateFormatter().string(from: Date())
         var rng = SystemRandomNumberGenerator()
@@ -91,22 +113,41 @@ struct ArcadeCommandTests {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "ATTACH DATABASE ? AS original", arguments: [original])
                 // Never both archived and kept; every archived row is the original row.
-                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leaderboard_entries e JOIN leaderboard_archive a USING (id)") == 0)
-                #expect(try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM leaderboard_archive a LEFT JOIN original.leaderboard_entries o USING (id)
-                    WHERE o.id IS NULL OR o.session_id != a.session_id OR o.score != a.score
-                       OR o.period_type != a.period_type OR o.period_date != a.period_date OR o.created_at != a.created_at
-                    """) == 0)
+                #expect(
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM leaderboard_entries e JOIN leaderboard_archive a USING (id)")
+                        == 0)
+                #expect(
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM leaderboard_archive a LEFT JOIN original.leaderboard_entries o USING (id)
+                            WHERE o.id IS NULL OR o.session_id != a.session_id OR o.score != a.score
+                               OR o.period_type != a.period_type OR o.period_date != a.period_date OR o.created_at != a.created_at
+                            """) == 0)
                 // Every original entry whose session exists is still somewhere.
-                #expect(try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM original.leaderboard_entries o
-                    WHERE EXISTS (SELECT 1 FROM original.game_sessions s WHERE s.id = o.session_id AND s.status = 'completed')
-                      AND NOT EXISTS (SELECT 1 FROM leaderboard_entries e WHERE e.id = o.id)
-                      AND NOT EXISTS (SELECT 1 FROM leaderboard_archive a WHERE a.id = o.id)
-                    """) == 0)
+                #expect(
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM original.leaderboard_entries o
+                            WHERE EXISTS (SELECT 1 FROM original.game_sessions s WHERE s.id = o.session_id AND s.status = 'completed')
+                              AND NOT EXISTS (SELECT 1 FROM leaderboard_entries e WHERE e.id = o.id)
+                              AND NOT EXISTS (SELECT 1 FROM leaderboard_archive a WHERE a.id = o.id)
+                            """) == 0)
                 // Completed sessions, pools and payouts untouched.
-                #expect(try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM original.game_sessions WHERE status = 'completed') - (SELECT COUNT(*) FROM game_sessions WHERE status = 'completed')") == 0)
-                #expect(try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM original.prize_payouts) - (SELECT COUNT(*) FROM prize_payouts)") == 0)
+                #expect(
+                    try Int.fetchOne(
+                        db,
+                        sql:
+                            "SELECT (SELECT COUNT(*) FROM original.game_sessions WHERE status = 'completed') - (SELECT COUNT(*) FROM game_sessions WHERE status = 'completed')"
+                    ) == 0)
+                #expect(
+                    try Int.fetchOne(
+                        db,
+                        sql:
+                            "SELECT (SELECT COUNT(*) FROM original.prize_payouts) - (SELECT COUNT(*) FROM prize_payouts)"
+                    ) == 0)
                 try db.execute(sql: "DETACH DATABASE original")
             }
             try queue.close()
@@ -115,11 +156,17 @@ struct ArcadeCommandTests {
             let finalQueue = try ArcadeBinary.open(db)
             try finalQueue.writeWithoutTransaction { db in
                 try db.execute(sql: "ATTACH DATABASE ? AS original", arguments: [original])
-                let expected = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM original.leaderboard_entries o
-                    WHERE EXISTS (SELECT 1 FROM original.game_sessions s WHERE s.id = o.session_id AND s.status = 'completed')
-                    """)
-                let now = try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM leaderboard_entries) + (SELECT COUNT(*) FROM leaderboard_archive)")
+                let expected = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM original.leaderboard_entries o
+                        WHERE EXISTS (SELECT 1 FROM original.game_sessions s WHERE s.id = o.session_id AND s.status = 'completed')
+                        """)
+                let now = try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT (SELECT COUNT(*) FROM leaderboard_entries) + (SELECT COUNT(*) FROM leaderboard_archive)"
+                )
                 #expect(now == expected, "iteration \(iteration)")
                 try db.execute(sql: "DETACH DATABASE original")
             }
@@ -133,7 +180,10 @@ struct ArcadeCommandTests {
         #expect(try ArcadeBinary.run(["demo-data", "--app-db", db, "--days", "5", "--sessions", "2000"]).status == 0)
         let queue = try ArcadeBinary.open(db)
         try queue.write { db in
-            try db.execute(sql: "CREATE TRIGGER no_tetris BEFORE UPDATE ON prize_pools WHEN OLD.game_type = 'tetris' BEGIN SELECT RAISE(ABORT, 'tetris frozen'); END")
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER no_tetris BEFORE UPDATE ON prize_pools WHEN OLD.game_type = 'tetris' BEGIN SELECT RAISE(ABORT, 'tetris frozen'); END"
+            )
         }
         let output = try ArcadeBinary.run(["_run-builtin", "prizepool", "--app-db", db])
         #expect(output.status == 1)
@@ -141,7 +191,11 @@ struct ArcadeCommandTests {
         #expect(report.status == "partial")
         #expect(report.error?.contains("tetris frozen") == true)
         #expect((report.metrics?.counters["pools_finalized"] ?? 0) > 0)
-        #expect(try Self.count(queue, "SELECT COUNT(*) FROM prize_pools WHERE status = 'active' AND game_type != 'tetris' AND period_type = 'daily' AND period_date < date('now')") == 0)
+        #expect(
+            try Self.count(
+                queue,
+                "SELECT COUNT(*) FROM prize_pools WHERE status = 'active' AND game_type != 'tetris' AND period_type = 'daily' AND period_date < date('now')"
+            ) == 0)
         // The log has a start line, one line per pool and a summary, on stderr.
         #expect(output.stderr.contains("prizepool: start"))
         #expect(output.stderr.contains("USDC"))
@@ -161,7 +215,9 @@ struct ArcadeCommandTests {
     }
 
     @Test func badOptionsAreUsageErrors() throws {
-        let bad = try ArcadeBinary.run(["_run-builtin", "cleanup", "--app-db", "/nonexistent/x.db", "--option", "batch_size=0"])
+        let bad = try ArcadeBinary.run([
+            "_run-builtin", "cleanup", "--app-db", "/nonexistent/x.db", "--option", "batch_size=0",
+        ])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("batch_size"))
         let unknown = try ArcadeBinary.run(["_run-builtin", "nope", "--app-db", "x.db"])

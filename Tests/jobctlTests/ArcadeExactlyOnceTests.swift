@@ -17,7 +17,9 @@ struct ArcadeExactlyOnceTests {
         let dir = try ArcadeBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let template = dir.appendingPathComponent("template.db").path
-        let created = try ArcadeBinary.run(["demo-data", "--app-db", template, "--days", "60", "--sessions", "12000", "--seed", "5"])
+        let created = try ArcadeBinary.run([
+            "demo-data", "--app-db", template, "--days", "60", "--sessions", "12000", "--seed", "5",
+        ])
         try #require(created.status == 0, "demo-data: \(created.stderr)")
         // The runs' clock: the real now, fixed, so this test's own date arithmetic agrees.
         let formatter = ISO8601DateFormatter()
@@ -69,37 +71,56 @@ struct ArcadeExactlyOnceTests {
         #expect(killedMidRun > ran / 3)
         #expect(overlapped > 0, "the two runs never raced for a pool")
         #expect(finishedByFinalRun > 0, "no crash ever left work for the final run")
-        print("exactly-once: \(killedMidRun) kills while running, \(overlapped) races seen, final run had work in \(finishedByFinalRun) of \(ran)")
+        print(
+            "exactly-once: \(killedMidRun) kills while running, \(overlapped) races seen, final run had work in \(finishedByFinalRun) of \(ran)"
+        )
     }
 
     static func verify(_ path: String, today: String, iteration: Int) throws {
         let queue = try ArcadeBinary.open(path)
         try queue.read { db in
-            let leftActive = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM prize_pools WHERE status = 'active'
-                  AND ((period_type = 'daily' AND period_date < :today)
-                    OR (period_type = 'weekly' AND date(period_date, '+7 days') <= :today))
-                """, arguments: ["today": today]) ?? -1
+            let leftActive =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM prize_pools WHERE status = 'active'
+                          AND ((period_type = 'daily' AND period_date < :today)
+                            OR (period_type = 'weekly' AND date(period_date, '+7 days') <= :today))
+                        """, arguments: ["today": today]) ?? -1
             #expect(leftActive == 0, "iteration \(iteration): ended pools left active")
-            let finalizedTooEarly = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'
-                  AND ((period_type = 'daily' AND period_date >= :today)
-                    OR (period_type = 'weekly' AND date(period_date, '+7 days') > :today))
-                """, arguments: ["today": today]) ?? -1
+            let finalizedTooEarly =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'
+                          AND ((period_type = 'daily' AND period_date >= :today)
+                            OR (period_type = 'weekly' AND date(period_date, '+7 days') > :today))
+                        """, arguments: ["today": today]) ?? -1
             #expect(finalizedTooEarly == 0)
             // Never two payouts for a pool, whatever the schema says.
-            let doubled = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT pool_id FROM prize_payouts GROUP BY pool_id HAVING COUNT(*) > 1)") ?? -1
+            let doubled =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM (SELECT pool_id FROM prize_payouts GROUP BY pool_id HAVING COUNT(*) > 1)"
+                ) ?? -1
             #expect(doubled == 0, "iteration \(iteration): a pool was paid twice")
             // One payout per finalized pool with a winner, none for the others.
-            let withWinner = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized' AND winner_address IS NOT NULL") ?? -1
+            let withWinner =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized' AND winner_address IS NOT NULL")
+                ?? -1
             let payouts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_payouts") ?? -2
             #expect(withWinner == payouts)
-            let mismatched = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM prize_pools p LEFT JOIN prize_payouts y ON y.pool_id = p.id
-                WHERE p.status = 'finalized' AND (
-                  (p.winner_address IS NOT NULL AND (y.id IS NULL OR y.winner_address != p.winner_address OR y.amount != p.total_amount))
-                  OR (p.winner_address IS NULL AND y.id IS NOT NULL))
-                """) ?? -1
+            let mismatched =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM prize_pools p LEFT JOIN prize_payouts y ON y.pool_id = p.id
+                        WHERE p.status = 'finalized' AND (
+                          (p.winner_address IS NOT NULL AND (y.id IS NULL OR y.winner_address != p.winner_address OR y.amount != p.total_amount))
+                          OR (p.winner_address IS NULL AND y.id IS NOT NULL))
+                        """) ?? -1
             #expect(mismatched == 0)
             // The winner, found independently: an eligible entry of the board that no other
             // eligible entry beats (flagged entries never win).

@@ -18,10 +18,13 @@ struct ArcadeMalformedRowsTests {
         let dir = try ArcadeBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("arcade.db").path
-        let created = try ArcadeBinary.run(["demo-data", "--app-db", db, "--days", "10", "--sessions", "6000", "--seed", "3"])
+        let created = try ArcadeBinary.run([
+            "demo-data", "--app-db", db, "--days", "10", "--sessions", "6000", "--seed", "3",
+        ])
         try #require(created.status == 0, "demo-data: \(created.stderr)")
         let config = dir.appendingPathComponent("jobs.conf")
-        try "APP_DB=arcade.db\n0 0 * * * prizepool\n0 * * * * leaderboard\n".write(to: config, atomically: true, encoding: .utf8)
+        try "APP_DB=arcade.db\n0 0 * * * prizepool\n0 * * * * leaderboard\n".write(
+            to: config, atomically: true, encoding: .utf8)
         let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
 
         let queue = try ArcadeBinary.open(db)
@@ -54,7 +57,8 @@ struct ArcadeMalformedRowsTests {
                   OR y.winner_address IS NOT p.winner_address)
                 """,
                 "SELECT COUNT(*) FROM prize_pools WHERE id IN (\(despite)) AND status = 'finalized'",
-            ].map { sql in try Int.fetchOne(db, sql: sql, arguments: sql == Self.endedActivePools ? [today] : []) ?? -1 }
+            ].map { sql in try Int.fetchOne(db, sql: sql, arguments: sql == Self.endedActivePools ? [today] : []) ?? -1
+            }
         }
         #expect(counts[0] == seeded.failing.count)
         #expect(counts[1] == 0)
@@ -101,50 +105,77 @@ struct ArcadeMalformedRowsTests {
                 """,
             arguments: [today])
         try #require(pools.count == 12)
-        func pool(_ i: Int) -> (id: Int64, game: String, date: String) { (pools[i]["id"], pools[i]["game_type"], pools[i]["period_date"]) }
+        func pool(_ i: Int) -> (id: Int64, game: String, date: String) {
+            (pools[i]["id"], pools[i]["game_type"], pools[i]["period_date"])
+        }
         func label(_ i: Int) -> String { "\(pool(i).game) daily \(pool(i).date)" }
         func board(_ i: Int) -> String {
             "game_type = '\(pool(i).game)' AND period_type = 'daily' AND period_date = '\(pool(i).date)'"
         }
         // Money read strictly.
-        for (i, (value, text)) in [("12.75", "REAL 12.75"), ("'12.50 USDC'", "TEXT '12.50 USDC'"), ("'abc'", "TEXT 'abc'"), ("-5", "INTEGER -5")].enumerated() {
+        for (i, (value, text)) in [
+            ("12.75", "REAL 12.75"), ("'12.50 USDC'", "TEXT '12.50 USDC'"), ("'abc'", "TEXT 'abc'"),
+            ("-5", "INTEGER -5"),
+        ].enumerated() {
             try db.execute(sql: "UPDATE prize_pools SET total_amount = \(value) WHERE id = ?", arguments: [pool(i).id])
             seeded.failing[pool(i).id] = "\(label(i)): total_amount is \(text), not an exact non-negative integer"
         }
         // A board archived away, and a board where every entry is flagged.
-        try db.execute(sql: "INSERT INTO leaderboard_archive SELECT *, 'x' FROM leaderboard_entries WHERE \(board(4)); DELETE FROM leaderboard_entries WHERE \(board(4))")
+        try db.execute(
+            sql:
+                "INSERT INTO leaderboard_archive SELECT *, 'x' FROM leaderboard_entries WHERE \(board(4)); DELETE FROM leaderboard_entries WHERE \(board(4))"
+        )
         seeded.failing[pool(4).id] = "\(label(4)): total_amount is"
         try db.execute(sql: "UPDATE leaderboard_entries SET score = -1 WHERE \(board(5))")
         seeded.failing[pool(5).id] = "\(label(5)): total_amount is"
         // Pools whose own columns are malformed.
-        try db.execute(sql: "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES (x'0102', 'daily', '2020-01-01', 5, 'active')")
+        try db.execute(
+            sql:
+                "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES (x'0102', 'daily', '2020-01-01', 5, 'active')"
+        )
         seeded.failing[db.lastInsertedRowID] = "pool \(db.lastInsertedRowID): game_type is BLOB of 2 bytes, not text"
-        try db.execute(sql: "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('pong', 'daily', '2020-1-1', 5, 'active')")
+        try db.execute(
+            sql:
+                "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('pong', 'daily', '2020-1-1', 5, 'active')"
+        )
         seeded.failing[db.lastInsertedRowID] = "pool \(db.lastInsertedRowID): period_date is TEXT '2020-1-1'"
         // Boards whose best entries are flagged, one anomaly each: their pools are paid to the
         // top eligible entry.
         func top(_ i: Int) -> String {
             "(SELECT MAX(score) FROM leaderboard_entries WHERE \(board(i)) AND typeof(score) = 'integer') + 1000"
         }
-        let insert = "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at)"
+        let insert =
+            "INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at)"
         func best(_ i: Int) -> String {
             "(SELECT id FROM leaderboard_entries WHERE \(board(i)) AND typeof(score) = 'integer' ORDER BY score DESC, created_at, id LIMIT 1)"
         }
         for score in ["'zzz'", "x'ff'", "1e30"] {
             try db.execute(sql: "UPDATE leaderboard_entries SET score = \(score) WHERE id = \(best(6))")
         }
-        try db.execute(sql: "\(insert) SELECT session_id, game_type, player_address, \(top(7)), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(7)) ORDER BY id LIMIT 1")
-        try db.execute(sql: "\(insert) SELECT 'no-such-session', game_type, player_address, \(top(8)), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(8)) LIMIT 1")
+        try db.execute(
+            sql:
+                "\(insert) SELECT session_id, game_type, player_address, \(top(7)), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(7)) ORDER BY id LIMIT 1"
+        )
+        try db.execute(
+            sql:
+                "\(insert) SELECT 'no-such-session', game_type, player_address, \(top(8)), period_type, period_date, created_at FROM leaderboard_entries WHERE \(board(8)) LIMIT 1"
+        )
         try db.execute(sql: "UPDATE leaderboard_entries SET player_address = '0xnothex' WHERE id = \(best(9))")
-        try db.execute(sql: "UPDATE game_sessions SET status = 'active' WHERE id = (SELECT session_id FROM leaderboard_entries WHERE id = \(best(10)))")
+        try db.execute(
+            sql:
+                "UPDATE game_sessions SET status = 'active' WHERE id = (SELECT session_id FROM leaderboard_entries WHERE id = \(best(10)))"
+        )
         // An entry whose game can't be named, and copies of an alltime entry (a board that
         // leaderboard checks) with malformed scores and a malformed address.
         try db.execute(sql: "\(insert) VALUES ('s', x'0102030405', '0x00', 1, 'daily', ?, 'x')", arguments: [today])
-        for (score, address) in [("'abc'", "player_address"), ("x'ff'", "player_address"), ("1e30", "player_address"), ("1", "'0xnothex'")] {
-            try db.execute(sql: """
-                \(insert) SELECT session_id, game_type, \(address), \(score), period_type, period_date, created_at
-                FROM leaderboard_entries WHERE period_type = 'alltime' ORDER BY id LIMIT 1
-                """)
+        for (score, address) in [
+            ("'abc'", "player_address"), ("x'ff'", "player_address"), ("1e30", "player_address"), ("1", "'0xnothex'"),
+        ] {
+            try db.execute(
+                sql: """
+                    \(insert) SELECT session_id, game_type, \(address), \(score), period_type, period_date, created_at
+                    FROM leaderboard_entries WHERE period_type = 'alltime' ORDER BY id LIMIT 1
+                    """)
         }
         seeded.finalizedDespite = (6...11).map { pool($0).id }
         return seeded

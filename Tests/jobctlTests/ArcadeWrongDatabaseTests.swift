@@ -14,7 +14,8 @@ struct ArcadeWrongDatabaseTests {
         let dir = try Binary.temporaryDirectory()
         let config = dir.appendingPathComponent("jobs.conf")
         try "STATE_DB=state/jobctl.db\nAPP_DB=\(appDB)\n\(jobs)\n".write(to: config, atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("state"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("state"), withIntermediateDirectories: true)
         return (dir, config)
     }
 
@@ -22,10 +23,12 @@ struct ArcadeWrongDatabaseTests {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         return try queue.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE name IN
-                  ('game_sessions', 'leaderboard_entries', 'prize_pools', 'prize_payouts', 'leaderboard_archive')
-                """)
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE name IN
+                      ('game_sessions', 'leaderboard_entries', 'prize_pools', 'prize_payouts', 'leaderboard_archive')
+                    """)
         }
     }
 
@@ -71,12 +74,15 @@ struct ArcadeWrongDatabaseTests {
 
     /// Another application's SQLite file: it would have had tables written into it.
     @Test func aForeignSQLiteFileFailsTheJobAndKeepsItsBytes() throws {
-        let (dir, config) = try setUp(appDB: "other.db", jobs: "0 0 * * * prizepool\n0 * * * * leaderboard\n0 3 * * * cleanup")
+        let (dir, config) = try setUp(
+            appDB: "other.db", jobs: "0 0 * * * prizepool\n0 * * * * leaderboard\n0 3 * * * cleanup")
         defer { try? FileManager.default.removeItem(at: dir) }
         let foreign = dir.appendingPathComponent("other.db").path
         let queue = try DatabaseQueue(path: foreign)
         try queue.write { db in
-            try db.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 5)")
+            try db.execute(
+                sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER); INSERT INTO invoices VALUES (1, 5)"
+            )
         }
         try queue.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
@@ -102,7 +108,8 @@ struct ArcadeWrongDatabaseTests {
         #expect(check.stderr.contains("APP_DB=demo/arcade.db\n       ^~~~~~~~~~~~~~"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo").path))
 
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("demo"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("demo"), withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: missing, contents: Data())
         let empty = try Binary.run(["check", "--config", config.path])
         #expect(empty.status == 2)
@@ -126,7 +133,8 @@ struct ArcadeWrongDatabaseTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("jobs.conf.example")
         try FileManager.default.copyItem(at: Binary.packageRoot.appendingPathComponent("jobs.conf.example"), to: config)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("demo"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("demo"), withIntermediateDirectories: true)
         let arcade = dir.appendingPathComponent("demo/arcade.db").path
         let created = try Binary.run(["demo-data", "--app-db", "demo/arcade.db"], currentDirectory: dir.path)
         try #require(created.status == 0, "\(created.stderr)")
@@ -142,11 +150,13 @@ struct ArcadeWrongDatabaseTests {
         let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
         let queue = try ArcadeBinary.open(arcade)
         let left = try queue.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM prize_pools WHERE status = 'active'
-                  AND ((period_type = 'daily' AND period_date < ?1)
-                    OR (period_type = 'weekly' AND date(period_date, '+7 days') <= ?1))
-                """, arguments: [today])
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM prize_pools WHERE status = 'active'
+                      AND ((period_type = 'daily' AND period_date < ?1)
+                        OR (period_type = 'weekly' AND date(period_date, '+7 days') <= ?1))
+                    """, arguments: [today])
         }
         #expect(left == 0)
         #expect(try queue.read { db in try Int.fetchOne(db, sql: ArcadeBinary.wrongWinnersSQL) } == 0)

@@ -6,7 +6,8 @@ import Foundation
 
 /// Runs the real `jobctl` binary built by `swift build` (`make test` builds it first).
 enum Binary {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static var path: String {
         if let override = ProcessInfo.processInfo.environment["JOBCTL_BIN"] { return override }
@@ -50,7 +51,9 @@ enum Binary {
     }
 
     /// Starts `jobctl ARGS`; the caller `finish`es it (or signals it first).
-    static func start(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> (Process, Pipe, Pipe) {
+    static func start(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil)
+        throws -> (Process, Pipe, Pipe)
+    {
         if let staleness { throw StaleBinary(description: staleness) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -82,7 +85,9 @@ enum Binary {
         let outData = readToEOF(out.fileHandleForReading.fileDescriptor)
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Reads `fd` to its end, retrying on EINTR: Foundation's `readDataToEndOfFile` traps on
@@ -101,7 +106,9 @@ enum Binary {
     }
 
     /// Runs `jobctl ARGS` to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws
+        -> Result
+    {
         finish(try start(arguments, environment: environment, currentDirectory: currentDirectory))
     }
 

@@ -141,7 +141,8 @@ import Testing
         try write("TZ=UTC\nAPP_DB=arcade.db\nHISTORY_RETENTION=1h\n@daily prizepool\n", to: config)
         let result = try Binary.run(["check", "--config", config])
         #expect(result.status == 2)
-        let expected = "\(config):3:19: error: HISTORY_RETENTION 1h is shorter than the catch-up window of job "
+        let expected =
+            "\(config):3:19: error: HISTORY_RETENTION 1h is shorter than the catch-up window of job "
             + "'prizepool'"
         #expect(result.stderr.contains(expected), "\(result.stderr)")
     }
@@ -163,7 +164,8 @@ import Testing
         let daemon = try Daemon(["run", "--config", config], directory: dir)
         defer { daemon.stop() }
         #expect(try await offPool { daemon.waitFor("Scheduler started") })
-        let moved = "TZ=UTC\nLOCK_DIR=elsewhere\nAPP_DB=other.db\n"
+        let moved =
+            "TZ=UTC\nLOCK_DIR=elsewhere\nAPP_DB=other.db\n"
             + "0 0 1 1 * first command=\"true\"\n0 0 1 1 * second command=\"true\"\n"
         try write(moved, to: config)
         daemon.signal(SIGHUP)

@@ -51,11 +51,17 @@ import Testing
         #expect(next.hasSuffix("-01-01T00:00:00.000Z"))
         let recent = try #require(data["recentExecutions"] as? [[String: Any]])
         #expect(recent.count == 1)
-        #expect(Set(recent[0].keys) == ["attempt", "durationMs", "error", "finishedAt", "host", "id", "job", "latenessMs", "metrics", "output", "pid", "scheduledFor", "startedAt", "status", "triggeredBy", "user"])
+        #expect(
+            Set(recent[0].keys) == [
+                "attempt", "durationMs", "error", "finishedAt", "host", "id", "job", "latenessMs", "metrics", "output",
+                "pid", "scheduledFor", "startedAt", "status", "triggeredBy", "user",
+            ])
         #expect(recent[0]["output"] as? String == "hello from jobctl\n")
 
         // The same execution object as `jobctl history --json`.
-        let cli = try Binary.run(["history", "--json", "--config", daemon.directory.appendingPathComponent("jobs.conf").path])
+        let cli = try Binary.run([
+            "history", "--json", "--config", daemon.directory.appendingPathComponent("jobs.conf").path,
+        ])
         #expect(cli.status == 0)
         let fromCLI = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [[String: Any]])
         #expect(NSDictionary(dictionary: fromCLI[0]).isEqual(to: recent[0]))
@@ -72,7 +78,9 @@ import Testing
         #expect(try daemon.trigger("quick", token: "wrong-token-0123456789abcdef-XYZ").status == 401)
         #expect(try daemon.trigger("quick", token: String(HTTPDaemon.token.dropLast())).status == 401)
         #expect(try daemon.trigger("quick", token: HTTPDaemon.token + "X").status == 401)
-        let basic = try RawHTTP.request(port: daemon.port, "POST", "/api/v1/jobs/trigger/quick", headers: ["Authorization": "Basic \(HTTPDaemon.token)"])
+        let basic = try RawHTTP.request(
+            port: daemon.port, "POST", "/api/v1/jobs/trigger/quick",
+            headers: ["Authorization": "Basic \(HTTPDaemon.token)"])
         #expect(basic.status == 401)
         // Authentication comes first: an unknown job without the token is 401, not 404.
         #expect(try daemon.trigger("nope", token: nil).status == 401)
@@ -104,7 +112,8 @@ import Testing
         #expect((try refused.object()["error"] as? String)?.contains("no token") == true)
         #expect(try closed.trigger("quick", token: nil).status == 403)
 
-        let open = try HTTPDaemon(config: Self.jobs, tokenFile: false, environment: ["JOBCTL_HTTP_TOKEN": HTTPDaemon.token])
+        let open = try HTTPDaemon(
+            config: Self.jobs, tokenFile: false, environment: ["JOBCTL_HTTP_TOKEN": HTTPDaemon.token])
         defer { open.stop() }
         #expect(open.output.contains("token from $JOBCTL_HTTP_TOKEN"))
         #expect(try open.trigger("quick").status == 202)
@@ -121,7 +130,9 @@ import Testing
         let running = try daemon.status()
         #expect(statusJob(running, "slow")?["running"] as? Bool == true)
         // The HTTP run holds the job's lock file: `jobctl trigger` from a shell sees it too.
-        let cli = try Binary.run(["trigger", "slow", "--config", daemon.directory.appendingPathComponent("jobs.conf").path])
+        let cli = try Binary.run([
+            "trigger", "slow", "--config", daemon.directory.appendingPathComponent("jobs.conf").path,
+        ])
         #expect(cli.status == 75)
         #expect(cli.stderr.contains("already running"))
         // (the shell's attempt is recorded as skipped, as `jobctl trigger` always does)
@@ -167,7 +178,8 @@ import Testing
         #expect(try count("?limit=1") == 1)
         #expect(try count("?limit=100") == 100)
         #expect(try count("?limit=50&job=&status=") == 50)
-        let executions = try #require(try data("?limit=30&job=prizepool&status=succeeded")["executions"] as? [[String: Any]])
+        let executions = try #require(
+            try data("?limit=30&job=prizepool&status=succeeded")["executions"] as? [[String: Any]])
         #expect(!executions.isEmpty)
         #expect(executions.allSatisfy { $0["job"] as? String == "prizepool" && $0["status"] as? String == "succeeded" })
         let started = executions.compactMap { $0["startedAt"] as? String }
@@ -227,10 +239,14 @@ import Testing
         // A declared body over the cap: 413 before it is read.
         let huge = try RawHTTP.exchange(
             port: daemon.port,
-            Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nContent-Length: 1000000000\r\n\r\n".utf8) + Data(count: 64 * 1024))
+            Data(
+                "POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nContent-Length: 1000000000\r\n\r\n"
+                    .utf8) + Data(count: 64 * 1024))
         #expect(String(decoding: huge, as: UTF8.self).hasPrefix("HTTP/1.1 413"))
         // A chunked body over the cap on the trigger route: 413 too.
-        var chunked = Data("POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
+        var chunked = Data(
+            "POST /api/v1/jobs/trigger/quick HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                .utf8)
         for _ in 0..<8 { chunked += Data("4000\r\n".utf8) + Data(repeating: 65, count: 0x4000) + Data("\r\n".utf8) }
         chunked += Data("0\r\n\r\n".utf8)
         #expect(try RawHTTP.parse(RawHTTP.exchange(port: daemon.port, chunked)).status == 413)
@@ -246,8 +262,14 @@ import Testing
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(daemon.port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            _ = "GET /api/v1/jobs/status HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\n".withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            _ = "GET /api/v1/jobs/status HTTP/1.1\r\nHost: 127.0.0.1:\(daemon.port)\r\n".withCString {
+                send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL))
+            }
             idle.append(fd)
         }
         defer { idle.forEach { close($0) } }
@@ -257,7 +279,8 @@ import Testing
         let after = try daemon.waitForStatus(timeout: 10) {
             ((statusJob($0, "tick")?["lastRun"] as? [String: Any])?["id"] as? Int ?? 0) >= firstID + 3
         }
-        let tickRuns = try #require(try daemon.get("/api/v1/jobs/history?job=tick&limit=5").object()["data"] as? [String: Any])
+        let tickRuns = try #require(
+            try daemon.get("/api/v1/jobs/history?job=tick&limit=5").object()["data"] as? [String: Any])
         for run in tickRuns["executions"] as? [[String: Any]] ?? [] {
             #expect(run["status"] as? String == "succeeded")
             #expect((run["latenessMs"] as? Int ?? 0) < 500)
@@ -282,7 +305,8 @@ import Testing
             #expect(result.status == 2, "\(address)")
             #expect(result.stderr.contains("--http"), "\(address): \(result.stderr)")
         }
-        try "TZ=UTC\nHTTP_LISTEN=10.0.0.1:8080\n0 0 1 1 * quick command=true\n".write(to: config, atomically: true, encoding: .utf8)
+        try "TZ=UTC\nHTTP_LISTEN=10.0.0.1:8080\n0 0 1 1 * quick command=true\n".write(
+            to: config, atomically: true, encoding: .utf8)
         let fromConfig = try Binary.run(["run", "--config", config.path])
         #expect(fromConfig.status == 2)
         #expect(fromConfig.stderr.contains("HTTP_LISTEN"))

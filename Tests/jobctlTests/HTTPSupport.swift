@@ -18,7 +18,9 @@ struct HTTPReply: Sendable {
     /// The body as a JSON object.
     func object() throws -> [String: Any] {
         let value = try JSONSerialization.jsonObject(with: body)
-        guard let object = value as? [String: Any] else { throw HTTPTestError("not a JSON object: \(text.prefix(200))") }
+        guard let object = value as? [String: Any] else {
+            throw HTTPTestError("not a JSON object: \(text.prefix(200))")
+        }
         return object
     }
 }
@@ -42,7 +44,9 @@ enum RawHTTP {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { throw HTTPTestError("connect to port \(port): errno \(errno)") }
         // MSG_NOSIGNAL: a server that answers early and closes (413) must not SIGPIPE the tests.
@@ -84,14 +88,20 @@ enum RawHTTP {
 
     static func parse(_ data: Data) throws -> HTTPReply {
         let separator = Data("\r\n\r\n".utf8)
-        guard let range = data.range(of: separator) else { throw HTTPTestError("no HTTP head in \(data.count) bytes: \(String(decoding: data.prefix(200), as: UTF8.self))") }
+        guard let range = data.range(of: separator) else {
+            throw HTTPTestError(
+                "no HTTP head in \(data.count) bytes: \(String(decoding: data.prefix(200), as: UTF8.self))")
+        }
         let head = String(decoding: data[..<range.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let statusLine = head[0].split(separator: " ")
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw HTTPTestError("bad status line \(head[0])") }
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
+            throw HTTPTestError("bad status line \(head[0])")
+        }
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Data(data[range.upperBound...])
         if let length = headers["content-length"].flatMap(Int.init), body.count > length { body = body.prefix(length) }
@@ -110,7 +120,10 @@ final class HTTPDaemon: @unchecked Sendable {
 
     /// Writes `jobs.conf` (TZ=UTC and `config`) into a fresh directory, optionally a token file,
     /// starts the scheduler and waits until it serves HTTP and has started.
-    init(config: String, tokenFile: Bool = true, environment: [String: String] = [:], seedRows: Int = 0, extraArguments: [String] = []) throws {
+    init(
+        config: String, tokenFile: Bool = true, environment: [String: String] = [:], seedRows: Int = 0,
+        extraArguments: [String] = []
+    ) throws {
         directory = try Binary.temporaryDirectory()
         var text = "TZ=UTC\n"
         if tokenFile {
@@ -122,7 +135,10 @@ final class HTTPDaemon: @unchecked Sendable {
         text += config + "\n"
         try text.write(to: directory.appendingPathComponent("jobs.conf"), atomically: true, encoding: .utf8)
         if seedRows > 0 {
-            let seeded = try Binary.run(["_history-seed", "--state-db", directory.appendingPathComponent("jobctl.db").path, "--rows", String(seedRows)])
+            let seeded = try Binary.run([
+                "_history-seed", "--state-db", directory.appendingPathComponent("jobctl.db").path, "--rows",
+                String(seedRows),
+            ])
             guard seeded.status == 0 else { throw HTTPTestError("seeding failed: \(seeded.stderr)") }
         }
         daemon = try Daemon(
@@ -153,7 +169,9 @@ final class HTTPDaemon: @unchecked Sendable {
     }
 
     func trigger(_ job: String, token: String? = HTTPDaemon.token) throws -> HTTPReply {
-        try RawHTTP.request(port: port, "POST", "/api/v1/jobs/trigger/\(job)", headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
+        try RawHTTP.request(
+            port: port, "POST", "/api/v1/jobs/trigger/\(job)",
+            headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
     }
 
     /// The status `data` object (`withToken`: as a reader with the bearer token sees it).

@@ -67,13 +67,17 @@ struct HistoryCLITempDirectory {
         #expect(table.stdout.split(separator: "\n").count == 5)
         #expect(!table.stdout.contains("\u{1B}"), "colour on a pipe")
 
-        let json = try HistoryCLIBinary.run(["history", "--state-db", db, "--job", "backup", "--limit", "100", "--json"])
+        let json = try HistoryCLIBinary.run([
+            "history", "--state-db", db, "--job", "backup", "--limit", "100", "--json",
+        ])
         #expect(json.status == 0)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 6)
         #expect(rows.allSatisfy { $0["job"] as? String == "backup" })
 
-        let since = try HistoryCLIBinary.run(["history", "--state-db", db, "--since", "2000-01-01T00:00:00Z", "--status", "succeeded", "--json"])
+        let since = try HistoryCLIBinary.run([
+            "history", "--state-db", db, "--since", "2000-01-01T00:00:00Z", "--status", "succeeded", "--json",
+        ])
         #expect(since.status == 0, "\(since.stderr)")
 
         let stats = try HistoryCLIBinary.run(["stats", "--state-db", db, "--json", "--since", "3650d"])

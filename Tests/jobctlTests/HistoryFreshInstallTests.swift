@@ -10,10 +10,10 @@ import Testing
         let dir = try HistoryCLITempDirectory()
         let config = dir.file("jobs.conf")
         try """
-            TZ=UTC
-            STATE_DB=state/jobctl.db
-            @daily  backup  command="true"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        TZ=UTC
+        STATE_DB=state/jobctl.db
+        @daily  backup  command="true"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         return (dir, config, dir.file("state"))
     }
 

@@ -39,7 +39,8 @@ import Testing
         let profile = daemon.directory.appendingPathComponent("chromium-profile").path
         let arguments = [
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile)", "--virtual-time-budget=5000", "--dump-dom", "http://127.0.0.1:\(daemon.port)/",
+            "--user-data-dir=\(profile)", "--virtual-time-budget=5000", "--dump-dom",
+            "http://127.0.0.1:\(daemon.port)/",
         ]
         let dom = try Binary.shell(arguments.map { "'\($0)'" }.joined(separator: " ") + " 2>/dev/null", timeout: 120)
         #expect(dom.status == 0)

@@ -37,7 +37,10 @@ import Testing
     @Test(arguments: [
         (["next", "60 * * * *"], "minute: 60 is out of range 0-59"),
         (["next", "0 0 31 2 *"], "never fires"),
-        (["next", "* * * * *", "--tz", "Europe/Londn"], "unknown time zone 'Europe/Londn' (did you mean 'Europe/London'"),
+        (
+            ["next", "* * * * *", "--tz", "Europe/Londn"],
+            "unknown time zone 'Europe/Londn' (did you mean 'Europe/London'"
+        ),
         (["next", "* * * * *", "--from", "yesterday"], "invalid timestamp 'yesterday'"),
         (["next", "@reboot"], "@reboot fires only when the scheduler starts"),
     ])

@@ -20,7 +20,8 @@ import Testing
     // MARK: Item 6: no secret reaches a child
 
     @Test func aJobPrintingItsEnvironmentSeesNeitherTheTokenNorOtherVariables() throws {
-        let (dir, config) = try setUp("""
+        let (dir, config) = try setUp(
+            """
             @reboot plain command="env"
             @reboot passed command="env" env=FOO
             PASS_ENV=BAR
@@ -89,7 +90,8 @@ import Testing
     /// with the scheduler: the next start ran the job again beside the orphan.
     @Test func killNineOfRunLeavesNoOrphanAndTheJobNeverRunsTwiceAtOnce() throws {
         // Each run records its pid and reports any earlier run still alive (zombies are gone).
-        let command = "for p in $(cat pids 2>/dev/null); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); "
+        let command =
+            "for p in $(cat pids 2>/dev/null); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); "
             + "case $s in ''|Z) ;; *) echo OVERLAP $p >> overlaps;; esac; done; echo $$ >> pids; exec sleep 60"
         let (dir, config) = try setUp("@every 2s long command=\"\(command)\"")
         let pids = dir.appendingPathComponent("pids").path
@@ -124,7 +126,8 @@ import Testing
     @Test func aTriggerKilledWithNineNeitherBlocksNorDoublesTheSchedulersRuns() throws {
         // Manual runs (no JOBCTL_SCHEDULED_AT) last a minute; scheduled ones are quick. Each run
         // records "m PID" or "s PID" and reports any earlier run still alive.
-        let command = "for p in $(cut -d' ' -f2 runs 2>/dev/null); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); "
+        let command =
+            "for p in $(cut -d' ' -f2 runs 2>/dev/null); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); "
             + "case $s in ''|Z) ;; *) echo OVERLAP $p >> overlaps;; esac; done; "
             + "if [ -z \"$JOBCTL_SCHEDULED_AT\" ]; then echo m $$ >> runs; exec sleep 60; fi; echo s $$ >> runs"
         let (dir, config) = try setUp("@every 2s mixed command=\"\(command)\"")

@@ -19,8 +19,12 @@ struct Row_: Sendable {
 func historyRows(_ path: String) throws -> [Row_] {
     let queue = try DatabaseQueue(path: path)
     return try queue.read { db in
-        try Row.fetchAll(db, sql: "SELECT job, status, scheduled_at, started_at, triggered_by, error FROM job_executions ORDER BY id").map {
-            Row_(job: $0["job"], status: $0["status"], scheduledAt: $0["scheduled_at"], startedAt: $0["started_at"], trigger: $0["triggered_by"], error: $0["error"])
+        try Row.fetchAll(
+            db, sql: "SELECT job, status, scheduled_at, started_at, triggered_by, error FROM job_executions ORDER BY id"
+        ).map {
+            Row_(
+                job: $0["job"], status: $0["status"], scheduledAt: $0["scheduled_at"], startedAt: $0["started_at"],
+                trigger: $0["triggered_by"], error: $0["error"])
         }
     }
 }
@@ -114,7 +118,8 @@ func historyRows(_ path: String) throws -> [Row_] {
     }
 
     @Test func triggerExitCodes() throws {
-        let (dir, config) = try setUp("""
+        let (dir, config) = try setUp(
+            """
             @daily ok command="echo fine"
             @daily bad command="echo broken >&2; exit 4" retries=2 backoff=100ms
             """)
@@ -148,7 +153,8 @@ enum JobLockProbe {
         try "TZ=UTC\n@daily first command=\"true\"\n".write(to: config, atomically: true, encoding: .utf8)
         let daemon = try Daemon(["run", "--config", config.path, "--grace", "0"], directory: dir)
         #expect(daemon.waitFor("Scheduler started with 1 job(s)"))
-        try "TZ=UTC\n@daily first command=\"true\"\n@hourly second command=\"true\"\n".write(to: config, atomically: true, encoding: .utf8)
+        try "TZ=UTC\n@daily first command=\"true\"\n@hourly second command=\"true\"\n".write(
+            to: config, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         #expect(daemon.waitFor("Config reloaded: 2 job(s)"), "\(daemon.output)")
         try "TZ=UTC\n0 60 * * * broken command=\"true\"\n".write(to: config, atomically: true, encoding: .utf8)

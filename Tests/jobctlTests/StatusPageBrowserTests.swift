@@ -12,7 +12,9 @@ enum Chromium {
     static let names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
     static func find() -> String? {
-        if let explicit = ProcessInfo.processInfo.environment["CHROMIUM"], FileManager.default.isExecutableFile(atPath: explicit) {
+        if let explicit = ProcessInfo.processInfo.environment["CHROMIUM"],
+            FileManager.default.isExecutableFile(atPath: explicit)
+        {
             return explicit
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -31,10 +33,12 @@ enum Chromium {
         if let found = find() { return found }
         guard ProcessInfo.processInfo.environment["JOBCTL_NO_BROWSER_INSTALL"] == nil else { return nil }
         let prefix = getuid() == 0 ? "" : "sudo -n "
-        let script = "command -v apt-get >/dev/null && \(prefix)env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium"
+        let script =
+            "command -v apt-get >/dev/null && \(prefix)env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium"
         let result = try? Binary.shell(script, timeout: 600)
         if result?.status != 0 {
-            FileHandle.standardError.write(Data("browser test: cannot install chromium: \(result?.output.suffix(400) ?? "no shell")\n".utf8))
+            FileHandle.standardError.write(
+                Data("browser test: cannot install chromium: \(result?.output.suffix(400) ?? "no shell")\n".utf8))
         }
         return find()
     }()
@@ -66,7 +70,9 @@ extension Binary {
             process.waitUntilExit()
         }
         try? handle.close()
-        return ShellResult(status: process.isRunning ? -1 : process.terminationStatus, output: (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+        return ShellResult(
+            status: process.isRunning ? -1 : process.terminationStatus,
+            output: (try? String(contentsOf: out, encoding: .utf8)) ?? "")
     }
 }
 
@@ -85,7 +91,9 @@ extension Binary {
                 0 0 1 1 *    payouts  command="true" tz=America/New_York
                 """)
         defer { daemon.stop() }
-        _ = try daemon.waitForStatus { lastRunStatus($0, "hello") == "succeeded" && lastRunStatus($0, "broken") == "failed" }
+        _ = try daemon.waitForStatus {
+            lastRunStatus($0, "hello") == "succeeded" && lastRunStatus($0, "broken") == "failed"
+        }
         let url = "http://127.0.0.1:\(daemon.port)/"
         let profile = daemon.directory.appendingPathComponent("chromium-profile").path
         let screenshot = daemon.directory.appendingPathComponent("status-page.png").path
@@ -110,7 +118,9 @@ extension Binary {
         #expect(html.contains(#"class="countdown""#))  // payouts has a next fire
         #expect(html.contains("<rect"))  // the duration charts have bars
 
-        let shot = try Binary.shell("'\(chromium)' \((common + ["--screenshot=\(screenshot)", url]).map { "'\($0)'" }.joined(separator: " "))", timeout: 120)
+        let shot = try Binary.shell(
+            "'\(chromium)' \((common + ["--screenshot=\(screenshot)", url]).map { "'\($0)'" }.joined(separator: " "))",
+            timeout: 120)
         #expect(shot.status == 0, "chromium --screenshot failed: \(shot.output.suffix(500))")
         let png = try #require(FileManager.default.contents(atPath: screenshot))
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))

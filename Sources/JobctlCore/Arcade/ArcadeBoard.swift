@@ -150,8 +150,10 @@ public struct ArcadeBoard: Sendable, Equatable {
     public static func isWellFormedAddress(_ address: String) -> Bool {
         let bytes = Array(address.utf8)
         guard bytes.count == 42, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") else { return false }
-        let ranges = [UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-                      UInt8(ascii: "A")...UInt8(ascii: "F")]
+        let ranges = [
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+            UInt8(ascii: "A")...UInt8(ascii: "F"),
+        ]
         return bytes.dropFirst(2).allSatisfy { byte in ranges.contains { $0.contains(byte) } }
     }
 }

@@ -133,7 +133,8 @@ public final class ArcadeDatabase: Sendable {
     func checkpoint() throws {
         do {
             try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        {
             return
         } catch {
             throw ArcadeDatabaseError.wrap(error, path: path)
@@ -172,7 +173,8 @@ public final class ArcadeDatabase: Sendable {
                     ? "part of the arcade schema (\(check.problem ?? ""))"
                     : "other tables (\(names.joined(separator: ", "))\(check.otherTables.count > 5 ? ", …" : ""))"
                 throw ArcadeDatabaseError(
-                    path: path, message: "holds \(what); arcade init only creates the schema in a new or empty "
+                    path: path,
+                    message: "holds \(what); arcade init only creates the schema in a new or empty "
                         + "database, and changed nothing")
             }
         }

@@ -31,4 +31,3 @@ public struct ArcadeDatabaseError: Error, CustomStringConvertible, Sendable {
         }
     }
 }
-

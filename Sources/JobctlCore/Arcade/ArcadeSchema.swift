@@ -15,15 +15,35 @@ public enum ArcadeSchema {
 
     /// Every table of the schema with every column, in docs/arcade.md's order.
     public static let columns: [(table: String, columns: [String])] = [
-        ("game_sessions", ["id", "game_type", "player_address", "status", "amount_paid", "score", "created_at",
-                           "completed_at"]),
-        ("leaderboard_entries", ["id", "session_id", "game_type", "player_address", "score", "period_type",
-                                 "period_date", "created_at"]),
-        ("prize_pools", ["id", "game_type", "period_type", "period_date", "total_amount", "status", "winner_address",
-                         "winning_score", "prize_amount", "finalized_at"]),
+        (
+            "game_sessions",
+            [
+                "id", "game_type", "player_address", "status", "amount_paid", "score", "created_at",
+                "completed_at",
+            ]
+        ),
+        (
+            "leaderboard_entries",
+            [
+                "id", "session_id", "game_type", "player_address", "score", "period_type",
+                "period_date", "created_at",
+            ]
+        ),
+        (
+            "prize_pools",
+            [
+                "id", "game_type", "period_type", "period_date", "total_amount", "status", "winner_address",
+                "winning_score", "prize_amount", "finalized_at",
+            ]
+        ),
         ("prize_payouts", ["id", "pool_id", "winner_address", "amount", "created_at"]),
-        ("leaderboard_archive", ["id", "session_id", "game_type", "player_address", "score", "period_type",
-                                 "period_date", "created_at", "archived_at"]),
+        (
+            "leaderboard_archive",
+            [
+                "id", "session_id", "game_type", "player_address", "score", "period_type",
+                "period_date", "created_at", "archived_at",
+            ]
+        ),
     ]
 
     static let tables = """
@@ -84,8 +104,10 @@ public enum ArcadeSchema {
     /// - `prize_pools(status, period_type, period_date)`: prizepool finds ended active pools.
     static let indexes: [(name: String, sql: String)] = [
         ("game_sessions_status_created_at", "ON game_sessions(status, created_at)"),
-        ("leaderboard_entries_board",
-         "ON leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id)"),
+        (
+            "leaderboard_entries_board",
+            "ON leaderboard_entries(game_type, period_type, period_date, score DESC, created_at, id)"
+        ),
         ("leaderboard_entries_period", "ON leaderboard_entries(period_type, period_date)"),
         ("leaderboard_entries_session", "ON leaderboard_entries(session_id)"),
         ("prize_pools_status_period", "ON prize_pools(status, period_type, period_date)"),
@@ -118,8 +140,9 @@ public enum ArcadeSchema {
                 check.missingTables.append(table)
                 continue
             }
-            let present = Set(try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table])
-                .compactMap { $0.stored(0).text?.lowercased() })
+            let present = Set(
+                try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table])
+                    .compactMap { $0.stored(0).text?.lowercased() })
             check.missingColumns += required.filter { !present.contains($0) }.map { "\(table).\($0)" }
         }
         if tables.contains("prize_payouts"), !check.missingColumns.contains("prize_payouts.pool_id") {

@@ -110,7 +110,8 @@ public struct CleanupJob: BuiltinJob {
         metrics[counter: "longest_lock_wait_ms"] = 0
 
         var pause: Duration = .zero
-        let budget = Double(transactionBudget.components.seconds) + Double(transactionBudget.components.attoseconds) / 1e18
+        let budget =
+            Double(transactionBudget.components.seconds) + Double(transactionBudget.components.attoseconds) / 1e18
         let chunk = min(batchSize, Self.chunkSize)
 
         /// One transaction: pause, check cancellation, take the write lock, then call `step`
@@ -231,7 +232,8 @@ public struct CleanupJob: BuiltinJob {
         logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")
 
         metrics.processed = Int(
-            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"] + metrics[counter: "entries_archived"])
+            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
+                + metrics[counter: "entries_archived"])
         metrics.created = Int(metrics[counter: "entries_archived"])
         let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
         logger.info(

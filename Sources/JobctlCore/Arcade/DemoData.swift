@@ -37,7 +37,10 @@ public struct DemoDataOptions: Sendable {
     /// Replace an existing non-empty database.
     public var force: Bool
 
-    public init(days: Int = 30, sessions: Int = 50_000, seed: UInt64 = 1, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .gmt, force: Bool = false) {
+    public init(
+        days: Int = 30, sessions: Int = 50_000, seed: UInt64 = 1,
+        timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .gmt, force: Bool = false
+    ) {
         self.days = days
         self.sessions = sessions
         self.seed = seed
@@ -190,7 +193,9 @@ public enum DemoData {
                 let fromDate = Date(timeIntervalSince1970: Double(oldStart) / 1000 - 86_400)
                 let completedDay = localDateSQL("completed_at", zone: zone, from: fromDate, to: now)
                 let createdDay = localDateSQL("created_at", zone: zone, from: fromDate, to: now)
-                for (period, expr) in [("daily", completedDay), ("weekly", "date(\(completedDay), '-6 days', 'weekday 1')")] {
+                for (period, expr) in [
+                    ("daily", completedDay), ("weekly", "date(\(completedDay), '-6 days', 'weekday 1')"),
+                ] {
                     try db.execute(
                         sql: """
                             INSERT INTO leaderboard_entries
@@ -227,7 +232,9 @@ public enum DemoData {
                     ])
                 }
                 summary.orphanedEntries = orphans
-                for (period, expr) in [("daily", createdDay), ("weekly", "date(\(createdDay), '-6 days', 'weekday 1')")] {
+                for (period, expr) in [
+                    ("daily", createdDay), ("weekly", "date(\(createdDay), '-6 days', 'weekday 1')"),
+                ] {
                     // Only for periods with an entry that can win: a pool with money and no
                     // eligible entry is an error for prizepool (no session completed in that
                     // period, e.g. a quiet day of a small demo).
@@ -277,8 +284,10 @@ public enum DemoData {
                         """)
                 progress("old payouts")
                 summary.leaderboardEntries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leaderboard_entries") ?? 0
-                summary.activePools = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'active'") ?? 0
-                summary.finalizedPools = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'") ?? 0
+                summary.activePools =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'active'") ?? 0
+                summary.finalizedPools =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'") ?? 0
                 summary.payouts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_payouts") ?? 0
                 return .commit
             }
@@ -297,7 +306,8 @@ public enum DemoData {
         var cursor = from
         while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < to {
             let offset = zone.secondsFromGMT(for: cursor)
-            branches.append("WHEN \(column) < '\(ArcadeTime.timestamp(next))' THEN '\(offset >= 0 ? "+" : "")\(offset) seconds'")
+            branches.append(
+                "WHEN \(column) < '\(ArcadeTime.timestamp(next))' THEN '\(offset >= 0 ? "+" : "")\(offset) seconds'")
             cursor = next
         }
         let last = zone.secondsFromGMT(for: cursor)

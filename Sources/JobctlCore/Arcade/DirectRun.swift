@@ -33,7 +33,9 @@ public enum DirectRun {
     }
 
     /// Runs the job and reports what happened; never throws.
-    public static func run(_ job: BuiltinJobKind, options: [String: JobOptionValue], context: JobContext) async -> Report {
+    public static func run(_ job: BuiltinJobKind, options: [String: JobOptionValue], context: JobContext) async
+        -> Report
+    {
         let started = context.now()
         func elapsed() -> Int64 { Int64((context.now().timeIntervalSince(started) * 1000).rounded()) }
         do {
@@ -42,7 +44,8 @@ public enum DirectRun {
                 status: result.partialFailure == nil ? "succeeded" : "partial", metrics: result.metrics,
                 error: result.partialFailure, durationMilliseconds: elapsed())
         } catch let failure as JobFailure {
-            return Report(status: "failed", metrics: failure.metrics, error: failure.message, durationMilliseconds: elapsed())
+            return Report(
+                status: "failed", metrics: failure.metrics, error: failure.message, durationMilliseconds: elapsed())
         } catch {
             return Report(status: "failed", metrics: nil, error: "\(error)", durationMilliseconds: elapsed())
         }
@@ -81,14 +84,17 @@ public enum ArcadeWriterSimulation {
                         VALUES (?, ?, ?, 'active', 10000, ?)
                         """)
                 while now().timeIntervalSince(start) < seconds {
-                    if stats.transactions % 16 == 0, let stopFile, FileManager.default.fileExists(atPath: stopFile) { break }
+                    if stats.transactions % 16 == 0, let stopFile, FileManager.default.fileExists(atPath: stopFile) {
+                        break
+                    }
                     let t0 = now()
                     try db.execute(sql: "BEGIN IMMEDIATE")
                     let t1 = now()
                     do {
                         try insert.execute(arguments: [
                             DemoData.uuid(&rng), ArcadeSchema.games[rng.below(5)],
-                            "0x" + DemoData.hex(rng.next()) + DemoData.hex(rng.next()) + String(DemoData.hex(rng.next()).prefix(8)),
+                            "0x" + DemoData.hex(rng.next()) + DemoData.hex(rng.next())
+                                + String(DemoData.hex(rng.next()).prefix(8)),
                             ArcadeTime.timestamp(t1),
                         ])
                         try db.execute(sql: "COMMIT")
@@ -100,7 +106,8 @@ public enum ArcadeWriterSimulation {
                     let wait = t1.timeIntervalSince(t0) * 1000
                     stats.transactions += 1
                     stats.maxLockWaitMilliseconds = max(stats.maxLockWaitMilliseconds, wait)
-                    stats.maxTransactionMilliseconds = max(stats.maxTransactionMilliseconds, t2.timeIntervalSince(t0) * 1000)
+                    stats.maxTransactionMilliseconds = max(
+                        stats.maxTransactionMilliseconds, t2.timeIntervalSince(t0) * 1000)
                     if wait > 50 { stats.waitsOver50Milliseconds += 1 }
                     if wait > 200 { stats.waitsOver200Milliseconds += 1 }
                 }

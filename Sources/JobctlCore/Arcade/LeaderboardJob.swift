@@ -62,8 +62,10 @@ public struct LeaderboardJob: BuiltinJob {
                 let label = "\(game.escapedForMessage(limit: 40)) \(period.type) \(period.date)"
                 do {
                     let (board, top) = try database.read { db in
-                        (try ArcadeBoard.count(db, game: game, period: period.type, date: period.date),
-                         try ArcadeBoard.winner(db, game: game, period: period.type, date: period.date).winner)
+                        (
+                            try ArcadeBoard.count(db, game: game, period: period.type, date: period.date),
+                            try ArcadeBoard.winner(db, game: game, period: period.type, date: period.date).winner
+                        )
                     }
                     Self.record(board, top: top, label: label, into: &metrics, logger: logger)
                 } catch {
@@ -122,7 +124,8 @@ public struct LeaderboardJob: BuiltinJob {
     func result(metrics: JobMetrics, failures: [String]) throws -> JobResult {
         let anomalies = metrics[counter: "anomalies"]
         if metrics[counter: "boards_checked"] == 0 && !failures.isEmpty {
-            throw JobFailure("leaderboard: no board could be read: " + failures.joined(separator: "; "), metrics: metrics)
+            throw JobFailure(
+                "leaderboard: no board could be read: " + failures.joined(separator: "; "), metrics: metrics)
         }
         if failOnAnomalies && anomalies > 0 {
             let kinds = Self.anomalyKinds.compactMap { kind in
@@ -133,7 +136,8 @@ public struct LeaderboardJob: BuiltinJob {
                 metrics: metrics)
         }
         if !failures.isEmpty {
-            return JobResult(metrics: metrics, partialFailure: "leaderboard: unreadable boards: " + failures.joined(separator: "; "))
+            return JobResult(
+                metrics: metrics, partialFailure: "leaderboard: unreadable boards: " + failures.joined(separator: "; "))
         }
         return JobResult(metrics: metrics)
     }

@@ -40,8 +40,11 @@ extension ConfigReader {
             named: nameToken.text, line: line, schedule: schedule.schedule, target: target, draft: draft)
         var lineOK = schedule.schedule != nil && optionsOK
         var builtinOptions: [String: JobOptionValue] = [:]
-        for option in options where !apply(option, target: target, to: &job, builtinOptions: &builtinOptions,
-            line: line, draft: &draft) {
+        for option in options
+        where !apply(
+            option, target: target, to: &job, builtinOptions: &builtinOptions,
+            line: line, draft: &draft)
+        {
             lineOK = false
         }
         switch target {

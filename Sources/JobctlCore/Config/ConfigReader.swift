@@ -69,7 +69,8 @@ public struct ConfigReader: Sendable {
         if let missing = draft.missingAppDatabase, draft.values["APP_DB"] == nil {
             errors.append(missing)
         }
-        let retention = draft.values["HISTORY_RETENTION"].flatMap { DurationText.milliseconds($0) }
+        let retention =
+            draft.values["HISTORY_RETENTION"].flatMap { DurationText.milliseconds($0) }
             ?? Self.defaultRetentionMilliseconds
         errors += retentionProblems(
             lines: lines, settingLine: draft.settingLines["HISTORY_RETENTION"], retention: retention, jobs: draft.jobs)
@@ -128,4 +129,3 @@ public struct ConfigReader: Sendable {
         return best.1
     }
 }
-

@@ -48,7 +48,9 @@ public struct HTTPListenAddress: Sendable, Equatable, CustomStringConvertible {
             host = "127.0.0.1"
             portText = trimmed[...]
         }
-        guard !portText.isEmpty, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber), let port = Int(portText), port <= 65535 else {
+        guard !portText.isEmpty, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber),
+            let port = Int(portText), port <= 65535
+        else {
             throw ParseError(description: "'\(text)': the port must be a number from 0 to 65535 (0 picks a free port)")
         }
         if host.isEmpty { host = "127.0.0.1" }
@@ -67,6 +69,8 @@ public struct HTTPListenAddress: Sendable, Equatable, CustomStringConvertible {
         if host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "127" else { return false }
-        return parts.allSatisfy { part in !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255 }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255
+        }
     }
 }

@@ -43,10 +43,15 @@ extension JobsConfig {
             var last = "never"
             var status = "-"
             if let run = lastRuns[job.name] {
-                last = TimeText.rfc3339(run.startedAt.unixSeconds, in: job.zone) + " (" + Self.relative(seconds: now.unixSeconds - run.startedAt.unixSeconds) + " ago)"
+                last =
+                    TimeText.rfc3339(run.startedAt.unixSeconds, in: job.zone) + " ("
+                    + Self.relative(seconds: now.unixSeconds - run.startedAt.unixSeconds) + " ago)"
                 status = run.status.rawValue
             }
-            table.add([job.name, job.schedule.text, "\(job.zone.identifier) (\(job.zoneSource.rawValue))", next, left, last, status])
+            table.add([
+                job.name, job.schedule.text, "\(job.zone.identifier) (\(job.zoneSource.rawValue))", next, left, last,
+                status,
+            ])
         }
         return table.render()
     }

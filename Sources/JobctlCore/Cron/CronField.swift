@@ -41,7 +41,9 @@ public enum CronFieldKind: Int, Sendable, CaseIterable {
     static let dayNames: [String: Int] = [
         "SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6,
     ]
-    static let monthAbbreviations = ["", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    static let monthAbbreviations = [
+        "", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ]
 }
 
 /// A problem in a schedule, with the character range (offsets into the schedule text) it is

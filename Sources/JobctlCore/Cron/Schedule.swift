@@ -47,13 +47,17 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
             guard parts.count == 2 else {
                 throw CronError("@every takes one duration, e.g. '@every 90s' or '@every 1h30m'", span: nameSpan)
             }
-            let argumentStart = lead + (trimmed.range(of: parts[1]).map { trimmed.distance(from: trimmed.startIndex, to: $0.lowerBound) } ?? 0)
+            let argumentStart =
+                lead
+                + (trimmed.range(of: parts[1]).map { trimmed.distance(from: trimmed.startIndex, to: $0.lowerBound) }
+                    ?? 0)
             let argumentSpan = argumentStart..<argumentStart + parts[1].count
             guard let ms = DurationText.milliseconds(parts[1]) else {
                 throw CronError("@every: '\(parts[1])' is not a duration (e.g. 90s, 10m, 1h30m)", span: argumentSpan)
             }
             guard ms >= 1000, ms % 1000 == 0 else {
-                throw CronError("@every: the interval must be a whole number of seconds, at least 1s", span: argumentSpan)
+                throw CronError(
+                    "@every: the interval must be a whole number of seconds, at least 1s", span: argumentSpan)
             }
             return Schedule(text: "@every \(parts[1])", kind: .every(seconds: ms / 1000))
         }

@@ -77,7 +77,9 @@ struct TZif: Sendable {
         if timeSize == 8, p < b.count, b[p] == 10, let end = b[(p + 1)...].firstIndex(of: 10) {
             rule = PosixTZ(String(decoding: b[(p + 1)..<end], as: UTF8.self))
         }
-        return TZif(transitions: times, offsets: indices.map { types[Int($0)].offset }, initialOffset: types[0].offset, rule: rule)
+        return TZif(
+            transitions: times, offsets: indices.map { types[Int($0)].offset }, initialOffset: types[0].offset,
+            rule: rule)
     }
 
     /// The UTC offset at instant `t`.

@@ -37,7 +37,8 @@ public final class ZoneRules: Sendable {
     public var timeZone: TimeZone {
         foundationZone.withLock { zone in
             if let zone { return zone }
-            let made = Self.foundation.withLock { _ in TimeZone(identifier: identifier) }
+            let made =
+                Self.foundation.withLock { _ in TimeZone(identifier: identifier) }
                 ?? TimeZone(secondsFromGMT: Int(tzif?.offset(at: 0) ?? 0)) ?? TimeZone(secondsFromGMT: 0)!
             zone = made
             return made

@@ -13,7 +13,9 @@ public enum Zones {
         public var description: String {
             switch self {
             case .unknown(let name, let suggestions):
-                let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
+                let hint =
+                    suggestions.isEmpty
+                    ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
                 return "unknown time zone '\(name)'\(hint)"
             case .tooLong(let length):
                 return "a time zone name of \(length) bytes is not one (the limit is \(Zones.maximumNameLength))"

@@ -35,13 +35,16 @@ public enum HistoryError: Error, Equatable, CustomStringConvertible {
         case .locked(let path):
             return "\(path): history database is locked by another process (gave up after the busy timeout)"
         case .readOnly(let path):
-            return "\(path): history database is read-only; jobctl needs to write it (check the file and directory permissions)"
+            return
+                "\(path): history database is read-only; jobctl needs to write it (check the file and directory permissions)"
         case .corrupt(let path, let detail):
             return "\(path): history database is unreadable: \(detail); the file was left untouched"
         case .newerSchema(let path, let migrations):
-            return "\(path): history database was written by a newer jobctl (unknown migrations: \(migrations.sorted().joined(separator: ", "))); upgrade jobctl"
+            return
+                "\(path): history database was written by a newer jobctl (unknown migrations: \(migrations.sorted().joined(separator: ", "))); upgrade jobctl"
         case .needsMigration(let path):
-            return "\(path): history database needs an upgrade, which a read-only command does not do; run jobctl with write access to it once"
+            return
+                "\(path): history database needs an upgrade, which a read-only command does not do; run jobctl with write access to it once"
         case .invalidArgument(let message):
             return "history: \(message)"
         case .cannotWrite(let path, let reason):

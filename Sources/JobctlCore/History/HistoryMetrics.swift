@@ -53,11 +53,12 @@ extension HistoryStore {
             for row in rows {
                 let job: String = row["job"]
                 if snapshots.last?.job != job {
-                    snapshots.append(JobMetricsSnapshot(
-                        job: job, runs: Dictionary(uniqueKeysWithValues: ExecutionStatus.allCases.map { ($0, 0) }),
-                        durationBuckets: Array(repeating: 0, count: bounds.count), durationCount: 0,
-                        durationSumSeconds: 0, lastSuccess: nil, consecutiveFailures: 0, itemsProcessed: 0,
-                        lastLatenessSeconds: nil))
+                    snapshots.append(
+                        JobMetricsSnapshot(
+                            job: job, runs: Dictionary(uniqueKeysWithValues: ExecutionStatus.allCases.map { ($0, 0) }),
+                            durationBuckets: Array(repeating: 0, count: bounds.count), durationCount: 0,
+                            durationSumSeconds: 0, lastSuccess: nil, consecutiveFailures: 0, itemsProcessed: 0,
+                            lastLatenessSeconds: nil))
                 }
                 let last = snapshots.count - 1
                 let statusText: String = row["status"]
@@ -110,11 +111,15 @@ public enum PrometheusExporter {
             let labelText = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
             out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labelText)} \(value)\n"
         }
-        family("jobctl_job_runs_total", "counter", "Finished executions recorded in the history, by job and final status.") {
+        family(
+            "jobctl_job_runs_total", "counter", "Finished executions recorded in the history, by job and final status."
+        ) {
             for s in snapshots {
                 // `running` is a state, not an outcome: a counter of it would go down.
                 for status in ExecutionStatus.allCases where status != .running {
-                    sample("jobctl_job_runs_total", [("job", s.job), ("status", status.rawValue)], String(s.runs[status] ?? 0))
+                    sample(
+                        "jobctl_job_runs_total", [("job", s.job), ("status", status.rawValue)],
+                        String(s.runs[status] ?? 0))
                 }
             }
         }
@@ -124,7 +129,9 @@ public enum PrometheusExporter {
         ) {
             for s in snapshots {
                 for (index, bound) in durationBuckets.enumerated() {
-                    sample("jobctl_job_duration_seconds_bucket", [("job", s.job), ("le", number(bound))], String(s.durationBuckets[index]))
+                    sample(
+                        "jobctl_job_duration_seconds_bucket", [("job", s.job), ("le", number(bound))],
+                        String(s.durationBuckets[index]))
                 }
                 sample("jobctl_job_duration_seconds_bucket", [("job", s.job), ("le", "+Inf")], String(s.durationCount))
                 sample("jobctl_job_duration_seconds_sum", [("job", s.job)], number(s.durationSumSeconds))
@@ -137,16 +144,24 @@ public enum PrometheusExporter {
         ) {
             for s in snapshots {
                 if let last = s.lastSuccess {
-                    sample("jobctl_job_last_success_timestamp_seconds", [("job", s.job)], number(Double(HistoryTime.milliseconds(last)) / 1000))
+                    sample(
+                        "jobctl_job_last_success_timestamp_seconds", [("job", s.job)],
+                        number(Double(HistoryTime.milliseconds(last)) / 1000))
                 }
             }
         }
-        family("jobctl_job_consecutive_failures", "gauge", "Failed, timed-out or interrupted executions since the last success.") {
+        family(
+            "jobctl_job_consecutive_failures", "gauge",
+            "Failed, timed-out or interrupted executions since the last success."
+        ) {
             for s in snapshots {
                 sample("jobctl_job_consecutive_failures", [("job", s.job)], String(s.consecutiveFailures))
             }
         }
-        family("jobctl_job_items_processed_total", "counter", "Items the job reported as processed, summed over executions.") {
+        family(
+            "jobctl_job_items_processed_total", "counter",
+            "Items the job reported as processed, summed over executions."
+        ) {
             for s in snapshots {
                 sample("jobctl_job_items_processed_total", [("job", s.job)], String(s.itemsProcessed))
             }
@@ -200,7 +215,8 @@ public enum AtomicFileWriter {
     public static func write(_ text: String, to path: String) throws {
         let directory = HistoryError.directory(of: path)
         let name = (path as NSString).lastPathComponent
-        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
             throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))

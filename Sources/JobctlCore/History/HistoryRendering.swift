@@ -327,7 +327,9 @@ public enum HistoryRenderer {
     }
 
     /// The stats table: one line per job and a final "(all)" line.
-    public static func statsTable(_ stats: HistoryStats, zone: (String) -> TimeZone? = { _ in nil }, color: Bool) -> String {
+    public static func statsTable(_ stats: HistoryStats, zone: (String) -> TimeZone? = { _ in nil }, color: Bool)
+        -> String
+    {
         if stats.jobs.isEmpty { return "no executions\n" }
         let utc = TimeZone(secondsFromGMT: 0) ?? TimeZone.current
         let header = [

@@ -23,12 +23,13 @@ public enum HistorySeeder {
             return state >> 33
         }
         try store.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO job_executions
-                    (job, status, scheduled_at, started_at, finished_at, duration_ms, lateness_ms, attempt,
-                     triggered_by, host, pid, metrics, items_processed, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'schedule', 'bench-host', ?, ?, ?, ?)
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO job_executions
+                        (job, status, scheduled_at, started_at, finished_at, duration_ms, lateness_ms, attempt,
+                         triggered_by, host, pid, metrics, items_processed, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'schedule', 'bench-host', ?, ?, ?, ?)
+                    """)
             for i in 0..<rows {
                 let job = jobs[i % jobs.count]
                 let scheduled = startMs + Int64(i / jobs.count) * 60_000
@@ -36,8 +37,13 @@ public enum HistorySeeder {
                 let started = scheduled + lateness
                 let roll = next() % 100
                 let status: ExecutionStatus =
-                    roll < 85 ? .succeeded : roll < 93 ? .failed : roll < 96 ? .partial
-                    : roll < 98 ? .skipped : roll < 99 ? .timedOut : .interrupted
+                    roll < 85
+                    ? .succeeded
+                    : roll < 93
+                        ? .failed
+                        : roll < 96
+                            ? .partial
+                            : roll < 98 ? .skipped : roll < 99 ? .timedOut : .interrupted
                 // Durations from 5 ms to about 40 s, most of them short.
                 let magnitude = next() % 4
                 let duration = Int64(5 + next() % ([200, 2_000, 10_000, 40_000] as [UInt64])[Int(magnitude)])

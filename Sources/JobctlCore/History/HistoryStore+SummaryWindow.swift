@@ -49,7 +49,8 @@ extension HistoryStore {
     /// keeps SQLite's join order: per job, a range of its days (left to choose, it scans every
     /// day of every job).
     static func daysSQL(filtered: Bool) -> String {
-        let sums = (SummarySchema.sumColumns.map { "SUM(d.\($0)) AS \($0)" }
+        let sums =
+            (SummarySchema.sumColumns.map { "SUM(d.\($0)) AS \($0)" }
             + SummarySchema.maxColumns.map { "MAX(d.\($0)) AS \($0)" }).joined(separator: ", ")
         return """
             SELECT d.job AS job, \(sums) FROM job_summary s CROSS JOIN job_day_summary d ON d.job = s.job AND d.day >= ?

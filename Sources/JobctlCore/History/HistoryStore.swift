@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which executions `HistoryStore.executions(_:)` returns: newest first, at most `limit`.
@@ -122,7 +122,8 @@ public final class HistoryStore: Sendable {
                 if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, migrations: Array(unknown)) }
                 for migration in migrations where !applied.contains(migration.name) {
                     try migration.body(db)
-                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.name])
+                    try db.execute(
+                        sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.name])
                     if migration.name == target { break }
                 }
                 return .commit
@@ -139,58 +140,64 @@ public final class HistoryStore: Sendable {
     /// The migrations, in order. Append only: a shipped migration is never edited.
     static let migrations: [Migration] = [
         Migration(name: "v1 create job_executions") { db in
-            try db.execute(sql: """
-                CREATE TABLE job_executions (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    job TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN
-                        ('running','succeeded','failed','partial','timed_out','skipped','interrupted')),
-                    scheduled_at INTEGER,
-                    started_at INTEGER NOT NULL,
-                    finished_at INTEGER,
-                    duration_ms INTEGER,
-                    lateness_ms INTEGER,
-                    attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1),
-                    triggered_by TEXT NOT NULL CHECK (triggered_by IN ('schedule','catchup','retry','manual')),
-                    triggered_by_user TEXT,
-                    host TEXT NOT NULL,
-                    pid INTEGER NOT NULL,
-                    metrics TEXT,
-                    items_processed INTEGER,
-                    error TEXT,
-                    output TEXT,
-                    CHECK (triggered_by NOT IN ('schedule','catchup') OR scheduled_at IS NOT NULL)
-                );
-                -- `history --limit N`: newest first; the rowid (id) is the implicit last column.
-                CREATE INDEX job_executions_started ON job_executions(started_at);
-                CREATE INDEX job_executions_job_started ON job_executions(job, started_at);
-                CREATE INDEX job_executions_status_started ON job_executions(status, started_at);
-                -- A fire of the schedule is recorded at most once, even when two processes race.
-                CREATE UNIQUE INDEX job_executions_fire ON job_executions(job, scheduled_at, attempt)
-                    WHERE triggered_by IN ('schedule','catchup','retry');
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_executions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN
+                            ('running','succeeded','failed','partial','timed_out','skipped','interrupted')),
+                        scheduled_at INTEGER,
+                        started_at INTEGER NOT NULL,
+                        finished_at INTEGER,
+                        duration_ms INTEGER,
+                        lateness_ms INTEGER,
+                        attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+                        triggered_by TEXT NOT NULL CHECK (triggered_by IN ('schedule','catchup','retry','manual')),
+                        triggered_by_user TEXT,
+                        host TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        metrics TEXT,
+                        items_processed INTEGER,
+                        error TEXT,
+                        output TEXT,
+                        CHECK (triggered_by NOT IN ('schedule','catchup') OR scheduled_at IS NOT NULL)
+                    );
+                    -- `history --limit N`: newest first; the rowid (id) is the implicit last column.
+                    CREATE INDEX job_executions_started ON job_executions(started_at);
+                    CREATE INDEX job_executions_job_started ON job_executions(job, started_at);
+                    CREATE INDEX job_executions_status_started ON job_executions(status, started_at);
+                    -- A fire of the schedule is recorded at most once, even when two processes race.
+                    CREATE UNIQUE INDEX job_executions_fire ON job_executions(job, scheduled_at, attempt)
+                        WHERE triggered_by IN ('schedule','catchup','retry');
+                    """)
         },
         Migration(name: "v2 index job_executions for stats") { db in
             // Duration percentiles per job read this index in order (covering, with started_at
             // for `--since`), instead of sorting a million rows.
-            try db.execute(sql: """
-                CREATE INDEX job_executions_job_duration
-                    ON job_executions(job, duration_ms, started_at);
-                -- Covers the grouped scans of `stats` and `metrics` (a table scan reads every row's
-                -- metrics and output); its (job, status, started_at) prefix finds the last
-                -- success / failure and counts consecutive failures.
-                CREATE INDEX job_executions_job_status_stats
-                    ON job_executions(job, status, started_at, duration_ms, lateness_ms, items_processed);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX job_executions_job_duration
+                        ON job_executions(job, duration_ms, started_at);
+                    -- Covers the grouped scans of `stats` and `metrics` (a table scan reads every row's
+                    -- metrics and output); its (job, status, started_at) prefix finds the last
+                    -- success / failure and counts consecutive failures.
+                    CREATE INDEX job_executions_job_status_stats
+                        ON job_executions(job, status, started_at, duration_ms, lateness_ms, items_processed);
+                    """)
         },
         Migration(name: "v3 create job_totals") { db in
             // Running totals for the Prometheus counters and histogram, kept by triggers when a
             // row reaches a final status, so that pruning old rows never lowers a counter (a
             // drop reads as a counter reset to Prometheus). Histogram bounds are fixed here, in
             // milliseconds (9223372036854775807 is +Inf): changing them takes a new migration.
-            let bounds: [Int64] = [10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1_800_000, 3_600_000, 7_200_000]
+            let bounds: [Int64] = [
+                10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1_800_000,
+                3_600_000, 7_200_000,
+            ]
             func bucket(_ column: String) -> String {
-                "CASE " + bounds.map { "WHEN \(column) <= \($0) THEN \($0)" }.joined(separator: " ") + " ELSE 9223372036854775807 END"
+                "CASE " + bounds.map { "WHEN \(column) <= \($0) THEN \($0)" }.joined(separator: " ")
+                    + " ELSE 9223372036854775807 END"
             }
             // What both triggers do when a row reaches a final status.
             let countNewRow = """
@@ -207,36 +214,37 @@ public final class HistoryStore: Sendable {
                     ON CONFLICT (job, le_ms) DO UPDATE SET count = count + 1;
                 END;
                 """
-            try db.execute(sql: """
-                CREATE TABLE job_totals (
-                    job TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    runs INTEGER NOT NULL,
-                    durations INTEGER NOT NULL,
-                    duration_sum_ms INTEGER NOT NULL,
-                    items_processed INTEGER NOT NULL,
-                    PRIMARY KEY (job, status)
-                ) WITHOUT ROWID;
-                CREATE TABLE job_duration_buckets (
-                    job TEXT NOT NULL,
-                    le_ms INTEGER NOT NULL,
-                    count INTEGER NOT NULL,
-                    PRIMARY KEY (job, le_ms)
-                ) WITHOUT ROWID;
-                INSERT INTO job_totals
-                    SELECT job, status, COUNT(*), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0),
-                        COALESCE(SUM(items_processed), 0)
-                    FROM job_executions WHERE status <> 'running' GROUP BY job, status;
-                INSERT INTO job_duration_buckets
-                    SELECT job, \(bucket("duration_ms")) AS le, COUNT(*)
-                    FROM job_executions WHERE status <> 'running' AND duration_ms IS NOT NULL GROUP BY job, le;
-                CREATE TRIGGER job_totals_on_insert AFTER INSERT ON job_executions
-                WHEN NEW.status <> 'running'
-                \(countNewRow)
-                CREATE TRIGGER job_totals_on_finish AFTER UPDATE OF status ON job_executions
-                WHEN OLD.status = 'running' AND NEW.status <> 'running'
-                \(countNewRow)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_totals (
+                        job TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        runs INTEGER NOT NULL,
+                        durations INTEGER NOT NULL,
+                        duration_sum_ms INTEGER NOT NULL,
+                        items_processed INTEGER NOT NULL,
+                        PRIMARY KEY (job, status)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE job_duration_buckets (
+                        job TEXT NOT NULL,
+                        le_ms INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (job, le_ms)
+                    ) WITHOUT ROWID;
+                    INSERT INTO job_totals
+                        SELECT job, status, COUNT(*), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0),
+                            COALESCE(SUM(items_processed), 0)
+                        FROM job_executions WHERE status <> 'running' GROUP BY job, status;
+                    INSERT INTO job_duration_buckets
+                        SELECT job, \(bucket("duration_ms")) AS le, COUNT(*)
+                        FROM job_executions WHERE status <> 'running' AND duration_ms IS NOT NULL GROUP BY job, le;
+                    CREATE TRIGGER job_totals_on_insert AFTER INSERT ON job_executions
+                    WHEN NEW.status <> 'running'
+                    \(countNewRow)
+                    CREATE TRIGGER job_totals_on_finish AFTER UPDATE OF status ON job_executions
+                    WHEN OLD.status = 'running' AND NEW.status <> 'running'
+                    \(countNewRow)
+                    """)
         },
         Migration(name: "v4 create job summaries") { db in
             // Tables and triggers only: the rows already there are folded in afterwards by
@@ -255,7 +263,10 @@ public final class HistoryStore: Sendable {
     ]
 
     /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.
-    static let histogramBoundsMs: [Int64] = [10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000]
+    static let histogramBoundsMs: [Int64] = [
+        10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000,
+        3_600_000, 7_200_000,
+    ]
 
     /// The names of the migrations this binary knows, in order.
     public static var migrationNames: [String] { migrations.map(\.name) }
@@ -327,12 +338,15 @@ public final class HistoryStore: Sendable {
         try insert(start, status: .skipped, finishedAt: start.startedAt, error: reason)
     }
 
-    private func insert(_ start: ExecutionStart, status: ExecutionStatus, finishedAt: Date?, error: String?) throws -> Int64? {
+    private func insert(_ start: ExecutionStart, status: ExecutionStatus, finishedAt: Date?, error: String?) throws
+        -> Int64?
+    {
         guard start.attempt >= 1 else {
             throw HistoryError.invalidArgument("attempt must be at least 1, got \(start.attempt)")
         }
         if start.triggeredBy == .schedule || start.triggeredBy == .catchup, start.scheduledFor == nil {
-            throw HistoryError.invalidArgument("a \(start.triggeredBy.rawValue) run of \(start.job) needs its fire time")
+            throw HistoryError.invalidArgument(
+                "a \(start.triggeredBy.rawValue) run of \(start.job) needs its fire time")
         }
         let started = HistoryTime.milliseconds(start.startedAt)
         let scheduled = start.scheduledFor.map(HistoryTime.milliseconds(_:))

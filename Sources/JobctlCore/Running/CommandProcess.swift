@@ -36,7 +36,9 @@ public enum CommandProcess {
     public enum LaunchError: Error, Sendable, CustomStringConvertible {
         case spawn(String)
         public var description: String {
-            switch self { case .spawn(let reason): "cannot start /bin/sh: \(reason)" }
+            switch self {
+            case .spawn(let reason): "cannot start /bin/sh: \(reason)"
+            }
         }
     }
 
@@ -93,7 +95,9 @@ public enum CommandProcess {
     ) async -> StopReason {
         var ender: Task<Bool, Never>?
         let reason = await withTaskGroup(of: StopReason.self) { tasks in
-            tasks.addTask { await exit.wait(); return .exited }
+            tasks.addTask {
+                await exit.wait(); return .exited
+            }
             if let deadline {
                 tasks.addTask {
                     do { try await clock.sleep(until: deadline) } catch { return .cancelled }
@@ -166,7 +170,8 @@ public enum CommandProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         posix_spawnattr_setpgroup(&attributes, 0)
         var defaults = sigset_t()
         sigemptyset(&defaults)
@@ -187,8 +192,10 @@ public enum CommandProcess {
         // close-on-exec (a supervisor's pipes, say) would otherwise outlive it in the job.
         if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, lock == nil ? 3 : lockDescriptorInChild + 1) }
 
-        let argv: [UnsafeMutablePointer<CChar>?] = [String](["/bin/sh", "-c", command]).map { (arg: String) in strdup(arg) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { (key: String, value: String) in strdup("\(key)=\(value)") } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            [String](["/bin/sh", "-c", command]).map { (arg: String) in strdup(arg) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] =
+            environment.map { (key: String, value: String) in strdup("\(key)=\(value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -200,7 +207,8 @@ public enum CommandProcess {
     /// does not expose (it needs _GNU_SOURCE); looked up once.
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     nonisolated(unsafe) private static let addCloseFrom: AddCloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 }

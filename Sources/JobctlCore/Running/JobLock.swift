@@ -41,7 +41,8 @@ public final class JobLock: Sendable {
 
     /// Takes the lock without waiting. Returns nil when someone else holds it.
     /// `exclusive: false` takes a shared lock (several `overlap=allow` runs at once).
-    public static func tryAcquire(at path: String, exclusive: Bool = true, owner: String) throws(LockError) -> JobLock? {
+    public static func tryAcquire(at path: String, exclusive: Bool = true, owner: String) throws(LockError) -> JobLock?
+    {
         let fd = try openChecked(path, create: true)
         guard flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             close(fd)
@@ -71,11 +72,11 @@ public final class JobLock: Sendable {
         }
         var info = stat()
         let problem: String? =
-            if fstat(fd, &info) != 0 { "cannot inspect it: \(String(cString: strerror(errno)))" }
-            else if info.st_mode & S_IFMT != S_IFREG { "it is not a regular file" }
-            else if info.st_uid != geteuid() { "it is owned by uid \(info.st_uid), not by this user (\(geteuid()))" }
-            else if info.st_nlink != 1 { "it has \(info.st_nlink) hard links; a lock file has one" }
-            else { nil }
+            if fstat(fd, &info) != 0 {
+                "cannot inspect it: \(String(cString: strerror(errno)))"
+            } else if info.st_mode & S_IFMT != S_IFREG { "it is not a regular file" } else if info.st_uid != geteuid() {
+                "it is owned by uid \(info.st_uid), not by this user (\(geteuid()))"
+            } else if info.st_nlink != 1 { "it has \(info.st_nlink) hard links; a lock file has one" } else { nil }
         if let problem {
             close(fd)
             throw .unsafe(path: path, reason: problem)

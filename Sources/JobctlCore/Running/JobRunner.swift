@@ -87,11 +87,17 @@ public struct JobRunner: Sendable {
                 }
                 claim = claimed
             } catch {
-                logger.error("Cannot record the run; not starting it", metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
+                logger.error(
+                    "Cannot record the run; not starting it",
+                    metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
                 return .finished(.failed, runID: 0)
             }
             let id = claim.runID
-            logger.info("Job started", metadata: meta(job, id, fire, ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
+            logger.info(
+                "Job started",
+                metadata: meta(
+                    job, id, fire,
+                    ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
             if attempt == 1 { onStart?(id) }
             let result = await perform(job, runID: id, fire: fire, startedAt: startedAt, lock: lock)
             let finishedAt = clock.now()
@@ -101,21 +107,34 @@ public struct JobRunner: Sendable {
                     output: result.output)
                 try store.finish(claim, end)
             } catch {
-                logger.error("Cannot record the end of the run", metadata: meta(job, id, fire, ["error": .string("\(error)")]))
+                logger.error(
+                    "Cannot record the end of the run", metadata: meta(job, id, fire, ["error": .string("\(error)")]))
             }
             logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
 
             // A manual run is one attempt: the person who asked wants the outcome now.
-            guard result.status == .failed || result.status == .timedOut, trigger != .manual, attempt <= job.retries, !Task.isCancelled else {
+            guard result.status == .failed || result.status == .timedOut, trigger != .manual, attempt <= job.retries,
+                !Task.isCancelled
+            else {
                 return .finished(result.status, runID: id)
             }
             let delay = retryDelay(job, attempt: attempt, fire: fire)
             let retryAt = clock.now().addingMilliseconds(delay)
             if let nextFire, retryAt >= nextFire {
-                logger.warning("Not retrying: the retry would run past the next fire", metadata: meta(job, id, fire, ["nextFire": .string(TimeText.rfc3339(nextFire.unixSeconds, in: job.zone))]))
+                logger.warning(
+                    "Not retrying: the retry would run past the next fire",
+                    metadata: meta(
+                        job, id, fire, ["nextFire": .string(TimeText.rfc3339(nextFire.unixSeconds, in: job.zone))]))
                 return .finished(result.status, runID: id)
             }
-            logger.info("Retrying", metadata: meta(job, id, fire, ["in": .string(DurationText.format(milliseconds: delay)), "attempt": .stringConvertible(attempt + 1)]))
+            logger.info(
+                "Retrying",
+                metadata: meta(
+                    job, id, fire,
+                    [
+                        "in": .string(DurationText.format(milliseconds: delay)),
+                        "attempt": .stringConvertible(attempt + 1),
+                    ]))
             do {
                 while clock.now() < retryAt { try await clock.sleep(until: retryAt) }
             } catch {
@@ -202,14 +221,17 @@ public struct JobRunner: Sendable {
             logger.info("\(name): \(LogLineBudget.summary(dropped: budget.dropped))", metadata: context)
         }
         if outcome.leftProcessesBehind {
-            logger.warning("The command left processes running after its shell exited; they were ended", metadata: context)
+            logger.warning(
+                "The command left processes running after its shell exited; they were ended", metadata: context)
         }
         if outcome.outputLeftOpen {
             let message = "A process that left the job's process group keeps its output open; stopped reading"
             logger.warning("\(message)", metadata: context)
         }
         let output = outcome.outputTail.isEmpty ? nil : outcome.outputTail
-        if outcome.cancelled { return AttemptResult(status: .interrupted, error: "interrupted by shutdown", output: output) }
+        if outcome.cancelled {
+            return AttemptResult(status: .interrupted, error: "interrupted by shutdown", output: output)
+        }
         if outcome.timedOut {
             let limit = DurationText.format(milliseconds: job.timeoutMilliseconds ?? 0)
             return AttemptResult(status: .timedOut, error: "timed out after \(limit)", output: output)
@@ -217,7 +239,8 @@ public struct JobRunner: Sendable {
         switch outcome.ending {
         case .exited(0): return AttemptResult(status: .succeeded, output: output)
         case .exited(let code): return AttemptResult(status: .failed, error: "exit status \(code)", output: output)
-        case .signalled(let signal): return AttemptResult(status: .failed, error: "killed by signal \(signal)", output: output)
+        case .signalled(let signal):
+            return AttemptResult(status: .failed, error: "killed by signal \(signal)", output: output)
         case .unknown(let reason): return AttemptResult(status: .failed, error: reason, output: output)
         }
     }
@@ -229,7 +252,9 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs a built-in job; at the deadline it is cancelled cooperatively and awaited.
-    private func runBuiltin(_ job: any BuiltinJob, context: JobContext, deadline: Date?, timeout: Int64?) async -> AttemptResult {
+    private func runBuiltin(_ job: any BuiltinJob, context: JobContext, deadline: Date?, timeout: Int64?) async
+        -> AttemptResult
+    {
         let clock = self.clock
         let (race, timedOut) = await withTaskGroup(of: Race.self) { group -> (Race, Bool) in
             group.addTask {
@@ -255,23 +280,34 @@ public struct JobRunner: Sendable {
             }
             return (.sleeperCancelled, timedOut)
         }
-        guard case .done(let result) = race else { return AttemptResult(status: .failed, error: "the job did not report a result") }
+        guard case .done(let result) = race else {
+            return AttemptResult(status: .failed, error: "the job did not report a result")
+        }
         switch result {
         case .success(let value):
             if timedOut { return AttemptResult(status: .timedOut, metrics: value.metrics, error: "timed out") }
-            if let partial = value.partialFailure { return AttemptResult(status: .partial, metrics: value.metrics, error: partial) }
+            if let partial = value.partialFailure {
+                return AttemptResult(status: .partial, metrics: value.metrics, error: partial)
+            }
             return AttemptResult(status: .succeeded, metrics: value.metrics)
         case .failure(let error):
             if timedOut {
-                return AttemptResult(status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: timeout ?? 0))")
+                return AttemptResult(
+                    status: .timedOut, error: "timed out after \(DurationText.format(milliseconds: timeout ?? 0))")
             }
-            if error is CancellationError || Task.isCancelled { return AttemptResult(status: .interrupted, error: "interrupted by shutdown") }
-            if let failure = error as? JobFailure { return AttemptResult(status: .failed, metrics: failure.metrics, error: failure.message) }
+            if error is CancellationError || Task.isCancelled {
+                return AttemptResult(status: .interrupted, error: "interrupted by shutdown")
+            }
+            if let failure = error as? JobFailure {
+                return AttemptResult(status: .failed, metrics: failure.metrics, error: failure.message)
+            }
             return AttemptResult(status: .failed, error: String(describing: error))
         }
     }
 
-    private func start(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, attempt: Int, at: Date) -> ExecutionStart {
+    private func start(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, attempt: Int, at: Date)
+        -> ExecutionStart
+    {
         ExecutionStart(
             job: job.name, scheduledFor: fire, startedAt: at, attempt: attempt, triggeredBy: trigger,
             user: trigger == .manual ? identity.user : nil, host: identity.host, pid: identity.pid)
@@ -310,14 +346,21 @@ public struct JobRunner: Sendable {
     }
 
     private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
-        var extra: Logger.Metadata = ["status": .string(result.status.rawValue), "duration": .string(HistoryFormat.duration(milliseconds: duration))]
+        var extra: Logger.Metadata = [
+            "status": .string(result.status.rawValue),
+            "duration": .string(HistoryFormat.duration(milliseconds: duration)),
+        ]
         if let metrics = result.metrics { extra["metrics"] = .string(HistoryFormat.summary(of: metrics)) }
         if let error = result.error { extra["error"] = .string(error) }
         let m = meta(job, id, fire, extra)
         switch result.status {
         case .succeeded: logger.info("Job succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
-        case .partial: logger.warning("Job partially succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
-        default: logger.error("Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
+        case .partial:
+            logger.warning("Job partially succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
+        default:
+            logger.error(
+                "Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(HistoryFormat.duration(milliseconds: duration))",
+                metadata: m)
         }
     }
 
@@ -329,7 +372,9 @@ public enum Jitter {
     public static func fraction(job: String, fire: Int64, salt: UInt64 = 0) -> Double {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in job.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        for shift in stride(from: 0, to: 64, by: 8) { hash = (hash ^ (UInt64(bitPattern: fire) >> UInt64(shift) & 0xff)) &* 0x100_0000_01b3 }
+        for shift in stride(from: 0, to: 64, by: 8) {
+            hash = (hash ^ (UInt64(bitPattern: fire) >> UInt64(shift) & 0xff)) &* 0x100_0000_01b3
+        }
         hash = (hash ^ salt) &* 0x100_0000_01b3
         hash ^= hash >> 33
         hash = hash &* 0xff51_afd7_ed55_8ccd

@@ -45,7 +45,8 @@ public enum OrphanedRuns {
         logger?.warning(
             "Ending processes of a run whose jobctl died",
             metadata: [
-                "job": .string(job), "lock": .string(path), "pids": .string(orphans.map(String.init).joined(separator: ",")),
+                "job": .string(job), "lock": .string(path),
+                "pids": .string(orphans.map(String.init).joined(separator: ",")),
                 "groups": .string(groups.sorted().map(String.init).joined(separator: ",")),
             ])
         end(groups: groups, pids: orphans, grace: grace)

@@ -63,7 +63,9 @@ public struct FirePlan: Sendable {
     public mutating func replace(jobs: [JobDefinition], now: Date) {
         let previous = Dictionary(entries.map { ($0.job.name, $0) }, uniquingKeysWith: { a, _ in a })
         entries = jobs.filter { $0.enabled && !$0.isReboot }.map { job in
-            if let old = previous[job.name], old.job.schedule == job.schedule, old.job.zone.identifier == job.zone.identifier {
+            if let old = previous[job.name], old.job.schedule == job.schedule,
+                old.job.zone.identifier == job.zone.identifier
+            {
                 return Entry(job: job, next: old.next)
             }
             return Entry(job: job, next: job.nextFire(after: now))

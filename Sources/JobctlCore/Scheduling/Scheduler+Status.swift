@@ -69,7 +69,8 @@ extension Scheduler {
         guard let job = currentConfig.job(named: name) else { return .unknownJob }
         if let reason = job.disabledRefusal { return .disabled(reason: reason) }
         if runningByJob[name, default: 0] > 0 {
-            return .alreadyRunning(holder: "this scheduler (pid \(ProcessInfo.processInfo.processIdentifier))", runID: nil)
+            return .alreadyRunning(
+                holder: "this scheduler (pid \(ProcessInfo.processInfo.processIdentifier))", runID: nil)
         }
         let reply = OneShot<TriggerResult>()
         track(name) { runner in

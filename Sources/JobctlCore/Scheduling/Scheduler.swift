@@ -107,7 +107,9 @@ public actor Scheduler {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
         plan = FirePlan(jobs: config.jobs, after: now)
-        logger.info("Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))", metadata: ["pid": .stringConvertible(identity.pid)])
+        logger.info(
+            "Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))",
+            metadata: ["pid": .stringConvertible(identity.pid)])
         for job in config.jobs where job.enabled {
             if job.isReboot {
                 dispatch(DueFire(job: job, fire: now, nextFire: nil, coalesced: 0), trigger: .schedule)
@@ -117,12 +119,20 @@ public actor Scheduler {
             do {
                 last = try store.lastScheduledFire(job: job.name)
             } catch {
-                logger.error("Cannot read the history for catch-up", metadata: ["job": .string(job.name), "error": .string("\(error)")])
+                logger.error(
+                    "Cannot read the history for catch-up",
+                    metadata: ["job": .string(job.name), "error": .string("\(error)")])
                 continue
             }
             if let fire = FirePlan.catchupFire(for: job, lastRecorded: last, now: now) {
-                logger.info("Catching up a fire missed while the scheduler was down", metadata: ["job": .string(job.name), "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone))])
-                dispatch(DueFire(job: job, fire: fire, nextFire: job.nextFire(after: now), coalesced: 0), trigger: .catchup)
+                logger.info(
+                    "Catching up a fire missed while the scheduler was down",
+                    metadata: [
+                        "job": .string(job.name),
+                        "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)),
+                    ])
+                dispatch(
+                    DueFire(job: job, fire: fire, nextFire: job.nextFire(after: now), coalesced: 0), trigger: .catchup)
             }
         }
     }
@@ -132,12 +142,16 @@ public actor Scheduler {
     private func dispatch(_ due: DueFire, trigger: TriggerKind) {
         let job = due.job
         if due.coalesced > 0 {
-            logger.warning("\(due.coalesced) earlier fire(s) were due at once (clock jump or suspend); running the latest once", metadata: ["job": .string(job.name)])
+            logger.warning(
+                "\(due.coalesced) earlier fire(s) were due at once (clock jump or suspend); running the latest once",
+                metadata: ["job": .string(job.name)])
         }
         if running[job.name, default: 0] > 0 {
             switch job.overlap {
             case .skip:
-                let start = ExecutionStart(job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger, user: nil, host: identity.host, pid: identity.pid)
+                let start = ExecutionStart(
+                    job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger,
+                    user: nil, host: identity.host, pid: identity.pid)
                 let skipped = try? store.claimSkipped(start, reason: "previous run still running (overlap=skip)")
                 let run = skipped?.claim.map { String($0.runID) } ?? "-"
                 let scheduled = TimeText.rfc3339(due.fire.unixSeconds, in: job.zone)
@@ -147,7 +161,8 @@ public actor Scheduler {
                 return
             case .queue:
                 queued[job.name] = due
-                logger.info("Job queued: previous run still running (overlap=queue)", metadata: ["job": .string(job.name)])
+                logger.info(
+                    "Job queued: previous run still running (overlap=queue)", metadata: ["job": .string(job.name)])
                 return
             case .allow:
                 break
@@ -200,7 +215,8 @@ public actor Scheduler {
                 }
                 config = fresh
                 plan.replace(jobs: fresh.jobs, now: clock.now())
-                logger.info("Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")
+                logger.info(
+                    "Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")
             } catch {
                 logger.error("Config reload refused; keeping the running config:\n\(error.description)")
             }
