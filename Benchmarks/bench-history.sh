@@ -127,7 +127,9 @@ if [ "$BIG_ROWS" -gt 0 ]; then
     rm -f "$DB" "$DB-wal" "$DB-shm"
     new_history "$DB" "$BIG_ROWS"
     stats_big=$(median_us "$BIN" stats --state-db "$DB")
-    report "stats" "$stats_big" 50 "stats at $ROWS rows" "$stats_1m"
+    report "stats" "$stats_big" 50 "python full-table aggregate" "$(median_us peer "$PEER_AGGREGATE")"
+    awk -v big="$stats_big" -v small="$stats_1m" -v r="$ROWS" -v b="$BIG_ROWS" \
+        'BEGIN { printf "stats at %d rows / stats at %d rows: %.2f (flat is 1)\n", b, r, big / small }'
     report "stats --since 7d" "$(median_us "$BIN" stats --since 7d --state-db "$DB")" 50
     report "history --limit 50" "$(median_us "$BIN" history --limit 50 --state-db "$DB")" 20
 fi
