@@ -234,8 +234,11 @@ extension CronExpression {
             kinds.firstIndex(of: kind).map { tokens[$0].text } ?? "0"
         }
         func starts(_ kind: CronFieldKind) -> Bool { fieldText(kind).hasPrefix("*") }
-        let dom = fields[.dayOfMonth]!
-        let dow = fields[.dayOfWeek]!
+        // Every kind is parsed when there is no error; an absent one would read as empty, which
+        // can only end in the "never fires" error below, never in a trap.
+        func field(_ kind: CronFieldKind) -> FieldSet { fields[kind] ?? FieldSet() }
+        let dom = field(.dayOfMonth)
+        let dow = field(.dayOfWeek)
         let domRestricted = !(starts(.dayOfMonth) || fieldText(.dayOfMonth) == "?")
         let dowRestricted = !(starts(.dayOfWeek) || fieldText(.dayOfWeek) == "?")
         var pattern = [UInt64](repeating: 0, count: 7)
@@ -247,14 +250,14 @@ extension CronExpression {
         let expression = CronExpression(
             text: text, hasSeconds: hasSeconds,
             isPeriodic: starts(.second) || starts(.minute) || starts(.hour),
-            seconds: fields[.second]!.bits, minutes: fields[.minute]!.bits,
-            hours: fields[.hour]!.bits, months: fields[.month]!.bits,
+            seconds: field(.second).bits, minutes: field(.minute).bits,
+            hours: field(.hour).bits, months: field(.month).bits,
             days: dom.bits, lastDayOffsets: dom.lastDayOffsets, nearestWeekdays: dom.nearestWeekdays,
             lastWeekday: dom.lastWeekday, weekdays: dow.bits,
             lastWeekdaysOfMonth: dow.lastWeekdaysOfMonth, nthWeekdays: dow.nthWeekdays,
             dayFieldsOred: domRestricted && dowRestricted, weekdayPattern: pattern)
         guard expression.firesOnSomeDay() else {
-            let domIndex = kinds.firstIndex(of: .dayOfMonth)!
+            let domIndex = hasSeconds ? 3 : 2  // day-of-month, then month, then day-of-week
             let monthToken = tokens[domIndex + 1]
             let domToken = tokens[domIndex]
             let dowToken = tokens[domIndex + 2]
