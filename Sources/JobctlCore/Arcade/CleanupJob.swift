@@ -258,6 +258,10 @@ public struct CleanupJob: BuiltinJob {
         archivedAt: String, path: String
     ) throws -> (scanned: Int, archived: Int64, kept: Int64, cursor: ArchiveCursor?) {
         let after = cursor == nil ? "" : "AND (e.period_date, e.rowid) > (:date, :rowid)"
+        var arguments: StatementArguments = ["period": period, "last": lastDate, "limit": limit]
+        if let cursor {
+            arguments += ["date": cursor.periodDate, "rowid": cursor.rowID]
+        }
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -269,14 +273,17 @@ public struct CleanupJob: BuiltinJob {
                 WHERE e.period_type = :period AND e.period_date <= :last \(after)
                 ORDER BY e.period_date, e.rowid LIMIT :limit
                 """,
-            arguments: [
-                "period": period, "last": lastDate, "date": cursor?.periodDate ?? .null, "rowid": cursor?.rowID,
-                "limit": limit,
-            ])
-        let last = rows.last.flatMap { row in
-            row.stored(0).exactInteger.map { ArchiveCursor(periodDate: row.stored(1), rowID: $0) }
+            arguments: arguments)
+        // Written without nested optional closures: Swift 6.3's release optimizer crashed
+        // ("Found ownership error") on the closure form of this function.
+        var last: ArchiveCursor? = nil
+        if let row = rows.last, let rowID = row.stored(0).exactInteger {
+            last = ArchiveCursor(periodDate: row.stored(1), rowID: rowID)
         }
-        let ids = rows.filter { $0.stored(2).exactInteger == 0 }.compactMap { $0.stored(0).exactInteger }
+        var ids: [Int64] = []
+        for row in rows where row.stored(2).exactInteger == 0 {
+            if let id = row.stored(0).exactInteger { ids.append(id) }
+        }
         let kept = Int64(rows.count - ids.count)
         if ids.isEmpty { return (rows.count, 0, kept, last) }
         let list = jsonArray(ids)
