@@ -105,35 +105,37 @@ public struct ExecutionRecord: Sendable, Equatable, FetchableRecord, Persistable
     }
 
     public init(row: Row) throws {
-        id = row["id"]
-        job = row["job"]
-        let statusText: String = row["status"]
+        id = try row.decode(forColumn: "id")
+        job = try row.decode(forColumn: "job")
+        let statusText: String = try row.decode(forColumn: "status")
         guard let status = ExecutionStatus(rawValue: statusText) else {
-            throw HistoryRowError("unknown status \"\(statusText)\" in row \(row["id"] as Int64? ?? 0)")
+            throw HistoryRowError(
+                "unknown status \"\(statusText)\" in row \(((try? row.decode(Int64.self, forColumn: "id")) ?? 0))")
         }
         self.status = status
-        scheduledAt = (row["scheduled_at"] as Int64?).map(HistoryTime.date(milliseconds:))
-        startedAt = HistoryTime.date(milliseconds: row["started_at"])
-        finishedAt = (row["finished_at"] as Int64?).map(HistoryTime.date(milliseconds:))
-        durationMs = row["duration_ms"]
-        latenessMs = row["lateness_ms"]
-        attempt = row["attempt"]
-        let triggerText: String = row["triggered_by"]
+        scheduledAt = (try row.decode(Int64?.self, forColumn: "scheduled_at")).map(HistoryTime.date(milliseconds:))
+        startedAt = HistoryTime.date(milliseconds: try row.decode(Int64.self, forColumn: "started_at"))
+        finishedAt = (try row.decode(Int64?.self, forColumn: "finished_at")).map(HistoryTime.date(milliseconds:))
+        durationMs = try row.decode(forColumn: "duration_ms")
+        latenessMs = try row.decode(forColumn: "lateness_ms")
+        attempt = try row.decode(forColumn: "attempt")
+        let triggerText: String = try row.decode(forColumn: "triggered_by")
         guard let trigger = TriggerKind(rawValue: triggerText) else {
-            throw HistoryRowError("unknown trigger \"\(triggerText)\" in row \(row["id"] as Int64? ?? 0)")
+            throw HistoryRowError(
+                "unknown trigger \"\(triggerText)\" in row \(((try? row.decode(Int64.self, forColumn: "id")) ?? 0))")
         }
         triggeredBy = trigger
-        triggeredByUser = row["triggered_by_user"]
-        host = row["host"]
-        pid = row["pid"]
-        if let json: String = row["metrics"], let data = json.data(using: .utf8) {
+        triggeredByUser = try row.decode(forColumn: "triggered_by_user")
+        host = try row.decode(forColumn: "host")
+        pid = try row.decode(forColumn: "pid")
+        if let json = try? row.decode(String.self, forColumn: "metrics"), let data = json.data(using: .utf8) {
             // A metrics value that no longer decodes is shown as absent, not as a failed query.
             metrics = try? JSONDecoder().decode(JobMetrics.self, from: data)
         } else {
             metrics = nil
         }
-        error = row["error"]
-        output = row["output"]
+        error = try row.decode(forColumn: "error")
+        output = try row.decode(forColumn: "output")
     }
 
     public func encode(to container: inout PersistenceContainer) throws {

@@ -51,7 +51,7 @@ extension HistoryStore {
                     """)
             var snapshots: [JobMetricsSnapshot] = []
             for row in rows {
-                let job: String = row["job"]
+                let job: String = try row.decode(forColumn: "job")
                 if snapshots.last?.job != job {
                     snapshots.append(
                         JobMetricsSnapshot(
@@ -61,20 +61,21 @@ extension HistoryStore {
                             lastLatenessSeconds: nil))
                 }
                 let last = snapshots.count - 1
-                let statusText: String = row["status"]
+                let statusText: String = try row.decode(forColumn: "status")
                 if let status = ExecutionStatus(rawValue: statusText) {
-                    snapshots[last].runs[status, default: 0] += row["runs"] as Int
+                    snapshots[last].runs[status, default: 0] += try row.decode(Int.self, forColumn: "runs")
                 }
-                snapshots[last].durationCount += row["durations"] as Int
-                snapshots[last].durationSumSeconds += Double(row["duration_sum_ms"] as Int64) / 1000
-                snapshots[last].itemsProcessed += row["items_processed"] as Int64
+                snapshots[last].durationCount += try row.decode(Int.self, forColumn: "durations")
+                snapshots[last].durationSumSeconds +=
+                    Double(try row.decode(Int64.self, forColumn: "duration_sum_ms")) / 1000
+                snapshots[last].itemsProcessed += try row.decode(Int64.self, forColumn: "items_processed")
             }
             let bucketRows = try Row.fetchAll(db, sql: "SELECT job, le_ms, count FROM job_duration_buckets")
             let indexOfJob = Dictionary(uniqueKeysWithValues: snapshots.enumerated().map { ($1.job, $0) })
             for row in bucketRows {
-                guard let index = indexOfJob[row["job"] as String] else { continue }
-                let le: Int64 = row["le_ms"]
-                let count: Int = row["count"]
+                guard let index = indexOfJob[try row.decode(String.self, forColumn: "job")] else { continue }
+                let le: Int64 = try row.decode(forColumn: "le_ms")
+                let count: Int = try row.decode(forColumn: "count")
                 // Cumulative: the count belongs to every bound at or above its own.
                 for (bucket, bound) in bounds.enumerated() where le <= bound {
                     snapshots[index].durationBuckets[bucket] += count

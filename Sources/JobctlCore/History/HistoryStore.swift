@@ -427,7 +427,11 @@ public final class HistoryStore: Sendable {
         let running: [Running] = try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT id, job, host, pid FROM job_executions WHERE status = 'running' ORDER BY id"
-            ).map { Running(id: $0["id"], job: $0["job"], host: $0["host"], pid: $0["pid"]) }
+            ).map {
+                Running(
+                    id: try $0.decode(forColumn: "id"), job: try $0.decode(forColumn: "job"),
+                    host: try $0.decode(forColumn: "host"), pid: try $0.decode(forColumn: "pid"))
+            }
         }
         if running.isEmpty { return 0 }
         var free: [String: Bool] = [:]
@@ -534,7 +538,9 @@ public final class HistoryStore: Sendable {
     /// The `EXPLAIN QUERY PLAN` details of a statement, for tests that pin index use.
     func queryPlan(_ sql: String, arguments: StatementArguments = []) throws -> [String] {
         try read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map {
+                try $0.decode(String.self, forColumn: "detail")
+            }
         }
     }
 }
