@@ -22,6 +22,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Sources",
+            sources: [
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlArcade",
+                "JobctlScheduling", "JobctlDevSupport",
             ]
         ),
         // The HTTP API and status page of `jobctl run --http`: the only target that sees NIO.
@@ -42,7 +47,9 @@ let package = Package(
                 "JobctlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            path: "Sources",
+            sources: ["jobctl", "jobctl-dev"]
         ),
         .executableTarget(
             name: "jobctl-bench",
