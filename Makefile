@@ -71,11 +71,14 @@ model-deps:
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Builds every product: jobctl, and jobctl-dev (the development commands the end-to-end tests
+# and benchmarks drive; not part of the product).
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release --product jobctl
+	$(SWIFT) build -c release --product jobctl-dev
 	$(SWIFT) build -c release --product jobctl-bench
 
 # Creates the demo arcade database on first use (APP_DB of jobs.conf.example), then runs the

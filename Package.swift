@@ -1,12 +1,25 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The architecture (docs/ARCHITECTURE.md): one target per layer; a target depends only on the
+// ones below it, so the compiler refuses an arrow back up.
+//
+//   jobctl (exe)     jobctl-dev (exe, tests and benchmarks only) → JobctlDevSupport
+//        │                      │
+//   JobctlHTTP ─────────────────┤
+//   JobctlScheduling    JobctlArcade      (the scheduler loop │ the arcade's built-in jobs)
+//        └──── JobctlRunning ────┘        (the runner, run guards, the built-in job protocol)
+//              JobctlReports              (tables and JSON of config and history)
+//              JobctlStore                (StateStore, SQLite history, metrics, summaries)
+//              JobctlConfig               (jobs.conf, the built-in job catalog it is given)
+//              JobctlTime                 (cron, zones, civil time, WallClock, RFC 3339, durations)
+//   JobctlPostgres (leaf, libpq)
 let package = Package(
     name: "jobctl",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "jobctl", targets: ["jobctl"]),
-        .library(name: "JobctlCore", targets: ["JobctlCore"]),
+        .executable(name: "jobctl-dev", targets: ["jobctl-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,43 +30,89 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
+        // Time: cron expressions and schedules, zone rules (TZif), civil time, the `WallClock`
+        // seam, RFC 3339 and duration text. Depends on nothing.
+        .target(name: "JobctlTime"),
+        // Config: reads and checks `jobs.conf` into `JobsConfig`. Knows built-in jobs only through
+        // the `BuiltinJobCatalog` it is given (their names and options), never the jobs themselves.
+        .target(name: "JobctlConfig", dependencies: ["JobctlTime"]),
+        // Store: the `StateStore` contract and its SQLite implementation (history, summaries,
+        // Prometheus figures, alert markers), `JobMetrics` and how counters read.
         .target(
-            name: "JobctlCore",
+            name: "JobctlStore",
+            dependencies: ["JobctlTime", "JobctlConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Reports: the tables and JSON that people and programs read (check, list, history, stats).
+        .target(name: "JobctlReports", dependencies: ["JobctlTime", "JobctlConfig", "JobctlStore"]),
+        // Running: runs one job once (`JobRunner`), the `RunGuard` seam and its lock files, command
+        // processes, and the `BuiltinJob` protocol with the registry of built-in jobs.
+        .target(
+            name: "JobctlRunning",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "Sources",
-            sources: [
-                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlArcade",
-                "JobctlScheduling", "JobctlDevSupport",
+                "JobctlTime", "JobctlConfig", "JobctlStore", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The HTTP API and status page of `jobctl run --http`: the only target that sees NIO.
+        // Arcade: the arcade's built-in jobs (prizepool, leaderboard, cleanup), which register
+        // themselves in `ArcadeJobs.registry`, and the demo data.
+        .target(
+            name: "JobctlArcade",
+            dependencies: [
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlRunning",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Scheduling: the foreground scheduler (`Scheduler`, `FirePlan`): when each fire is due,
+        // overlap, catch-up, reload and shutdown. Knows no job in particular.
+        .target(
+            name: "JobctlScheduling",
+            dependencies: [
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP: the API and status page of `jobctl run --http`; the only target that sees NIO.
         .target(
             name: "JobctlHTTP",
             dependencies: [
-                "JobctlCore",
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The product: commands, logging and signals; wires `ArcadeJobs.registry` into the config
+        // reader and the runner.
         .executableTarget(
             name: "jobctl",
             dependencies: [
-                "JobctlCore",
-                "JobctlHTTP",
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlArcade",
+                "JobctlScheduling", "JobctlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources",
-            sources: ["jobctl", "jobctl-dev"]
+            ]
+        ),
+        // Development only, not in the product: what tests and benchmarks drive from outside
+        // (seeding a history, racing claims, running one built-in job directly, a simulated
+        // arcade writer).
+        .target(
+            name: "JobctlDevSupport",
+            dependencies: [
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlRunning", "JobctlArcade",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "jobctl-dev",
+            dependencies: [
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlRunning", "JobctlArcade", "JobctlDevSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "jobctl-bench",
-            dependencies: ["JobctlCore"]
+            dependencies: ["JobctlTime"]
         ),
         // PostgreSQL client (issue 11): Debian's libpq, wrapped by a leaf target that depends on
         // nothing of ours, so any layer can use it. Why libpq and not postgres-nio: docs/postgres.md.
@@ -72,15 +131,18 @@ let package = Package(
         ),
         .testTarget(
             name: "JobctlCoreTests",
-            dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlArcade",
+                "JobctlScheduling", "JobctlDevSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "JobctlHTTPTests",
-            dependencies: ["JobctlHTTP", "JobctlCore"]
+            dependencies: ["JobctlHTTP", "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports"]
         ),
         .testTarget(
             name: "jobctlTests",
-            dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["JobctlStore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],

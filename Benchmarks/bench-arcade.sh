@@ -9,8 +9,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=.build/release/jobctl
+DEV=.build/release/jobctl-dev  # _arcade-writer and _run-builtin: development commands
 SESSIONS=${SESSIONS:-1000000}
 [ -x "$BIN" ] || { echo "bench-arcade: $BIN is missing; run make release" >&2; exit 1; }
+[ -x "$DEV" ] || { echo "bench-arcade: $DEV is missing; run make release" >&2; exit 1; }
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/bench-arcade.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT INT TERM
@@ -28,14 +30,14 @@ sed 's/^/  /' "$DIR/demo.txt"
 echo "  database: $(du -h "$DB" | cut -f1)"
 
 # The writer alone first: its baseline (commit + fsync) without cleanup.
-"$BIN" _arcade-writer --app-db "$DB" --seconds 2 > "$DIR/baseline.json"
+"$DEV" _arcade-writer --app-db "$DB" --seconds 2 > "$DIR/baseline.json"
 echo "writer alone, 2 s: $(field transactions "$DIR/baseline.json") transactions, longest lock wait $(field maxLockWaitMilliseconds "$DIR/baseline.json") ms, longest transaction $(field maxTransactionMilliseconds "$DIR/baseline.json") ms"
 
-"$BIN" _arcade-writer --app-db "$DB" --seconds 600 --stop-file "$DIR/stop" > "$DIR/writer.json" &
+"$DEV" _arcade-writer --app-db "$DB" --seconds 600 --stop-file "$DIR/stop" > "$DIR/writer.json" &
 WRITER=$!
 sleep 1
 t0=$(ms)
-"$BIN" _run-builtin cleanup --app-db "$DB" --log-level warning > "$DIR/cleanup.json"
+"$DEV" _run-builtin cleanup --app-db "$DB" --log-level warning > "$DIR/cleanup.json"
 t1=$(ms)
 sleep 1
 touch "$DIR/stop"
@@ -45,12 +47,12 @@ WAIT=$(field maxLockWaitMilliseconds "$DIR/writer.json")
 echo "concurrent writer during cleanup: $(field transactions "$DIR/writer.json") transactions, longest lock wait $WAIT ms, longest transaction $(field maxTransactionMilliseconds "$DIR/writer.json") ms, waits > 50 ms: $(field waitsOver50Milliseconds "$DIR/writer.json"), > 200 ms: $(field waitsOver200Milliseconds "$DIR/writer.json") (target: longest wait < 200 ms)"
 
 t0=$(ms)
-"$BIN" _run-builtin prizepool --app-db "$DB" --log-level warning > "$DIR/prizepool.json"
+"$DEV" _run-builtin prizepool --app-db "$DB" --log-level warning > "$DIR/prizepool.json"
 t1=$(ms)
 echo "prizepool: $((t1 - t0)) ms: $(field pools_finalized "$DIR/prizepool.json") pools finalized, $(field created "$DIR/prizepool.json") payouts, $(field payout_total "$DIR/prizepool.json") micro-USDC"
 
 t0=$(ms)
-"$BIN" _run-builtin leaderboard --app-db "$DB" --log-level warning > "$DIR/leaderboard.json" || true
+"$DEV" _run-builtin leaderboard --app-db "$DB" --log-level warning > "$DIR/leaderboard.json" || true
 t1=$(ms)
 echo "leaderboard: $((t1 - t0)) ms: $(field boards_checked "$DIR/leaderboard.json") boards, $(field entries_validated "$DIR/leaderboard.json") entries, $(field anomalies "$DIR/leaderboard.json") anomalies"
 

@@ -13,11 +13,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${JOBCTL_BIN:-$(pwd)/.build/release/jobctl}
+DEV=${JOBCTL_DEV_BIN:-$(pwd)/.build/release/jobctl-dev}  # _history-seed: a development command
 ROWS=${ROWS:-1000000}
 BIG_ROWS=${BIG_ROWS:-10000000}
 RUNS=5
 HELPER="$(pwd)/Benchmarks/history_rows.py"
 [ -x "$BIN" ] || { echo "bench-history: $BIN not found; run 'make release' first" >&2; exit 1; }
+[ -x "$DEV" ] || { echo "bench-history: $DEV not found; run 'make release' first" >&2; exit 1; }
 command -v python3 >/dev/null 2>&1 || { echo "bench-history: python3 not found; skipped" >&2; exit 0; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/jobctl-bench-history.XXXXXX")
@@ -29,7 +31,7 @@ now_ns() { date +%s%N; }
 
 # new_history PATH ROWS: an empty history made by jobctl (its migrations), then ROWS loaded.
 new_history() {
-    "$BIN" _history-seed --state-db "$1" --rows 0
+    "$DEV" _history-seed --state-db "$1" --rows 0
     seconds=$(python3 "$HELPER" load "$1" "$2")
     echo "loaded $2 rows with plain SQL (triggers keeping the summaries) in $seconds s," \
         "$(( $(du -k "$1" | cut -f1) / 1024 )) MiB"

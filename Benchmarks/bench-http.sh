@@ -8,10 +8,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${JOBCTL_BIN:-$(pwd)/.build/release/jobctl}
+DEV=${JOBCTL_DEV_BIN:-$(pwd)/.build/release/jobctl-dev}  # _history-seed: a development command
 CONNECTIONS=${CONNECTIONS:-200}
 DURATION=${DURATION:-10s}
 ROWS=${ROWS:-100000}
 [ -x "$BIN" ] || { echo "bench-http: $BIN not found; run 'make release' first" >&2; exit 1; }
+[ -x "$DEV" ] || { echo "bench-http: $DEV not found; run 'make release' first" >&2; exit 1; }
 command -v wrk >/dev/null 2>&1 || { echo "bench-http: wrk not found (apt-get install wrk, or 'make bench-deps'); skipped" >&2; exit 0; }
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/jobctl-bench-http.XXXXXX")
@@ -25,7 +27,7 @@ TZ=UTC
 0  * * * *     leaderboard  command="true"
 0  3 * * *     cleanup      command="true"
 EOF
-"$BIN" _history-seed --state-db "$DIR/jobctl.db" --rows "$ROWS"
+"$DEV" _history-seed --state-db "$DIR/jobctl.db" --rows "$ROWS"
 "$BIN" run --config "$DIR/jobs.conf" --http 127.0.0.1:0 2>"$DIR/run.log" &
 PID=$!
 port=""

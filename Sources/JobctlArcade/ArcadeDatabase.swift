@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import JobctlRunning
 
 extension String {
     var oneLine: String {

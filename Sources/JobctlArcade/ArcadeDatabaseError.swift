@@ -19,7 +19,7 @@ public struct ArcadeDatabaseError: Error, CustomStringConvertible, Sendable {
         + "'jobctl demo-data --app-db PATH' a demo database)"
 
     /// Wraps any error (GRDB's included) into one line that names the file.
-    static func wrap(_ error: any Error, path: String) -> any Error {
+    package static func wrap(_ error: any Error, path: String) -> any Error {
         switch error {
         case is ArcadeDatabaseError, is CancellationError:
             return error

@@ -1,4 +1,7 @@
 import Foundation
+import JobctlConfig
+import JobctlStore
+import JobctlTime
 
 /// Dates and money as the arcade database spells them.
 ///
@@ -16,14 +19,7 @@ public enum ArcadeTime {
     }
 
     public static func timestamp(milliseconds ms: Int64) -> String {
-        let seconds = Civil.floorDiv(ms, 1000)
-        let millis = Int(ms - seconds * 1000)
-        let t = CivilDateTime(localSeconds: seconds)
-        var s = pad(t.year, 4)
-        s += "-" + pad(t.month, 2) + "-" + pad(t.day, 2)
-        s += "T" + pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2)
-        s += "." + pad(millis, 3) + "Z"
-        return s
+        TimeText.rfc3339UTC(milliseconds: ms)
     }
 
     /// The calendar day (days since 1970-01-01) of `date` in `zone`.
@@ -79,13 +75,12 @@ public enum USDC {
 
     /// The number alone: 420000 → "0.42", 1500 → "0.0015", 2000000 → "2.00".
     public static func amount(micro: Int64) -> String {
-        let sign = micro < 0 ? "-" : ""
-        let magnitude = micro.magnitude
-        let whole = magnitude / UInt64(microPerUSDC)
-        var fraction = String(magnitude % UInt64(microPerUSDC))
-        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-        while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(sign)\(whole).\(fraction)"
+        CounterReading.amount(micro, scale: 6)
+    }
+
+    /// How a job counter of micro-USDC reads in a run's summary: "0.42 USDC \(label)".
+    public static func reading(label: String) -> CounterReading {
+        CounterReading(.money(currency: "USDC", scale: 6), label: label)
     }
 }
 

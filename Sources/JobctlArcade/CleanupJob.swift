@@ -1,5 +1,9 @@
 import Foundation
 import GRDB
+import JobctlConfig
+import JobctlRunning
+import JobctlStore
+import JobctlTime
 import Logging
 
 /// `cleanup`: housekeeping in short batches.

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import JobctlConfig
+import JobctlTime
 
 /// SplitMix64: a small, fast, seeded generator, so that demo data is the same for a seed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -16,7 +18,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in `0..<bound` (bound > 0), by multiply-shift.
-    mutating func below(_ bound: Int) -> Int {
+    package mutating func below(_ bound: Int) -> Int {
         Int((UInt128(next()) &* UInt128(UInt64(bound))) >> 64)
     }
 
@@ -318,7 +320,7 @@ public enum DemoData {
 
     static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func hex(_ value: UInt64) -> String {
+    package static func hex(_ value: UInt64) -> String {
         var bytes = [UInt8](repeating: 0, count: 16)
         var v = value
         for i in stride(from: 15, through: 0, by: -1) {
@@ -347,7 +349,7 @@ public enum DemoData {
     }
 
     /// A version-4 UUID from the generator.
-    static func uuid(_ rng: inout SplitMix64) -> String {
+    package static func uuid(_ rng: inout SplitMix64) -> String {
         let a = rng.next()
         let b = rng.next()
         var bytes = [UInt8]()

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import JobctlConfig
+import JobctlRunning
+import JobctlStore
 import Logging
 
 /// `leaderboard`: validates the current boards of every game.

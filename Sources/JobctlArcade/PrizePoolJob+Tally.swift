@@ -1,3 +1,5 @@
+import JobctlRunning
+import JobctlStore
 import Logging
 
 extension PrizePoolJob {

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import JobctlConfig
+import JobctlRunning
+import JobctlStore
 import Logging
 
 /// `prizepool`: finalizes every ended prize pool that is still `active`.
@@ -38,6 +41,8 @@ public struct PrizePoolJob: BuiltinJob {
     public static let defaultCatchupMilliseconds: Int64? = 86_400_000
     public static let workCounter: String? = "pools_due"
     public static let activityCounter: String? = "sessions_seen"
+    /// `payout_total` is money: "0.42 USDC paid".
+    public static let counterReadings: [String: CounterReading] = ["payout_total": USDC.reading(label: "paid")]
 
     public init(options: [String: JobOptionValue]) {}
 

@@ -1,3 +1,5 @@
+import JobctlTime
+
 /// What the config reader has gathered from the lines read so far.
 struct ConfigDraft {
     var errors: [ConfigError] = []

@@ -1,3 +1,5 @@
+import JobctlTime
+
 /// Every problem the config reader reports (and `jobctl check`, and `_run-builtin`'s options),
 /// with what its message needs. The wording lives in `message` and nowhere else: tests and
 /// the docs quote these texts, so change one here, on purpose, or not at all.

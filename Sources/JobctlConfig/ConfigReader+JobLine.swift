@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// Job lines: `SCHEDULE NAME [key=value ...]`, read as schedule, name, options, then what the
 /// job runs. A line with any error defines no job.
@@ -121,8 +122,8 @@ extension ConfigReader {
             return .command(command.value)
         }
         let kindName = job?.value ?? name.text
-        guard let kind = BuiltinJobs.named(kindName) else {
-            let known = BuiltinJobs.kinds.map(\.name)
+        guard let kind = catalog.named(kindName) else {
+            let known = catalog.names
             let suggestion = Self.closest(kindName, in: known)
             if let job {
                 draft.report(

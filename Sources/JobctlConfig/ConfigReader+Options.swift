@@ -1,3 +1,5 @@
+import JobctlTime
+
 /// The `key=value` options of a job line. Values are parsed by `OptionValueParser`, as
 /// `_run-builtin` parses its options.
 extension ConfigReader {

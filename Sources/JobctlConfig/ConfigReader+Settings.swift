@@ -1,3 +1,5 @@
+import JobctlTime
+
 /// Settings: `NAME=value` lines. `TZ=` (or `CRON_TZ=`) and `PASS_ENV=` apply to the job lines
 /// below them and may be repeated; every other setting may be set once.
 extension ConfigReader {

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// Reads `jobs.conf` (docs/config.md): settings (`NAME=value`) that apply to the job lines below
 /// them, and job lines `SCHEDULE JOB [key=value ...]`. Every problem is collected with its
@@ -16,16 +17,22 @@ public struct ConfigReader: Sendable {
     public var path: String
     /// The zone for jobs with neither `tz=` nor a `TZ=` above them.
     public var machineZone: ZoneRules
+    /// The built-in jobs a job line may name; the reader knows no other.
+    public var catalog: BuiltinJobCatalog
 
-    public init(path: String, machineZone: ZoneRules) {
+    public init(path: String, machineZone: ZoneRules, catalog: BuiltinJobCatalog) {
         self.path = path
         self.machineZone = machineZone
+        self.catalog = catalog
     }
 
     /// Reads and validates the file at `path`.
-    public static func load(path: String, environment: [String: String]) throws(ConfigErrors) -> JobsConfig {
+    public static func load(
+        path: String, environment: [String: String], catalog: BuiltinJobCatalog
+    ) throws(ConfigErrors) -> JobsConfig {
         let text = try readConfigText(path: path)
-        return try ConfigReader(path: path, machineZone: Zones.current(environment: environment)).parse(text)
+        let zone = Zones.current(environment: environment)
+        return try ConfigReader(path: path, machineZone: zone, catalog: catalog).parse(text)
     }
 
     static let pathSettings: Set<String> = ["STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE"]

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// One job line of `jobs.conf`, validated.
 public struct JobDefinition: Sendable {

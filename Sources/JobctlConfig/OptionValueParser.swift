@@ -1,3 +1,5 @@
+import JobctlTime
+
 /// Option values as `jobs.conf` writes them, and as `jobctl _run-builtin --option` takes them:
 /// one parser, so that a value the config accepts is accepted there too, with the same words.
 ///

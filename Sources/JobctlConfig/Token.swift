@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// A word of a config line with its 1-based column. `raw` is the text as written (quotes
 /// included), `text` with quotes removed and escapes resolved.

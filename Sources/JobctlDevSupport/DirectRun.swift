@@ -1,5 +1,10 @@
 import Foundation
 import GRDB
+import JobctlArcade
+import JobctlConfig
+import JobctlRunning
+import JobctlStore
+import JobctlTime
 import Logging
 
 /// Running one built-in job directly, without the scheduler, its lock or its history: the
@@ -33,13 +38,11 @@ public enum DirectRun {
     }
 
     /// Runs the job and reports what happened; never throws.
-    public static func run(_ job: BuiltinJobKind, options: [String: JobOptionValue], context: JobContext) async
-        -> Report
-    {
+    public static func run(_ job: any BuiltinJob, context: JobContext) async -> Report {
         let started = context.now()
         func elapsed() -> Int64 { Int64((context.now().timeIntervalSince(started) * 1000).rounded()) }
         do {
-            let result = try await job.make(options).run(context)
+            let result = try await job.run(context)
             return Report(
                 status: result.partialFailure == nil ? "succeeded" : "partial", metrics: result.metrics,
                 error: result.partialFailure, durationMilliseconds: elapsed())

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import JobctlStore
 
 /// Fills a history with synthetic executions, for benchmarks and demos (`jobctl _history-seed`).
 /// Deterministic: the same arguments give the same rows.

@@ -1,5 +1,5 @@
 import Foundation
-import JobctlCore
+import JobctlConfig
 
 #if canImport(Glibc)
     import Glibc

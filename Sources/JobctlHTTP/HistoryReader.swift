@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import JobctlCore
+import JobctlStore
 
 /// The HTTP server's view of the history: its own read-only connection to `STATE_DB` (WAL:
 /// readers never block the scheduler's writes, and the scheduler's store is never used by a

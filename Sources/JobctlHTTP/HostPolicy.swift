@@ -1,5 +1,3 @@
-import JobctlCore
-
 /// Which `Host` headers the server answers: the DNS-rebinding defence.
 ///
 /// A web page on `evil.example` that makes its name resolve to 127.0.0.1 can send requests

@@ -1,5 +1,6 @@
 import Foundation
-import JobctlCore
+import JobctlReports
+import JobctlStore
 
 // The JSON of the `/api/v1/jobs` routes. Every answer is `{"success": true, "data": …}` or
 // `{"success": false, "error": "…"}`; keys are camelCase, sorted; absent values are `null`,

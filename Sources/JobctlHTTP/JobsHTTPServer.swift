@@ -1,7 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import JobctlCore
+import JobctlConfig
+import JobctlReports
+import JobctlRunning
+import JobctlScheduling
+import JobctlStore
 import Logging
 import NIOCore
 import ServiceLifecycle

@@ -1,4 +1,6 @@
 import Foundation
+import JobctlStore
+import JobctlTime
 
 /// One execution as JSON, for `jobctl history --json` and the HTTP API. Field names are
 /// stable camelCase; every field is always present (null when unknown). Times are RFC 3339 in
@@ -185,16 +187,6 @@ public struct IdleWarningJSON: Sendable, Codable, Equatable {
 }
 
 extension HistoryTime {
-    /// RFC 3339 in UTC with milliseconds: `2026-03-08T07:00:00.250Z`.
-    public static func rfc3339(_ date: Date) -> String {
-        let ms = milliseconds(date)
-        let seconds = Civil.floorDiv(ms, 1000)
-        let civil = CivilDateTime(localSeconds: seconds)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", civil.year, civil.month, civil.day, civil.hour,
-            civil.minute, civil.second, Int(ms - seconds * 1000))
-    }
-
     /// Wall-clock time in `zone` with its offset: `2026-03-08 03:00:05 -04:00`.
     public static func local(_ date: Date, in zone: TimeZone, seconds: Bool = true) -> String {
         let offset = zone.secondsFromGMT(for: date)
@@ -214,52 +206,6 @@ extension HistoryTime {
 
 /// Human-readable figures, shared by the history and stats tables.
 public enum HistoryFormat {
-    /// "245 ms", "3.2 s", "4m 05s", "2h 03m"; "-" when there is none.
-    public static func duration(milliseconds ms: Int64?) -> String {
-        guard let ms else { return "-" }
-        if ms < 1000 { return "\(max(0, ms)) ms" }
-        if ms < 59_950 { return String(format: "%.1f s", Double(ms) / 1000) }
-        let seconds = (ms + 500) / 1000
-        if seconds < 3600 { return String(format: "%dm %02ds", seconds / 60, seconds % 60) }
-        let minutes = (seconds + 30) / 60
-        return String(format: "%dh %02dm", minutes / 60, minutes % 60)
-    }
-
-    /// Micro-USDC as USDC with at least 2 decimals and no trailing zeros beyond:
-    /// 420000 → "0.42", 1500 → "0.0015", 2000000 → "2.00".
-    public static func usdc(microUSDC value: Int64) -> String {
-        USDC.amount(micro: value)
-    }
-
-    /// Counters whose value is micro-USDC.
-    public static func isMoney(_ counter: String) -> Bool {
-        counter.hasSuffix("_micro_usdc") || counter == "payout_total" || counter.hasSuffix("_payout_total")
-    }
-
-    /// "5 processed · 2 pools finalized · 0.42 USDC paid": processed always, the other standard
-    /// counters and the job's own counters when not zero, money as USDC.
-    public static func summary(of metrics: JobMetrics) -> String {
-        var parts = ["\(metrics.processed) processed"]
-        if metrics.created != 0 { parts.append("\(metrics.created) created") }
-        if metrics.updated != 0 { parts.append("\(metrics.updated) updated") }
-        if metrics.skipped != 0 { parts.append("\(metrics.skipped) skipped") }
-        // The job's own counters by name, money last.
-        let counters = metrics.counters.filter { $0.value != 0 }.sorted {
-            (isMoney($0.key) ? 1 : 0, $0.key) < (isMoney($1.key) ? 1 : 0, $1.key)
-        }
-        for (name, value) in counters {
-            if name == "payout_total" {
-                parts.append("\(usdc(microUSDC: value)) USDC paid")
-            } else if isMoney(name) {
-                let label = name.hasSuffix("_micro_usdc") ? String(name.dropLast("_micro_usdc".count)) : name
-                parts.append("\(usdc(microUSDC: value)) USDC \(label.replacingOccurrences(of: "_", with: " "))")
-            } else {
-                parts.append("\(value) \(name.replacingOccurrences(of: "_", with: " "))")
-            }
-        }
-        return parts.joined(separator: " · ")
-    }
-
     /// The first line of `text`, at most `limit` characters.
     public static func firstLine(_ text: String, limit: Int = 80) -> String {
         let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
@@ -268,7 +214,7 @@ public enum HistoryFormat {
 
     /// What the history table shows for a run: its error when it failed or was skipped, else a
     /// summary of its metrics (and the reason of a partial run).
-    public static func outcome(of record: ExecutionRecord) -> String {
+    public static func outcome(of record: ExecutionRecord, readings: CounterReadings) -> String {
         switch record.status {
         case .failed, .timedOut, .interrupted, .skipped:
             return record.error.map { firstLine($0) } ?? ""
@@ -276,7 +222,7 @@ public enum HistoryFormat {
             return "running"
         case .succeeded, .partial:
             var parts: [String] = []
-            if let metrics = record.metrics { parts.append(summary(of: metrics)) }
+            if let metrics = record.metrics { parts.append(metrics.summary(readings)) }
             if record.status == .partial, let error = record.error { parts.append(firstLine(error, limit: 60)) }
             return parts.joined(separator: " · ")
         }
@@ -296,10 +242,12 @@ public enum HistoryFormat {
 /// Renders history and stats for people (tables) and programs (JSON). Returns strings; never
 /// prints.
 public enum HistoryRenderer {
-    /// The history table. `zone` gives a job's time zone (nil: UTC); colour codes only when
-    /// `color` is true. Ends with a newline; "no executions" when empty.
+    /// The history table. `zone` gives a job's time zone (nil: UTC); `readings` how the jobs'
+    /// counters read; colour codes only when `color` is true. Ends with a newline; "no
+    /// executions" when empty.
     public static func table(
-        _ records: [ExecutionRecord], zone: (String) -> TimeZone? = { _ in nil }, color: Bool
+        _ records: [ExecutionRecord], zone: (String) -> TimeZone? = { _ in nil }, readings: CounterReadings,
+        color: Bool
     ) -> String {
         if records.isEmpty { return "no executions\n" }
         let utc = TimeZone(secondsFromGMT: 0) ?? TimeZone.current
@@ -310,8 +258,8 @@ public enum HistoryRenderer {
                 ? "manual" + (record.triggeredByUser.map { " (\($0))" } ?? "") : record.triggeredBy.rawValue
             return [
                 HistoryTime.local(record.startedAt, in: zone(record.job) ?? utc), record.job,
-                record.status.rawValue, HistoryFormat.duration(milliseconds: record.durationMs), trigger,
-                String(record.attempt), HistoryFormat.outcome(of: record),
+                record.status.rawValue, DurationText.readable(milliseconds: record.durationMs), trigger,
+                String(record.attempt), HistoryFormat.outcome(of: record, readings: readings),
             ]
         }
         let statusColors = records.map { HistoryFormat.color(for: $0.status) }
@@ -341,11 +289,11 @@ public enum HistoryRenderer {
             return [
                 s.job ?? "(all)", String(s.runs), String(s.succeeded), String(s.failed), String(s.partial),
                 String(s.skipped), s.successRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
-                HistoryFormat.duration(milliseconds: s.durationP50Ms),
-                HistoryFormat.duration(milliseconds: s.durationP95Ms),
-                HistoryFormat.duration(milliseconds: s.durationMaxMs),
-                HistoryFormat.duration(milliseconds: s.latenessMeanMs.map { Int64($0.rounded()) }),
-                HistoryFormat.duration(milliseconds: s.latenessMaxMs),
+                DurationText.readable(milliseconds: s.durationP50Ms),
+                DurationText.readable(milliseconds: s.durationP95Ms),
+                DurationText.readable(milliseconds: s.durationMaxMs),
+                DurationText.readable(milliseconds: s.latenessMeanMs.map { Int64($0.rounded()) }),
+                DurationText.readable(milliseconds: s.latenessMaxMs),
                 s.lastSuccess.map { HistoryTime.local($0, in: tz, seconds: false) } ?? "-",
                 s.lastFailure.map { HistoryTime.local($0, in: tz, seconds: false) } ?? "-",
                 s.consecutiveFailures.map(String.init) ?? "-",

@@ -1,4 +1,7 @@
 import Foundation
+import JobctlConfig
+import JobctlStore
+import JobctlTime
 
 extension JobsConfig {
     /// The job table of `jobctl check`: name, schedule, zone, next three fires.
@@ -38,14 +41,14 @@ extension JobsConfig {
                 next = "at start"
             } else if let fire = job.schedule.nextFire(after: now.unixSeconds, in: job.zone) {
                 next = TimeText.rfc3339(fire, in: job.zone)
-                left = "in " + Self.relative(seconds: fire - now.unixSeconds)
+                left = "in " + DurationText.relative(seconds: fire - now.unixSeconds)
             }
             var last = "never"
             var status = "-"
             if let run = lastRuns[job.name] {
                 last =
                     TimeText.rfc3339(run.startedAt.unixSeconds, in: job.zone) + " ("
-                    + Self.relative(seconds: now.unixSeconds - run.startedAt.unixSeconds) + " ago)"
+                    + DurationText.relative(seconds: now.unixSeconds - run.startedAt.unixSeconds) + " ago)"
                 status = run.status.rawValue
             }
             table.add([
@@ -54,14 +57,5 @@ extension JobsConfig {
             ])
         }
         return table.render()
-    }
-
-    /// `3h 12m`, `45s`, `2d 4h`.
-    static func relative(seconds: Int64) -> String {
-        let s = max(0, seconds)
-        if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
-        if s < 86_400 { return "\(s / 3600)h \(s / 60 % 60)m" }
-        return "\(s / 86_400)d \(s / 3600 % 24)h"
     }
 }

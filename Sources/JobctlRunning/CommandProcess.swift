@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlConfig
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,7 @@
 import Foundation
+import JobctlConfig
+import JobctlStore
+import JobctlTime
 import Logging
 
 /// How one run request ended, as the scheduler and `jobctl trigger` see it.
@@ -44,15 +47,19 @@ public struct JobRunner: Sendable {
     public var logLineLimit = LogLineBudget.defaultLimit
     /// What keeps runs of a job apart: the config's lock files unless set otherwise.
     public var runGuard: any RunGuard
+    /// The built-in jobs this runner can make (the config names them; the registry has the code).
+    public var jobs: BuiltinJobRegistry
 
     public init(
-        config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity
+        config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
+        jobs: BuiltinJobRegistry
     ) {
         self.config = config
         self.store = store
         self.clock = clock
         self.logger = logger
         self.identity = identity
+        self.jobs = jobs
         self.runGuard = LockFileRunGuard(directory: config.lockDirectory)
     }
 
@@ -187,7 +194,9 @@ public struct JobRunner: Sendable {
             let context = JobContext(
                 appDatabasePath: config.appDatabasePath, logger: logger, timeZone: job.zone.timeZone,
                 scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
-            let instance = kind.make(options)
+            guard let instance = jobs.make(kind.name, options: options) else {
+                return AttemptResult(status: .failed, error: "no built-in job '\(kind.name)' in this binary")
+            }
             return await runBuiltin(instance, context: context, deadline: deadline, timeout: job.timeoutMilliseconds)
         }
     }
@@ -348,18 +357,18 @@ public struct JobRunner: Sendable {
     private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
         var extra: Logger.Metadata = [
             "status": .string(result.status.rawValue),
-            "duration": .string(HistoryFormat.duration(milliseconds: duration)),
+            "duration": .string(DurationText.readable(milliseconds: duration)),
         ]
-        if let metrics = result.metrics { extra["metrics"] = .string(HistoryFormat.summary(of: metrics)) }
+        if let metrics = result.metrics { extra["metrics"] = .string(metrics.summary(jobs.counterReadings)) }
         if let error = result.error { extra["error"] = .string(error) }
         let m = meta(job, id, fire, extra)
         switch result.status {
-        case .succeeded: logger.info("Job succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
+        case .succeeded: logger.info("Job succeeded in \(DurationText.readable(milliseconds: duration))", metadata: m)
         case .partial:
-            logger.warning("Job partially succeeded in \(HistoryFormat.duration(milliseconds: duration))", metadata: m)
+            logger.warning("Job partially succeeded in \(DurationText.readable(milliseconds: duration))", metadata: m)
         default:
             logger.error(
-                "Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(HistoryFormat.duration(milliseconds: duration))",
+                "Job \(result.status.rawValue.replacingOccurrences(of: "_", with: " ")) after \(DurationText.readable(milliseconds: duration))",
                 metadata: m)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlConfig
 
 /// One fire of one job that is due.
 public struct DueFire: Sendable {
@@ -91,12 +92,5 @@ public struct FirePlan: Sendable {
         guard let latest, latest >= windowStart else { return nil }
         if let lastRecorded, latest <= lastRecorded { return nil }
         return latest
-    }
-}
-
-extension JobDefinition {
-    public var isReboot: Bool {
-        if case .reboot = schedule.kind { return true }
-        return false
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import JobctlRunning
+import JobctlStore
 
 /// What a running scheduler knows right now, for the HTTP API's status: every job of the
 /// config in config order with its next planned fire and how many of its runs are under way.

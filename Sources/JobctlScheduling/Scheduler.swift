@@ -1,4 +1,9 @@
 import Foundation
+import JobctlConfig
+import JobctlReports
+import JobctlRunning
+import JobctlStore
+import JobctlTime
 import Logging
 
 /// What reaches a running scheduler from outside (signals, in the CLI).
@@ -21,6 +26,7 @@ public actor Scheduler {
     let clock: any WallClock
     private let logger: Logger
     private let identity: RunnerIdentity
+    private let jobs: BuiltinJobRegistry
     private let loadConfig: @Sendable () throws(ConfigErrors) -> JobsConfig
     private let maxSleep: TimeInterval
     private var killGrace: Duration = .seconds(5)
@@ -37,7 +43,7 @@ public actor Scheduler {
 
     public init(
         config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
-        maxSleep: TimeInterval = 30, killGrace: Duration = .seconds(5),
+        jobs: BuiltinJobRegistry, maxSleep: TimeInterval = 30, killGrace: Duration = .seconds(5),
         loadConfig: @escaping @Sendable () throws(ConfigErrors) -> JobsConfig
     ) {
         self.config = config
@@ -45,6 +51,7 @@ public actor Scheduler {
         self.clock = clock
         self.logger = logger
         self.identity = identity
+        self.jobs = jobs
         self.maxSleep = maxSleep
         self.killGrace = killGrace
         self.loadConfig = loadConfig
@@ -197,7 +204,8 @@ public actor Scheduler {
     }
 
     private func makeRunner() -> JobRunner {
-        var runner = JobRunner(config: config, store: store, clock: clock, logger: logger, identity: identity)
+        var runner = JobRunner(
+            config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: jobs)
         runner.killGrace = killGrace
         return runner
     }

@@ -165,20 +165,8 @@ struct HistoryRowError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Milliseconds since the Unix epoch ↔ `Date`. Rounded to the nearest millisecond so that
-/// `Date(timeIntervalSince1970: 1.234)` stores 1234, not 1233.
-public enum HistoryTime {
-    public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    public static func date(milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-}
-
-enum HistoryJSON {
-    static func encodeMetrics(_ metrics: JobMetrics) throws -> String {
+package enum HistoryJSON {
+    package static func encodeMetrics(_ metrics: JobMetrics) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(metrics), as: UTF8.self)

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// Reads `--since`: an RFC 3339 timestamp (`2026-03-08T07:00:00Z`, `…+01:00`, fractions
 /// allowed) or a duration back from `now` (`90s`, `45m`, `24h`, `7d`, `2w`, `1h30m`). `now` is
@@ -18,11 +19,6 @@ public enum HistorySince {
     }
 
     static func rfc3339(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+        TimeText.instantMilliseconds(text).map(HistoryTime.date(milliseconds:))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import JobctlTime
 
 /// `stats --since`: the window [since, ∞) is the whole UTC days after `since`, read from the
 /// per-day summaries, plus the rows of `since`'s own day that started at or after it, read from

@@ -304,7 +304,7 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    package func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try dbQueue.write(body)
         } catch {
@@ -312,7 +312,7 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    package func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try dbQueue.read(body)
         } catch {
@@ -323,7 +323,7 @@ public final class HistoryStore: Sendable {
     // MARK: - Writing
 
     /// `HistoryStore.ExecutionStart` and `ExecutionStart` name the same type.
-    public typealias ExecutionStart = JobctlCore.ExecutionStart
+    public typealias ExecutionStart = JobctlStore.ExecutionStart
 
     /// Inserts a `running` row; returns its id, or nil when this (job, scheduledFor, attempt) is
     /// already recorded for a schedule/catchup/retry trigger (another process won the race).

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// A money job that has found nothing to do for longer than it should (issue 15: `prizepool`
 /// with 0 pools due for two days while the arcade has sessions). A warning, not an error: the

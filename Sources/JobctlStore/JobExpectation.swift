@@ -1,4 +1,6 @@
 import Foundation
+import JobctlConfig
+import JobctlTime
 
 /// What a job of the config is expected to do, for the alert metrics and the idle warning
 /// (docs/alerts.md). Computed from the config and a wall-clock instant; no I/O.

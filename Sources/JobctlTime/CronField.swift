@@ -34,11 +34,11 @@ public enum CronFieldKind: Int, Sendable, CaseIterable {
         }
     }
 
-    static let monthNames: [String: Int] = [
+    package static let monthNames: [String: Int] = [
         "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
         "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12,
     ]
-    static let dayNames: [String: Int] = [
+    package static let dayNames: [String: Int] = [
         "SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6,
     ]
     static let monthAbbreviations = [

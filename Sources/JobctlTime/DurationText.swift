@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as written in `jobs.conf` and `@every`: `90s`, `10m`, `2h`, `1d`, `1w`, `250ms`,
 /// and concatenations such as `1h30m`. A bare `0` means zero.
 public enum DurationText {
@@ -57,5 +59,26 @@ public enum DurationText {
             }
         }
         return out
+    }
+
+    /// For people reading logs and tables: "245 ms", "3.2 s", "4m 05s", "2h 03m"; "-" when
+    /// there is none.
+    public static func readable(milliseconds ms: Int64?) -> String {
+        guard let ms else { return "-" }
+        if ms < 1000 { return "\(max(0, ms)) ms" }
+        if ms < 59_950 { return String(format: "%.1f s", Double(ms) / 1000) }
+        let seconds = (ms + 500) / 1000
+        if seconds < 3600 { return String(format: "%dm %02ds", seconds / 60, seconds % 60) }
+        let minutes = (seconds + 30) / 60
+        return String(format: "%dh %02dm", minutes / 60, minutes % 60)
+    }
+
+    /// A distance in time to or from now, coarse: `45s`, `3m 12s`, `3h 12m`, `2d 4h`.
+    public static func relative(seconds: Int64) -> String {
+        let s = max(0, seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86_400 { return "\(s / 3600)h \(s / 60 % 60)m" }
+        return "\(s / 86_400)d \(s / 3600 % 24)h"
     }
 }

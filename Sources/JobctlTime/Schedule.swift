@@ -15,6 +15,11 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     public let text: String
     public let kind: Kind
 
+    package init(text: String, kind: Kind) {
+        self.text = text
+        self.kind = kind
+    }
+
     public var description: String { text }
 
     /// Fixed-time schedules fire once at the end of a spring-forward gap and once at the first

@@ -79,7 +79,7 @@ public enum Zones {
         return scored.filter { $0.0 <= limit }.sorted { $0 < $1 }.prefix(3).map(\.1)
     }
 
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    package static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

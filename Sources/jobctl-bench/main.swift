@@ -1,5 +1,5 @@
 import Foundation
-import JobctlCore
+import JobctlTime
 
 // In-process next-fire throughput: fires per second and nanoseconds per fire.
 // Usage: jobctl-bench cron

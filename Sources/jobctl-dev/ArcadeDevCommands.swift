@@ -1,14 +1,17 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
+import JobctlConfig
+import JobctlDevSupport
+import JobctlRunning
+import JobctlTime
 import Logging
 
-/// `jobctl _run-builtin JOB`: runs one built-in job directly (no scheduler, lock or history)
+/// `jobctl-dev _run-builtin JOB`: runs one built-in job directly (no scheduler, lock or history)
 /// and prints its report as JSON. Exit 0 succeeded, 1 failed or partial. For tests.
 struct RunBuiltinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_run-builtin", abstract: "Run one built-in job directly (for tests).",
-        shouldDisplay: false)
+        commandName: "_run-builtin", abstract: "Run one built-in job directly (for tests).")
 
     @Argument var job: String
     @Option(name: .customLong("app-db")) var appDB: String
@@ -22,22 +25,25 @@ struct RunBuiltinCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("jobctl: error: \(message)\n".utf8))
             return ExitCode(2)
         }
-        guard let type = BuiltinJobs.named(job) else { throw fail("unknown built-in job '\(job)'") }
+        let registry = ArcadeJobs.registry
+        guard let kind = registry.kind(named: job) else { throw fail("unknown built-in job '\(job)'") }
         guard let zone = TimeZone(identifier: tz) else { throw fail("unknown time zone '\(tz)'") }
         let clock: @Sendable () -> Date
         if let now {
-            guard let fixed = Self.parseRFC3339(now) else { throw fail("--now: '\(now)' is not RFC 3339") }
+            guard let ms = TimeText.instantMilliseconds(now) else { throw fail("--now: '\(now)' is not RFC 3339") }
+            let fixed = Date(timeIntervalSince1970: Double(ms) / 1000)
             clock = { fixed }
         } else {
             clock = { Date() }
         }
         let parsed: [String: JobOptionValue]
-        do { parsed = try DirectRun.parseOptions(options, for: type) } catch { throw fail("\(error)") }
+        do { parsed = try DirectRun.parseOptions(options, for: kind) } catch { throw fail("\(error)") }
+        guard let instance = registry.make(job, options: parsed) else { throw fail("unknown built-in job '\(job)'") }
         var logger = Logger(label: "jobctl.\(job)") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let context = JobContext(
             appDatabasePath: appDB, logger: logger, timeZone: zone, scheduledAt: nil, now: clock)
-        let report = await DirectRun.run(type, options: parsed, context: context)
+        let report = await DirectRun.run(instance, context: context)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -46,21 +52,12 @@ struct RunBuiltinCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
-
-    static func parseRFC3339(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
 }
 
-/// `jobctl _arcade-writer`: the arcade's writer, simulated for benchmarks.
+/// `jobctl-dev _arcade-writer`: the arcade's writer, simulated for benchmarks.
 struct ArcadeWriterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_arcade-writer", abstract: "Insert one session per transaction; report the longest wait.",
-        shouldDisplay: false)
+        commandName: "_arcade-writer", abstract: "Insert one session per transaction; report the longest wait.")
 
     @Option(name: .customLong("app-db")) var appDB: String
     @Option var seconds: Double = 10

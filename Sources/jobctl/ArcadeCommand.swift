@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
 
 /// `jobctl arcade init --app-db PATH`: the explicit way to create the arcade schema for a real
 /// deployment (`demo-data` creates it with demo data). The built-in jobs never create it.

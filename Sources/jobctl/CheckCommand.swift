@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
+import JobctlConfig
 
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
+import JobctlConfig
 
 /// `--config PATH` (default `$JOBCTL_CONFIG`, else `./jobs.conf`), shared by every command.
 struct ConfigOptions: ParsableArguments {
@@ -18,7 +19,8 @@ struct ConfigOptions: ParsableArguments {
 
     static func load(path: String) throws -> JobsConfig {
         do {
-            return try ConfigReader.load(path: path, environment: ProcessInfo.processInfo.environment)
+            return try ConfigReader.load(
+                path: path, environment: ProcessInfo.processInfo.environment, catalog: ArcadeJobs.registry.catalog)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(ExitStatus.usage)

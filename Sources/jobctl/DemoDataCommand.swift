@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
 
 /// `jobctl demo-data`: a realistic, deterministic arcade database.
 struct DemoDataCommand: ParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
+import JobctlConfig
+import JobctlReports
+import JobctlStore
 
 #if canImport(Glibc)
     import Glibc
@@ -141,7 +144,9 @@ struct HistoryCommand: ParsableCommand {
             HistoryCLI.write(
                 json
                     ? try HistoryRenderer.json(records)
-                    : HistoryRenderer.table(records, zone: resolved.zone, color: HistoryCLI.stdoutIsTerminal))
+                    : HistoryRenderer.table(
+                        records, zone: resolved.zone, readings: ArcadeJobs.registry.counterReadings,
+                        color: HistoryCLI.stdoutIsTerminal))
         }
     }
 }

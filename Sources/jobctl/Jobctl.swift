@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlStore
 
 #if canImport(Glibc)
     import Glibc
@@ -23,10 +23,6 @@ struct Jobctl: AsyncParsableCommand {
             ListCommand.self,
             DemoDataCommand.self,
             ArcadeCommand.self,
-            HistoryBeginCommand.self,
-            HistorySeedCommand.self,
-            RunBuiltinCommand.self,
-            ArcadeWriterCommand.self,
         ]
     )
 

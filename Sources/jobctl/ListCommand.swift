@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlStore
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlStore
 
 struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

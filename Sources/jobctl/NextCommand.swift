@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlTime
 
 struct NextCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

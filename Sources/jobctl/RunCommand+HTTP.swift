@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlConfig
 import JobctlHTTP
+import JobctlScheduling
 import Logging
 
 /// `jobctl run --http HOST:PORT` (or `HTTP_LISTEN=` in the config): the HTTP API and status

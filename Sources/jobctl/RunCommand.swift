@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
+import JobctlConfig
+import JobctlRunning
+import JobctlScheduling
+import JobctlStore
+import JobctlTime
 import Logging
 
 #if canImport(Glibc)
@@ -49,9 +54,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let path = options.path
         let scheduler = Scheduler(
-            config: config, store: store, clock: clock, logger: logger, identity: identity,
+            config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: ArcadeJobs.registry,
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in
-                try ConfigReader.load(path: path, environment: ProcessInfo.processInfo.environment)
+                try ConfigReader.load(
+                    path: path, environment: ProcessInfo.processInfo.environment,
+                    catalog: ArcadeJobs.registry.catalog)
             })
         let httpServer = try await startHTTP(config: config, scheduler: scheduler, logger: logger)
         let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)

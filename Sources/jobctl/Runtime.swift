@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
-import JobctlCore
+import JobctlRunning
+import JobctlTime
 import Logging
 
 #if canImport(Glibc)

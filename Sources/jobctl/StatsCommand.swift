@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlReports
+import JobctlStore
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import JobctlCore
+import JobctlArcade
+import JobctlRunning
 import Logging
 
 struct TriggerCommand: AsyncParsableCommand {
@@ -32,7 +33,8 @@ struct TriggerCommand: AsyncParsableCommand {
                 OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
             })
         let runner = JobRunner(
-            config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current)
+            config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
+            jobs: ArcadeJobs.registry)
         let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
         // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.
         let signals = Task {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
 
 @Suite("demo data")
 struct ArcadeDemoDataTests {

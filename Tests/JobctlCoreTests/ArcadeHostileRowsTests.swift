@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlRunning
 
 /// Issue 9, items 1, 2 and 5: malformed rows, loose money and flagged winners.
 @Suite("arcade hostile rows")

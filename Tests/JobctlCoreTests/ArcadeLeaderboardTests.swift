@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlRunning
 
 @Suite("leaderboard")
 struct ArcadeLeaderboardTests {

@@ -2,7 +2,11 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlDevSupport
+@testable import JobctlRunning
+@testable import JobctlTime
 
 @Suite("prizepool")
 struct ArcadePrizePoolTests {
@@ -280,12 +284,12 @@ struct ArcadeFormattingTests {
         ("90s", Int64(90_000)), ("30m", 1_800_000), ("1h30m", 5_400_000), ("90d", 7_776_000_000), ("500ms", 500),
     ])
     func durations(text: String, ms: Int64) {
-        #expect(DirectRun.parseDuration(text) == ms)
+        #expect(DurationText.milliseconds(text) == ms)
     }
 
     @Test(arguments: ["", "10", "m", "1x", "-5m", "1h 2m"])
     func badDurations(text: String) {
-        #expect(DirectRun.parseDuration(text) == nil)
+        #expect(DurationText.milliseconds(text) == nil)
     }
 
     @Test func optionsAreValidatedAgainstTheJobsSpecs() throws {
@@ -307,11 +311,13 @@ struct ArcadeFormattingTests {
     }
 
     @Test func registry() {
-        #expect(BuiltinJobs.named("prizepool")?.make([:]) is PrizePoolJob)
-        #expect(BuiltinJobs.named("leaderboard")?.make([:]) is LeaderboardJob)
-        #expect(BuiltinJobs.named("cleanup")?.make([:]) is CleanupJob)
-        #expect(BuiltinJobs.named("nope") == nil)
-        #expect(BuiltinJobs.named("prizepool")?.defaultCatchupMilliseconds == 86_400_000)
+        let registry = ArcadeJobs.registry
+        #expect(registry.make("prizepool", options: [:]) is PrizePoolJob)
+        #expect(registry.make("leaderboard", options: [:]) is LeaderboardJob)
+        #expect(registry.make("cleanup", options: [:]) is CleanupJob)
+        #expect(registry.make("nope", options: [:]) == nil)
+        #expect(registry.catalog.named("nope") == nil)
+        #expect(registry.catalog.named("prizepool")?.defaultCatchupMilliseconds == 86_400_000)
         #expect(PrizePoolJob.defaultCatchupMilliseconds == 86_400_000)
         #expect(CleanupJob.defaultCatchupMilliseconds == nil)
     }

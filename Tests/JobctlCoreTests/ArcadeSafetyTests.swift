@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlTime
 
 /// Issue 9 items 3 and 4 (cleanup and pools' zone) and issue 15 (a missing or wrong arcade
 /// database).
@@ -49,7 +51,7 @@ struct ArcadeSafetyTests {
     /// UTC pools closed up to 14 hours early. Command jobs keep the machine's zone.
     @Test func builtinJobsFollowUTCNotTheMachineZone() throws {
         let tokyo = try #require(ZoneRules(identifier: "Asia/Tokyo"))
-        let reader = ConfigReader(path: "jobs.conf", machineZone: tokyo)
+        let reader = ConfigReader(path: "jobs.conf", machineZone: tokyo, catalog: ArcadeJobs.registry.catalog)
         let config = try reader.parse(
             """
             APP_DB=a.db
@@ -78,9 +80,9 @@ struct ArcadeSafetyTests {
         let path = f.directory.appendingPathComponent("typo.db").path
         var context = f.context(now: "2026-03-02T00:00:00Z")
         context.appDatabasePath = path
-        for job in BuiltinJobs.kinds {
+        for job in ArcadeJobs.registry.catalog.kinds {
             do {
-                _ = try await job.make([:]).run(context)
+                _ = try await ArcadeJobs.registry.make(job.name, options: [:])?.run(context)
                 Issue.record("\(job.name) ran on a missing database")
             } catch {
                 #expect("\(error)" == "arcade database \(path): \(ArcadeDatabaseError.doesNotExist)")

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Logging
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlRunning
 
 /// Collects log lines so tests can read what a job logged.
 final class LogLines: @unchecked Sendable {

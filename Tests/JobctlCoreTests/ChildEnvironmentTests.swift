@@ -1,11 +1,14 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlTime
 
 /// The environment of command jobs (issue 9, item 6): an allow-list, never the scheduler's.
 @Suite struct ChildEnvironmentTests {
-    let reader = ConfigReader(path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!)
+    let reader = ConfigReader(
+        path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!, catalog: ArcadeJobs.registry.catalog)
     let scheduler = [
         "PATH": "/usr/bin:/bin", "HOME": "/home/ops", "LC_TIME": "C", "JOBCTL_HTTP_TOKEN": "secret",
         "FOO": "bar", "AWS_SECRET_ACCESS_KEY": "x", "JOBCTL_JOB": "forged",

@@ -1,10 +1,13 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlTime
 
 @Suite struct ConfigProblemTests {
-    let reader = ConfigReader(path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!)
+    let reader = ConfigReader(
+        path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!, catalog: ArcadeJobs.registry.catalog)
 
     func firstMessage(_ text: String) throws -> String {
         do {

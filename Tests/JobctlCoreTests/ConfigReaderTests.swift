@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlTime
 
 /// Config errors with their positions marked inside the input (swift-format style): `⚑`
 /// stands right before the offending text and is removed before parsing.
 @Suite struct ConfigReaderTests {
-    let reader = ConfigReader(path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!)
+    let reader = ConfigReader(
+        path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!, catalog: ArcadeJobs.registry.catalog)
 
     struct Case: Sendable, CustomTestStringConvertible {
         var marked: String

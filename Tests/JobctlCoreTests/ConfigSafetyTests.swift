@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlRunning
+@testable import JobctlTime
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +14,8 @@ import Testing
 /// catch-up window, control characters, oversized values, an unsafe file, and settings a
 /// reload may not change.
 @Suite struct ConfigSafetyTests {
-    let reader = ConfigReader(path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!)
+    let reader = ConfigReader(
+        path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!, catalog: ArcadeJobs.registry.catalog)
 
     func firstError(_ text: String) throws -> ConfigError {
         do {
@@ -162,7 +166,7 @@ import Testing
 
     func loadError(_ path: String) throws -> ConfigError {
         do {
-            _ = try ConfigReader.load(path: path, environment: [:])
+            _ = try ConfigReader.load(path: path, environment: [:], catalog: ArcadeJobs.registry.catalog)
         } catch {
             return try #require(error.errors.first)
         }
@@ -178,7 +182,8 @@ import Testing
         let error = try loadError(path)
         #expect(error.headline.hasPrefix("\(path):1:1: error: the config is writable by \(who)"), "\(error.headline)")
         chmod(path, 0o644)
-        #expect(try ConfigReader.load(path: path, environment: [:]).jobs.count == 1)
+        #expect(
+            try ConfigReader.load(path: path, environment: [:], catalog: ArcadeJobs.registry.catalog).jobs.count == 1)
     }
 
     /// Group-writable is writable by someone else, unless the group is the user's private
@@ -193,7 +198,8 @@ import Testing
         let error = try loadError(path)
         #expect(error.headline.hasPrefix("\(path):1:1: error: the config is writable by its group"), "\(error)")
         chown(path, geteuid(), 0)  // root's own group, no other member
-        #expect(try ConfigReader.load(path: path, environment: [:]).jobs.count == 1)
+        #expect(
+            try ConfigReader.load(path: path, environment: [:], catalog: ArcadeJobs.registry.catalog).jobs.count == 1)
     }
 
     @Test(.enabled(if: geteuid() == 0, "needs root to give the file away"))

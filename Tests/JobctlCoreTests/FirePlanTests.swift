@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlConfig
+@testable import JobctlRunning
+@testable import JobctlScheduling
+@testable import JobctlTime
 
 func job(
     _ name: String, _ schedule: String, zone: String = "UTC", overlap: OverlapPolicy = .skip, retries: Int = 0,

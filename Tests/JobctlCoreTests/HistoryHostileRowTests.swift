@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// The state database takes rows from any writer (the summaries count plain SQL inserts), so a
 /// row of the wrong type must fail the read that meets it, never trap the process.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 @Suite struct HistoryMetricsTests {
     /// A sample line of the text exposition format: name, optional labels, a float value.

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlReports
+@testable import JobctlStore
+@testable import JobctlTime
 
 @Suite struct HistoryRenderingTests {
     @Test(arguments: [
@@ -10,7 +13,7 @@ import Testing
         (7_380_000, "2h 03m"),
     ])
     func durations(ms: Int64?, expected: String) {
-        #expect(HistoryFormat.duration(milliseconds: ms) == expected)
+        #expect(DurationText.readable(milliseconds: ms) == expected)
     }
 
     @Test(arguments: [
@@ -18,15 +21,17 @@ import Testing
         (-500_000, "-0.50"), (10_000, "0.01"),
     ])
     func usdc(micro: Int64, expected: String) {
-        #expect(HistoryFormat.usdc(microUSDC: micro) == expected)
+        #expect(USDC.amount(micro: micro) == expected)
     }
 
     @Test func metricsSummaryNamesCountersAndShowsMoneyAsUSDC() {
         let metrics = JobMetrics(processed: 5, counters: ["pools_finalized": 2, "payout_total": 420_000, "idle": 0])
-        #expect(HistoryFormat.summary(of: metrics) == "5 processed · 2 pools finalized · 0.42 USDC paid")
+        let readings = ArcadeJobs.registry.counterReadings
+        #expect(metrics.summary(readings) == "5 processed · 2 pools finalized · 0.42 USDC paid")
         let more = JobMetrics(
             processed: 0, created: 1, updated: 2, skipped: 3, counters: ["fees_micro_usdc": 1_500_000])
-        #expect(HistoryFormat.summary(of: more) == "0 processed · 1 created · 2 updated · 3 skipped · 1.50 USDC fees")
+        let fees = CounterReadings(["fees_micro_usdc": USDC.reading(label: "fees")])
+        #expect(more.summary(fees) == "0 processed · 1 created · 2 updated · 3 skipped · 1.50 USDC fees")
     }
 
     static func records() -> [ExecutionRecord] {
@@ -46,7 +51,8 @@ import Testing
 
     @Test func historyTableShowsZoneTimesTriggersAndSummaries() {
         let zones = ["prizepool": TimeZone(identifier: "America/New_York")]
-        let table = HistoryRenderer.table(Self.records(), zone: { zones[$0] ?? nil }, color: false)
+        let table = HistoryRenderer.table(
+            Self.records(), zone: { zones[$0] ?? nil }, readings: ArcadeJobs.registry.counterReadings, color: false)
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("STARTED"))
@@ -58,10 +64,10 @@ import Testing
         #expect(lines[2].contains("manual (ada)") && lines[2].contains("245 ms"))
         #expect(lines[2].hasSuffix("database is locked"))
         #expect(!table.contains("\u{1B}"))
-        let colored = HistoryRenderer.table(Self.records(), color: true)
+        let colored = HistoryRenderer.table(Self.records(), readings: ArcadeJobs.registry.counterReadings, color: true)
         #expect(colored.contains("\u{1B}[32msucceeded\u{1B}[0m"))
         #expect(colored.contains("\u{1B}[31mfailed\u{1B}[0m"))
-        #expect(HistoryRenderer.table([], color: false) == "no executions\n")
+        #expect(HistoryRenderer.table([], readings: CounterReadings(), color: false) == "no executions\n")
     }
 
     @Test func historyJSONHasStableFieldsAndNulls() throws {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlReports
+@testable import JobctlStore
 
 @Suite struct HistoryStatsTests {
     /// backup: 8 executions of every kind; report: 3 successes.

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// A fresh directory under the system temp directory, removed by `cleanup()`.
 struct HistoryTempDirectory {

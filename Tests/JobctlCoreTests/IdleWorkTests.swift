@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlStore
+@testable import JobctlTime
 
 /// Issue 15: a money job that keeps finding nothing to do is visible (work markers of
 /// "v5 create job work markers", `IdleWarning`), and the alert metrics (issue 12).
@@ -141,11 +143,11 @@ import Testing
     /// The database knows every counter a job declares (a new job's takes a new migration).
     @Test func everyDeclaredWorkCounterIsKnownToTheDatabase() {
         let known = Dictionary(uniqueKeysWithValues: WorkMarkerSchema.counters.map { ($0.name, $0.kind) })
-        for kind in BuiltinJobs.kinds {
+        for kind in ArcadeJobs.registry.catalog.kinds {
             if let work = kind.workCounter { #expect(known[work] == "work", "\(kind.name): \(work)") }
             if let activity = kind.activityCounter { #expect(known[activity] == "activity", "\(kind.name)") }
         }
-        #expect(BuiltinJobs.named("prizepool")?.workCounter == "pools_due")
+        #expect(ArcadeJobs.registry.catalog.named("prizepool")?.workCounter == "pools_due")
     }
 
     @Test func longestIntervalOfSchedules() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-@testable import JobctlCore
+@testable import JobctlTime
 
 /// A wall clock that only moves when the test says so. Sleepers wake when `advance(to:)`
 /// passes their deadline; `waitForSleepers` lets a test wait until the code under test is idle.

@@ -1,13 +1,18 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlDevSupport
+@testable import JobctlRunning
+@testable import JobctlTime
 
 /// `_run-builtin --option` had a parser of its own: it refused `2w` and the config's booleans
 /// (`yes`, `on`, `1`, any case), took `0s` as a duration, and worded its errors differently.
 /// It now shares `OptionValueParser` with the config.
 @Suite struct OptionValueParserTests {
-    let reader = ConfigReader(path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!)
+    let reader = ConfigReader(
+        path: "jobs.conf", machineZone: ZoneRules(identifier: "UTC")!, catalog: ArcadeJobs.registry.catalog)
 
     /// The options the config gives the built-in job on `line`, or its first error's message.
     func configOptions(_ line: String) -> Result<[String: JobOptionValue], ConfigProblem> {

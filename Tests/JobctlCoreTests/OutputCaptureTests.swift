@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlRunning
+@testable import JobctlTime
 
 /// Output capture of command jobs (issue 9, items 12 and 13) at the library level; the real
 /// binary is exercised in `Tests/jobctlTests/ProcessHardeningTests.swift`.

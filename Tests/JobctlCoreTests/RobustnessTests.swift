@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlTime
 
 /// Tens of thousands of random and mutated expressions and config lines: no crash, no hang.
 @Suite struct RobustnessTests {
@@ -80,7 +82,9 @@ import Testing
             "TZ=UTC", "STATE_DB=", "APP_DB=app.db", "#", "# comment", "@daily", "@every", "1h", "=", "a=b=c", "\"", "é",
             "\t",
         ]
-        let reader = ConfigReader(path: "fuzz.conf", machineZone: ZoneRules(TimeZone(identifier: "UTC")!))
+        let reader = ConfigReader(
+            path: "fuzz.conf", machineZone: ZoneRules(TimeZone(identifier: "UTC")!),
+            catalog: ArcadeJobs.registry.catalog)
         for _ in 0..<20_000 {
             let lineCount = Int.random(in: 1...4, using: &rng)
             let text = (0..<lineCount).map { _ in

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlTime
 
 /// Fires as RFC 3339 strings in the schedule's zone.
 func fires(_ expression: String, _ zoneName: String, from: String, count: Int) throws -> [String] {

@@ -2,7 +2,11 @@ import Foundation
 import Logging
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlConfig
+@testable import JobctlRunning
+@testable import JobctlScheduling
+@testable import JobctlStore
+@testable import JobctlTime
 
 /// A built-in job for the loop tests: succeeds at once, or after `block_ms` of real time, or
 /// fails.
@@ -53,7 +57,8 @@ struct Harness {
         logger.logLevel = .critical
         scheduler = Scheduler(
             config: config, store: store, clock: clock, logger: logger,
-            identity: RunnerIdentity(host: "test", pid: 1, user: "tester"), maxSleep: maxSleep,
+            identity: RunnerIdentity(host: "test", pid: 1, user: "tester"), jobs: BuiltinJobRegistry([TestJob.self]),
+            maxSleep: maxSleep,
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in config })
         let (stream, continuation) = AsyncStream.makeStream(of: SchedulerEvent.self)
         events = continuation

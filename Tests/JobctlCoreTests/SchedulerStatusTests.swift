@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlConfig
+@testable import JobctlRunning
+@testable import JobctlScheduling
+@testable import JobctlStore
 
 /// `Scheduler.snapshot()` and `Scheduler.triggerNow(job:user:)`, which the HTTP API serves.
 @Suite struct SchedulerStatusTests {

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// One implementation of `StateStore` under the conformance suite: how to make a fresh, empty
 /// store in a temp directory, and how to open a second connection to the same state (another

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// Every behaviour of the `StateStore` contract, run against every implementation
 /// (`StoreFactory.all`: SQLite today, PostgreSQL next), through the protocol only.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// A deterministic random number generator (SplitMix64), so that a failing seed replays.
 struct SeededGenerator: RandomNumberGenerator {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// The random changes of `SummaryPropertyTests`: through the store when there is one (begin,
 /// finish, skip, recovery, pruning), and with plain SQL.

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 /// Random histories, written through the store and with plain SQL (inserts of any shape,
 /// running → final, recovery, deletes, pruning, refused rewrites): the summaries the database

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import JobctlCore
+@testable import JobctlStore
 
 @Suite struct DurationHistogramTests {
     static let edges: [Int64] = {

@@ -1,5 +1,5 @@
 import Foundation
-import JobctlCore
+import JobctlReports
 import Testing
 
 @testable import JobctlHTTP

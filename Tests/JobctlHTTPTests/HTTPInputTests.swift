@@ -1,5 +1,5 @@
 import Foundation
-import JobctlCore
+import JobctlConfig
 import Testing
 
 @testable import JobctlHTTP

@@ -43,9 +43,9 @@ struct ArcadeCommandTests {
         try queue.close()
 
         let stop = dir.appendingPathComponent("stop").path
-        let writer = try ArcadeBinary.start(["_arcade-writer", "--app-db", db, "--seconds", "60", "--stop-file", stop])
+        let writer = try DevBinary.start(["_arcade-writer", "--app-db", db, "--seconds", "60", "--stop-file", stop])
         usleep(300_000)
-        let cleanup = try ArcadeBinary.run([
+        let cleanup = try DevBinary.run([
             "_run-builtin", "cleanup", "--app-db", db, "--now", nowText, "--option", "batch_size=300", "--log-level",
             "warning",
         ])
@@ -104,7 +104,7 @@ struct ArcadeCommandTests {
                 "_run-builtin", "cleanup", "--app-db", db, "--now", nowText, "--log-level", "error",
                 "--option", "archive_after=3d", "--option", "batch_size=1000",
             ]
-            let victim = try ArcadeBinary.start(args)
+            let victim = try DevBinary.start(args)
             usleep(UInt32.random(in: 20_000...300_000, using: &rng))
             kill(victim.0.processIdentifier, SIGKILL)
             _ = ArcadeBinary.finish(victim)
@@ -151,7 +151,7 @@ struct ArcadeCommandTests {
                 try db.execute(sql: "DETACH DATABASE original")
             }
             try queue.close()
-            let rerun = try ArcadeBinary.run(args)
+            let rerun = try DevBinary.run(args)
             #expect(rerun.status == 0, "iteration \(iteration): \(rerun.stderr)")
             let finalQueue = try ArcadeBinary.open(db)
             try finalQueue.writeWithoutTransaction { db in
@@ -185,7 +185,7 @@ struct ArcadeCommandTests {
                     "CREATE TRIGGER no_tetris BEFORE UPDATE ON prize_pools WHEN OLD.game_type = 'tetris' BEGIN SELECT RAISE(ABORT, 'tetris frozen'); END"
             )
         }
-        let output = try ArcadeBinary.run(["_run-builtin", "prizepool", "--app-db", db])
+        let output = try DevBinary.run(["_run-builtin", "prizepool", "--app-db", db])
         #expect(output.status == 1)
         let report = try #require(ArcadeBinary.report(output))
         #expect(report.status == "partial")
@@ -215,14 +215,14 @@ struct ArcadeCommandTests {
     }
 
     @Test func badOptionsAreUsageErrors() throws {
-        let bad = try ArcadeBinary.run([
+        let bad = try DevBinary.run([
             "_run-builtin", "cleanup", "--app-db", "/nonexistent/x.db", "--option", "batch_size=0",
         ])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("batch_size"))
-        let unknown = try ArcadeBinary.run(["_run-builtin", "nope", "--app-db", "x.db"])
+        let unknown = try DevBinary.run(["_run-builtin", "nope", "--app-db", "x.db"])
         #expect(unknown.status == 2)
-        let unopenable = try ArcadeBinary.run(["_run-builtin", "leaderboard", "--app-db", "/nonexistent-dir/x.db"])
+        let unopenable = try DevBinary.run(["_run-builtin", "leaderboard", "--app-db", "/nonexistent-dir/x.db"])
         #expect(unopenable.status == 1)
         #expect(unopenable.stderr.contains("/nonexistent-dir/x.db"))
     }

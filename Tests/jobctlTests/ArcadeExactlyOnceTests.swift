@@ -38,8 +38,8 @@ struct ArcadeExactlyOnceTests {
             let db = dir.appendingPathComponent("run\(iteration).db").path
             try FileManager.default.copyItem(atPath: template, toPath: db)
             let args = ["_run-builtin", "prizepool", "--app-db", db, "--now", nowText, "--log-level", "error"]
-            let a = try ArcadeBinary.start(args)
-            let b = try ArcadeBinary.start(args)
+            let a = try DevBinary.start(args)
+            let b = try DevBinary.start(args)
             usleep(UInt32.random(in: 0...300_000, using: &rng))
             // Odd iterations kill both runs (a crash of the only run), at different moments.
             var victims = Bool.random(using: &rng) ? [a.0, b.0] : [b.0, a.0]
@@ -59,7 +59,7 @@ struct ArcadeExactlyOnceTests {
             if outputs.contains(where: { ($0.status == 0 ? ArcadeBinary.report($0)?.metrics?.skipped ?? 0 : 0) > 0 }) {
                 overlapped += 1
             }
-            let final = try ArcadeBinary.run(args)
+            let final = try DevBinary.run(args)
             #expect(final.status == 0, "iteration \(iteration): final run: \(final.stderr)")
             if (ArcadeBinary.report(final)?.metrics?.updated ?? 0) > 0 { finishedByFinalRun += 1 }
             try Self.verify(db, today: today, iteration: iteration)

@@ -68,7 +68,7 @@ struct ArcadeMalformedRowsTests {
         #expect(counts[5] == seeded.finalizedDespite.count)
 
         // leaderboard reads the same rows: it reports them and lives on.
-        let board = try ArcadeBinary.run(["_run-builtin", "leaderboard", "--app-db", db, "--log-level", "error"])
+        let board = try DevBinary.run(["_run-builtin", "leaderboard", "--app-db", db, "--log-level", "error"])
         let report = try #require(ArcadeBinary.report(board), "\(board.stderr)")
         #expect(report.status == "partial")
         #expect(report.error?.contains("game_type BLOB of 5 bytes") == true)

@@ -9,36 +9,11 @@ enum Binary {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static var path: String {
-        if let override = ProcessInfo.processInfo.environment["JOBCTL_BIN"] { return override }
-        return packageRoot.appendingPathComponent(".build/debug/jobctl").path
-    }
+    static var path: String { BuiltProduct.path("jobctl", override: "JOBCTL_BIN") }
 
-    /// Why the binary can't be trusted, if it can't: missing, or older than an object file it
-    /// links (a plain `swift test` rebuilds the library but may not relink the executable, so
-    /// it would test a stale one). The objects are the ones SwiftPM's link file list names for
-    /// the `jobctl` product; objects, not sources, because SwiftPM doesn't rebuild a source that
-    /// was only touched. Checked once; `JOBCTL_BIN` skips the check.
-    static let staleness: String? = {
-        if ProcessInfo.processInfo.environment["JOBCTL_BIN"] != nil { return nil }
-        let manager = FileManager.default
-        func modified(_ file: String) -> Date? {
-            (try? manager.attributesOfItem(atPath: file))?[.modificationDate] as? Date
-        }
-        guard let built = modified(path) else {
-            return "\(path) does not exist: run `swift build` first (`make test` does)"
-        }
-        let list = URL(fileURLWithPath: path).deletingLastPathComponent()
-            .appendingPathComponent("jobctl.product/Objects.LinkFileList").path
-        let objects = ((try? String(contentsOfFile: list, encoding: .utf8)) ?? "").split(separator: "\n")
-        for object in objects {
-            let file = object.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-            if let changed = modified(file), changed > built {
-                return "\(path) is older than \(file), which it links: run `swift build` first (`make test` does)"
-            }
-        }
-        return nil
-    }()
+    /// Why the binary can't be trusted, if it can't (`BuiltProduct.staleness`). Checked once;
+    /// `JOBCTL_BIN` skips the check.
+    static let staleness: String? = BuiltProduct.staleness("jobctl", override: "JOBCTL_BIN")
 
     struct StaleBinary: Error, CustomStringConvertible {
         var description: String
@@ -55,6 +30,13 @@ enum Binary {
         throws -> (Process, Pipe, Pipe)
     {
         if let staleness { throw StaleBinary(description: staleness) }
+        return try launch(path, arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Starts the binary at `path` with `arguments`, stdout and stderr piped.
+    static func launch(
+        _ path: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil
+    ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

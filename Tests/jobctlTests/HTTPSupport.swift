@@ -135,7 +135,7 @@ final class HTTPDaemon: @unchecked Sendable {
         text += config + "\n"
         try text.write(to: directory.appendingPathComponent("jobs.conf"), atomically: true, encoding: .utf8)
         if seedRows > 0 {
-            let seeded = try Binary.run([
+            let seeded = try DevBinary.run([
                 "_history-seed", "--state-db", directory.appendingPathComponent("jobctl.db").path, "--rows",
                 String(seedRows),
             ])

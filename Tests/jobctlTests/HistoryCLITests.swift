@@ -38,8 +38,8 @@ struct HistoryCLITempDirectory {
         for i in 0..<20 {
             let fire = String(1_772_942_400_000 + i * 60_000)
             let arguments = ["_history-begin", "--state-db", db, "--job", "backup", "--scheduled-ms", fire]
-            let a = try HistoryCLIBinary.start(arguments)
-            let b = try HistoryCLIBinary.start(arguments)
+            let a = try DevBinary.start(arguments)
+            let b = try DevBinary.start(arguments)
             let results = [HistoryCLIBinary.finish(a), HistoryCLIBinary.finish(b)]
             for result in results {
                 #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
@@ -60,7 +60,7 @@ struct HistoryCLITempDirectory {
         let dir = try HistoryCLITempDirectory()
         defer { dir.cleanup() }
         let db = dir.file("h.db")
-        #expect(try HistoryCLIBinary.run(["_history-seed", "--state-db", db, "--rows", "30"]).status == 0)
+        #expect(try DevBinary.run(["_history-seed", "--state-db", db, "--rows", "30"]).status == 0)
 
         let table = try HistoryCLIBinary.run(["history", "--state-db", db, "--limit", "4"])
         #expect(table.status == 0)
@@ -124,7 +124,7 @@ struct HistoryCLITempDirectory {
         let dir = try HistoryCLITempDirectory()
         defer { dir.cleanup() }
         let db = dir.file("h.db")
-        #expect(try HistoryCLIBinary.run(["_history-seed", "--state-db", db, "--rows", "10"]).status == 0)
+        #expect(try DevBinary.run(["_history-seed", "--state-db", db, "--rows", "10"]).status == 0)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: db)
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         for command in ["history", "stats", "metrics"] {
@@ -132,7 +132,7 @@ struct HistoryCLITempDirectory {
             #expect(result.status == 0, "\(command): \(result.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
-        let write = try HistoryCLIBinary.run(["_history-begin", "--state-db", db, "--job", "x", "--scheduled-ms", "0"])
+        let write = try DevBinary.run(["_history-begin", "--state-db", db, "--job", "x", "--scheduled-ms", "0"])
         #expect(write.status == 1 && write.stderr.contains("read-only"))
     }
 

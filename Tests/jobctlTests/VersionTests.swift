@@ -1,5 +1,5 @@
 import Foundation
-import JobctlCore
+import JobctlStore
 import Testing
 
 @Suite struct VersionTests {

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+
+/// Everything a built-in job may use while it runs. Time comes from `now`, never `Date()`.
+public struct JobContext: Sendable {
+    /// The arcade database (`APP_DB`), nil when the config has none.
+    public var appDatabasePath: String?
+    public var logger: Logger
+    /// The job's zone: period dates ("yesterday", "this week") are calendar dates in it.
+    public var timeZone: TimeZone
+    /// The fire this run is for; nil for a manual run.
+    public var scheduledAt: Date?
+    /// The wall clock.
+    public var now: @Sendable () -> Date
+    /// Run id in the history, for log lines.
+    public var runID: Int64
+
+    public init(
+        appDatabasePath: String?, logger: Logger, timeZone: TimeZone, scheduledAt: Date?,
+        runID: Int64 = 0, now: @escaping @Sendable () -> Date
+    ) {
+        self.appDatabasePath = appDatabasePath
+        self.logger = logger
+        self.timeZone = timeZone
+        self.scheduledAt = scheduledAt
+        self.runID = runID
+        self.now = now
+    }
+
+    /// Throws `CancellationError` when the run was cancelled (timeout, shutdown). Jobs call
+    /// this between batches so that cancellation is cooperative and never leaves half a batch.
+    public func checkCancellation() throws {
+        try Task.checkCancellation()
+    }
+}
