@@ -1,19 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// The architecture (docs/ARCHITECTURE.md): one target per layer; a target depends only on the
-// ones below it, so the compiler refuses an arrow back up.
+// The architecture (docs/ARCHITECTURE.md): one target per layer. A target uses only targets on
+// lines below its own, and the compiler refuses an arrow back up.
 //
-//   jobctl (exe)     jobctl-dev (exe, tests and benchmarks only) → JobctlDevSupport
-//        │                      │
-//   JobctlHTTP ─────────────────┤
-//   JobctlScheduling    JobctlArcade      (the scheduler loop │ the arcade's built-in jobs)
-//        └──── JobctlRunning ────┘        (the runner, run guards, the built-in job protocol)
-//              JobctlReports              (tables and JSON of config and history)
-//              JobctlStore                (StateStore, SQLite history, metrics, summaries)
-//              JobctlConfig               (jobs.conf, the built-in job catalog it is given)
-//              JobctlTime                 (cron, zones, civil time, WallClock, RFC 3339, durations)
-//   JobctlPostgres (leaf, libpq)
+//   jobctl            jobctl-dev        the product │ development commands (tests, benchmarks)
+//   JobctlHTTP        JobctlDevSupport  API and status page │ what jobctl-dev drives
+//   JobctlScheduling  JobctlArcade      the scheduler loop │ the arcade's built-in jobs
+//   JobctlRunning                       one run: guard, claim, process or built-in job, record
+//   JobctlReports                       tables and JSON of config and history
+//   JobctlStore                         StateStore, SQLite history, metrics, counter readings
+//   JobctlConfig                        jobs.conf, given the catalog of built-in jobs
+//   JobctlTime                          cron, zones, civil time, WallClock, RFC 3339, durations
+//   (JobctlPostgres: a leaf over libpq that depends on nothing of ours)
 let package = Package(
     name: "jobctl",
     platforms: [.macOS(.v14)],
@@ -74,7 +73,7 @@ let package = Package(
         .target(
             name: "JobctlHTTP",
             dependencies: [
-                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlScheduling",
+                "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
