@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How many output lines of one command run are logged: the first `limit`, then only a count,
 /// reported once at the end ("… 12,345 more lines"). Every line still reaches the recorded
 /// output tail. Decision: 1,000 lines per attempt, stdout and stderr together — enough for any
@@ -6,7 +8,7 @@
 final class LogLineBudget: Sendable {
     static let defaultLimit = 1000
     private let limit: Int
-    private let count = LockedBox<Int>(0)
+    private let count = Mutex<Int>(0)
 
     init(limit: Int = LogLineBudget.defaultLimit) { self.limit = limit }
 

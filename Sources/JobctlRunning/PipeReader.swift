@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -13,12 +14,12 @@ import Foundation
 /// job is quiet).
 final class PipeReader: Sendable {
     private let done = OneShot<Bool>()
-    private let stopAt = LockedBox<ContinuousClock.Instant?>(nil)
+    private let stopAt = Mutex<ContinuousClock.Instant?>(nil)
 
     /// Takes ownership of `fd` (closed at the end).
     init(fd: Int32, onLine: @escaping @Sendable (String) -> Void) {
-        Thread.detachNewThread { [done, stopAt] in
-            done.resolve(Self.read(fd: fd, stopAt: stopAt, onLine: onLine))
+        Thread.detachNewThread { [self] in
+            done.resolve(read(fd: fd, onLine: onLine))
             close(fd)
         }
     }
@@ -31,7 +32,7 @@ final class PipeReader: Sendable {
     /// Waits for the reader to end; true when it reached EOF.
     func finished() async -> Bool { await done.value() }
 
-    private static func read(fd: Int32, stopAt: LockedBox<ContinuousClock.Instant?>, onLine: (String) -> Void) -> Bool {
+    private func read(fd: Int32, onLine: (String) -> Void) -> Bool {
         var splitter = LineSplitter()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         defer { splitter.finish(onLine) }

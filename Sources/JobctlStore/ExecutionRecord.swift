@@ -23,10 +23,6 @@ public enum TriggerKind: String, Sendable, Codable, CaseIterable {
     case catchup
     case retry
     case manual
-
-    /// Triggers that belong to a fire of the schedule and so are recorded at most once per
-    /// (job, fire time, attempt): the partial UNIQUE index covers exactly these.
-    public var isScheduledFire: Bool { self != .manual }
 }
 
 /// One row of `job_executions`. Times are `Date` here and integer milliseconds since the Unix

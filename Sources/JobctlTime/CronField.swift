@@ -72,16 +72,7 @@ enum Bits {
     }
 
     @inline(__always) @usableFromInline
-    static func first(_ mask: UInt64) -> Int? {
-        mask == 0 ? nil : mask.trailingZeroBitCount
-    }
-
-    @inline(__always) @usableFromInline
     static func contains(_ mask: UInt64, _ n: Int) -> Bool {
         n >= 0 && n < 64 && mask & (UInt64(1) << UInt64(n)) != 0
-    }
-
-    static func values(_ mask: UInt64) -> [Int] {
-        (0..<64).filter { contains(mask, $0) }
     }
 }
