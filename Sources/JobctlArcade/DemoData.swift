@@ -3,66 +3,6 @@ import GRDB
 import JobctlConfig
 import JobctlTime
 
-/// SplitMix64: a small, fast, seeded generator, so that demo data is the same for a seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..<bound` (bound > 0), by multiply-shift.
-    package mutating func below(_ bound: Int) -> Int {
-        Int((UInt128(next()) &* UInt128(UInt64(bound))) >> 64)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
-    }
-}
-
-public struct DemoDataOptions: Sendable {
-    /// Days of recent play before `now`.
-    public var days: Int
-    /// Sessions in the database (recent ones plus about 5 % of old history to archive).
-    public var sessions: Int
-    public var seed: UInt64
-    /// Period dates are calendar dates in this zone.
-    public var timeZone: TimeZone
-    /// Replace an existing non-empty database.
-    public var force: Bool
-
-    public init(
-        days: Int = 30, sessions: Int = 50_000, seed: UInt64 = 1,
-        timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .gmt, force: Bool = false
-    ) {
-        self.days = days
-        self.sessions = sessions
-        self.seed = seed
-        self.timeZone = timeZone
-        self.force = force
-    }
-}
-
-public struct DemoDataSummary: Sendable, Codable, Equatable {
-    public var sessions = 0
-    public var completedSessions = 0
-    public var expiredActiveSessions = 0
-    public var players = 0
-    public var leaderboardEntries = 0
-    public var orphanedEntries = 0
-    public var activePools = 0
-    public var finalizedPools = 0
-    public var payouts = 0
-}
-
 /// Creates a realistic, deterministic arcade database for demos, benchmarks and tests.
 ///
 /// - 5 games with their own prices (1 to 5 cents) and score ranges, thousands of players

@@ -23,17 +23,3 @@ public protocol RunGuard: Sendable {
     /// case. Blocks (up to a grace period): call it off Swift's cooperative pool.
     func isFreeEndingLeftovers(job: String, logger: Logger?) -> Bool
 }
-
-/// The answer of `RunGuard.acquire`.
-public enum RunGuardAttempt: Sendable {
-    case held(any HeldRunGuard)
-    /// Someone holds it; `holder` is what they wrote about themselves, if anything.
-    case busy(holder: String?)
-}
-
-/// A guard being held: released when the last reference goes.
-public protocol HeldRunGuard: AnyObject, Sendable {
-    /// A descriptor that a command's processes inherit, so that the guard stays held by them if
-    /// jobctl dies (`OrphanedRuns`); nil when the guard has none.
-    var inheritableDescriptor: Int32? { get }
-}

@@ -50,45 +50,10 @@ struct Jobctl: AsyncParsableCommand {
     }
 }
 
-/// Exit codes (docs/commands.md#exit-codes): 0 success, 1 a job failed, 2 usage or config error, 75 busy
-/// (already running; EX_TEMPFAIL).
-enum ExitStatus {
-    static let failure: Int32 = 1
-    static let usage: Int32 = 2
-    static let busy: Int32 = 75
-}
-
 /// Writes `jobctl: error: MESSAGE` (one line) to stderr and exits with `code`.
 func fail(_ message: String, code: Int32 = ExitStatus.usage) -> ExitCode {
     let line =
         "jobctl: error: \(message.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " "))\n"
     FileHandle.standardError.write(Data(line.utf8))
     return ExitCode(code)
-}
-
-/// Buffered standard output for large outputs.
-struct OutputBuffer {
-    private var bytes: [UInt8] = []
-
-    init() { bytes.reserveCapacity(1 << 16) }
-
-    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-    mutating func withBytes(_ body: (inout [UInt8]) -> Void) {
-        body(&bytes)
-        if bytes.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
-        bytes.removeAll(keepingCapacity: true)
-    }
 }

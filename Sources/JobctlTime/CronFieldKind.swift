@@ -45,34 +45,3 @@ public enum CronFieldKind: Int, Sendable, CaseIterable {
         "", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
     ]
 }
-
-/// A problem in a schedule, with the character range (offsets into the schedule text) it is
-/// about, so that config errors can put a caret under it.
-public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    /// Offsets (in characters) into the schedule text.
-    public var span: Range<Int>
-
-    public init(_ message: String, span: Range<Int>) {
-        self.message = message
-        self.span = span
-    }
-
-    public var description: String { message }
-}
-
-/// Bit helpers: the next-fire search is "next set bit at or after n".
-@usableFromInline
-enum Bits {
-    @inline(__always) @usableFromInline
-    static func next(_ mask: UInt64, atOrAfter n: Int) -> Int? {
-        guard n < 64 else { return nil }
-        let m = mask & (~UInt64(0) << UInt64(n))
-        return m == 0 ? nil : m.trailingZeroBitCount
-    }
-
-    @inline(__always) @usableFromInline
-    static func contains(_ mask: UInt64, _ n: Int) -> Bool {
-        n >= 0 && n < 64 && mask & (UInt64(1) << UInt64(n)) != 0
-    }
-}

@@ -1,39 +1,6 @@
 import Foundation
 import GRDB
 
-/// What `jobctl metrics` exports for one job, read from the history.
-public struct JobMetricsSnapshot: Sendable, Equatable {
-    public var job: String
-    /// Executions per status; every status is present (zero when none).
-    public var runs: [ExecutionStatus: Int]
-    /// Cumulative counts of durations ≤ each bound of `PrometheusExporter.durationBuckets`.
-    public var durationBuckets: [Int]
-    /// Runs that have a duration (finished runs that ran; not skipped, running or interrupted).
-    public var durationCount: Int
-    public var durationSumSeconds: Double
-    public var lastSuccess: Date?
-    public var consecutiveFailures: Int
-    public var itemsProcessed: Int64
-    /// Lateness of the newest scheduled or catch-up run that started.
-    public var lastLatenessSeconds: Double?
-
-    public init(
-        job: String, runs: [ExecutionStatus: Int], durationBuckets: [Int], durationCount: Int,
-        durationSumSeconds: Double, lastSuccess: Date?, consecutiveFailures: Int, itemsProcessed: Int64,
-        lastLatenessSeconds: Double?
-    ) {
-        self.job = job
-        self.runs = runs
-        self.durationBuckets = durationBuckets
-        self.durationCount = durationCount
-        self.durationSumSeconds = durationSumSeconds
-        self.lastSuccess = lastSuccess
-        self.consecutiveFailures = consecutiveFailures
-        self.itemsProcessed = itemsProcessed
-        self.lastLatenessSeconds = lastLatenessSeconds
-    }
-}
-
 extension HistoryStore {
     /// Per-job figures for the Prometheus exporter, in one read with three queries whatever
     /// the number of jobs. Counters and the histogram come from the running totals
@@ -207,43 +174,5 @@ public enum PrometheusExporter {
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
-    }
-}
-
-/// Writes a file so that readers see the old or the new content, never a part: a temporary
-/// file in the same directory, flushed, then renamed over the target.
-public enum AtomicFileWriter {
-    public static func write(_ text: String, to path: String) throws {
-        let directory = HistoryError.directory(of: path)
-        let name = (path as NSString).lastPathComponent
-        let temporary = (directory as NSString).appendingPathComponent(
-            ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
-        var ok = false
-        defer {
-            if !ok { unlink(temporary) }
-        }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw HistoryError.cannotWrite(path: path, reason: reason)
-            }
-            written += n
-        }
-        if fsync(fd) != 0 || close(fd) != 0 {
-            throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard rename(temporary, path) == 0 else {
-            throw HistoryError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
-        ok = true
     }
 }
