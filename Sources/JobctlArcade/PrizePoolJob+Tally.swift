@@ -30,7 +30,7 @@ extension PrizePoolJob {
 
         /// Records a committed (or refused) outcome. `archived` counts the archived entries of
         /// the pool's board, read only when a refused pool has no entries at all.
-        mutating func record(_ outcome: Outcome, pool: Pool, archived: () throws -> Int64) {
+        mutating func record(_ outcome: PoolOutcome, pool: Pool, archived: () throws -> Int64) {
             switch outcome {
             case .alreadyFinalized:
                 metrics.skipped += 1

@@ -65,7 +65,8 @@ public struct PrizePoolJob: BuiltinJob {
         case malformed(label: String, reason: String)
     }
 
-    enum Outcome: Sendable {
+    /// How finalizing one due pool ended (one run has many).
+    enum PoolOutcome: Sendable {
         /// Finalized; `payoutTotal` is the run's total including this prize.
         case finalized(winner: ArcadeBoard.Winner?, prize: Int64, payoutTotal: Int64, board: ArcadeBoard)
         case alreadyFinalized
@@ -169,7 +170,9 @@ public struct PrizePoolJob: BuiltinJob {
 
     /// Finalizes one pool inside the caller's IMMEDIATE transaction, or refuses it before
     /// writing anything. `paidSoFar` is the run's payout total so far.
-    static func finalize(_ pool: Pool, finalizedAt: String, paidSoFar: Int64 = 0, _ db: Database) throws -> Outcome {
+    static func finalize(
+        _ pool: Pool, finalizedAt: String, paidSoFar: Int64 = 0, _ db: Database
+    ) throws -> PoolOutcome {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT total_amount FROM prize_pools WHERE id = ? AND status = 'active'",

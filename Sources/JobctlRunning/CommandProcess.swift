@@ -13,27 +13,6 @@ import JobctlTime
 /// exits on its own. Only then is the output read to EOF, so the last lines always reach the
 /// tail.
 public enum CommandProcess {
-    public struct Outcome: Sendable, Equatable {
-        public enum Ending: Sendable, Equatable {
-            case exited(Int32)
-            case signalled(Int32)
-            /// `waitpid` failed: the exit status is unknown (a failure, never a success).
-            case unknown(String)
-        }
-        public var ending: Ending
-        /// The run hit its timeout (the group got SIGTERM, then SIGKILL after the grace).
-        public var timedOut: Bool
-        /// The run was cancelled (shutdown) and the group was terminated.
-        public var cancelled: Bool
-        /// The last 4 KiB of stdout and stderr, interleaved as read.
-        public var outputTail: String
-        /// The shell exited leaving processes in its group; they were ended.
-        public var leftProcessesBehind: Bool = false
-        /// A process outside the group (it called `setsid`) kept the output open; reading
-        /// stopped without EOF.
-        public var outputLeftOpen: Bool = false
-    }
-
     public enum LaunchError: Error, Sendable, CustomStringConvertible {
         case spawn(String)
         public var description: String {
@@ -56,7 +35,7 @@ public enum CommandProcess {
     public static func run(
         _ command: String, environment: [String: String], lockDescriptor: Int32? = nil, deadline: Date?,
         clock: any WallClock, grace: Duration = .seconds(5), onLine: @escaping @Sendable (String, Bool) -> Void
-    ) async throws(LaunchError) -> Outcome {
+    ) async throws(LaunchError) -> CommandOutcome {
         ChildSignals.restoreDefaults()
         let (child, outFD, errFD) = try launch(command, environment: environment, lockDescriptor: lockDescriptor)
         let group = ProcessGroup(id: child)
@@ -81,7 +60,7 @@ public enum CommandProcess {
             for reader in readers {
                 if await !reader.finished() { reachedEOF = false }
             }
-            return Outcome(
+            return CommandOutcome(
                 ending: Self.ending(status), timedOut: reason == .timedOut, cancelled: reason == .cancelled,
                 outputTail: tail.text, leftProcessesBehind: leftBehind, outputLeftOpen: !reachedEOF)
         }.value
@@ -122,7 +101,7 @@ public enum CommandProcess {
         return reason
     }
 
-    static func ending(_ exit: ChildExit) -> Outcome.Ending {
+    static func ending(_ exit: ChildExit) -> CommandOutcome.Ending {
         switch exit {
         case .status(let status):
             (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)

@@ -4,29 +4,6 @@ import JobctlStore
 import JobctlTime
 import Logging
 
-/// How one run request ended, as the scheduler and `jobctl trigger` see it.
-public enum RunOutcome: Sendable, Equatable {
-    /// The last attempt's final status and its history row.
-    case finished(ExecutionStatus, runID: Int64)
-    /// Not started: the job's lock is held (recorded `skipped` with the holder).
-    case lockHeld(holder: String, runID: Int64?)
-    /// Not started: this fire is already recorded (another process got there first).
-    case alreadyRecorded
-}
-
-/// Who is running: written into history rows and lock files.
-public struct RunnerIdentity: Sendable {
-    public var host: String
-    public var pid: Int32
-    public var user: String?
-
-    public init(host: String, pid: Int32, user: String?) {
-        self.host = host
-        self.pid = pid
-        self.user = user
-    }
-}
-
 /// Runs one job once (plus its retries): takes the job's lock, records a `running` row before
 /// the job starts and its final status after, enforces the timeout, retries with backoff.
 public struct JobRunner: Sendable {
@@ -212,7 +189,7 @@ public struct JobRunner: Sendable {
         let logger = self.logger
         let name = job.name
         let budget = LogLineBudget(limit: logLineLimit)
-        let outcome: CommandProcess.Outcome
+        let outcome: CommandOutcome
         do {
             outcome = try await CommandProcess.run(
                 command, environment: environment, lockDescriptor: lock.inheritableDescriptor, deadline: deadline,
@@ -373,29 +350,4 @@ public struct JobRunner: Sendable {
         }
     }
 
-}
-
-/// Deterministic pseudo-random fractions per (job, fire): a restart computes the same jitter.
-public enum Jitter {
-    /// A fraction in [0, 1) from FNV-1a of the job name, the fire time and a salt.
-    public static func fraction(job: String, fire: Int64, salt: UInt64 = 0) -> Double {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in job.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        for shift in stride(from: 0, to: 64, by: 8) {
-            hash = (hash ^ (UInt64(bitPattern: fire) >> UInt64(shift) & 0xff)) &* 0x100_0000_01b3
-        }
-        hash = (hash ^ salt) &* 0x100_0000_01b3
-        hash ^= hash >> 33
-        hash = hash &* 0xff51_afd7_ed55_8ccd
-        hash ^= hash >> 33
-        return Double(hash >> 11) / Double(UInt64(1) << 53)
-    }
-
-    /// The delay before a scheduled run: up to `jitter`, never reaching the next fire.
-    public static func delay(job: JobDefinition, fire: Date, nextFire: Date?) -> Int64 {
-        guard job.jitterMilliseconds > 0 else { return 0 }
-        var ms = Int64(Double(job.jitterMilliseconds) * fraction(job: job.name, fire: fire.unixSeconds))
-        if let nextFire { ms = min(ms, max(0, nextFire.milliseconds(since: fire) - 1000)) }
-        return ms
-    }
 }

@@ -2,47 +2,6 @@ import Foundation
 import JobctlRunning
 import JobctlStore
 
-/// What a running scheduler knows right now, for the HTTP API's status: every job of the
-/// config in config order with its next planned fire and how many of its runs are under way.
-public struct SchedulerSnapshot: Sendable, Equatable {
-    public struct Job: Sendable, Equatable {
-        public var name: String
-        /// The schedule as written (`0 0 * * *`, `@every 90s`).
-        public var schedule: String
-        /// The job's IANA zone.
-        public var timezone: String
-        public var enabled: Bool
-        /// The next planned fire; nil for `@reboot`, disabled jobs and schedules that never
-        /// fire again.
-        public var nextFire: Date?
-        /// Runs of this job under way in this scheduler (scheduled, retries and HTTP triggers).
-        public var running: Int
-    }
-
-    public var jobs: [Job]
-    /// A shutdown has begun: no new runs start.
-    public var stopping: Bool
-}
-
-/// How an HTTP (or other in-process) trigger request ended. The run itself goes on in the
-/// background; its outcome is in the history.
-public enum TriggerResult: Sendable, Equatable {
-    /// The run started: its first attempt is recorded as `running` under this id.
-    case started(runID: Int64)
-    /// No job of that name in the running config.
-    case unknownJob
-    /// The job is disabled (`enabled=false`): nothing ran, nothing is recorded
-    /// (`JobDefinition.disabledRefusal`).
-    case disabled(reason: String)
-    /// The job is running: in this scheduler (nothing recorded, `runID` nil), or another
-    /// process holds its lock (recorded `skipped` like `jobctl trigger`, under `runID`).
-    case alreadyRunning(holder: String, runID: Int64?)
-    /// The scheduler is shutting down.
-    case stopping
-    /// The run could not be recorded (database error); nothing ran.
-    case notStarted(reason: String)
-}
-
 extension Scheduler {
     /// The live state for the status API. Cheap: no I/O, no clock read.
     public func snapshot() -> SchedulerSnapshot {

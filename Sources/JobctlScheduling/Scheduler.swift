@@ -6,16 +6,6 @@ import JobctlStore
 import JobctlTime
 import Logging
 
-/// What reaches a running scheduler from outside (signals, in the CLI).
-public enum SchedulerEvent: Sendable {
-    /// SIGHUP: re-read the config; an invalid one, or one that changes a setting read only at
-    /// start (`JobsConfig.reloadRefusal`), is logged and the old one kept whole.
-    case reload
-    /// SIGINT/SIGTERM: stop starting runs, wait for running ones up to `grace`, then cancel
-    /// them (recorded `interrupted`).
-    case shutdown(grace: Duration)
-}
-
 /// The foreground scheduler of `jobctl run`: sleeps until the next due fire (never more than
 /// `maxSleep`, re-reading the wall clock on each wake), runs due jobs in parallel through the
 /// `JobRunner`, applies each job's overlap policy, catches up fires missed while it was down,

@@ -1,30 +1,6 @@
 import Foundation
 import GRDB
 
-/// The state of one execution. Raw values are what the database and the JSON output hold.
-public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
-    case running
-    case succeeded
-    case failed
-    case partial
-    case timedOut = "timed_out"
-    case skipped
-    case interrupted
-
-    /// Counted as a failure by stats and `consecutive failures`: failed, timed out, interrupted.
-    public var isFailure: Bool {
-        self == .failed || self == .timedOut || self == .interrupted
-    }
-}
-
-/// Why an execution started.
-public enum TriggerKind: String, Sendable, Codable, CaseIterable {
-    case schedule
-    case catchup
-    case retry
-    case manual
-}
-
 /// One row of `job_executions`. Times are `Date` here and integer milliseconds since the Unix
 /// epoch in the database.
 public struct ExecutionRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -152,19 +128,5 @@ public struct ExecutionRecord: Sendable, Equatable, FetchableRecord, Persistable
         container["items_processed"] = metrics.map { Int64($0.processed) }
         container["error"] = error
         container["output"] = output
-    }
-}
-
-/// A row whose values this binary cannot read.
-struct HistoryRowError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-package enum HistoryJSON {
-    package static func encodeMetrics(_ metrics: JobMetrics) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(metrics), as: UTF8.self)
     }
 }

@@ -7,22 +7,6 @@ import GRDB
     import Darwin
 #endif
 
-/// Which executions `HistoryStore.executions(_:)` returns: newest first, at most `limit`.
-public struct HistoryFilter: Sendable, Equatable {
-    public var limit: Int
-    public var job: String?
-    public var status: ExecutionStatus?
-    /// Only executions that started at or after this instant.
-    public var since: Date?
-
-    public init(limit: Int = 20, job: String? = nil, status: ExecutionStatus? = nil, since: Date? = nil) {
-        self.limit = limit
-        self.job = job
-        self.status = status
-        self.since = since
-    }
-}
-
 /// The execution history: one SQLite file in WAL mode (readers never block the scheduler),
 /// a busy timeout, and append-only named migrations.
 ///
@@ -542,34 +526,5 @@ public final class HistoryStore: Sendable {
                 try $0.decode(String.self, forColumn: "detail")
             }
         }
-    }
-}
-
-/// The start of an execution, as the scheduler knows it.
-public struct ExecutionStart: Sendable, Equatable {
-    public var job: String
-    /// The fire this run is for; nil for a manual run.
-    public var scheduledFor: Date?
-    public var startedAt: Date
-    /// 1-based.
-    public var attempt: Int
-    public var triggeredBy: TriggerKind
-    /// The user of a manual trigger.
-    public var user: String?
-    public var host: String
-    public var pid: Int32
-
-    public init(
-        job: String, scheduledFor: Date?, startedAt: Date, attempt: Int, triggeredBy: TriggerKind,
-        user: String?, host: String, pid: Int32
-    ) {
-        self.job = job
-        self.scheduledFor = scheduledFor
-        self.startedAt = startedAt
-        self.attempt = attempt
-        self.triggeredBy = triggeredBy
-        self.user = user
-        self.host = host
-        self.pid = pid
     }
 }

@@ -1,0 +1,18 @@
+import Foundation
+import GRDB
+
+/// The state of one execution. Raw values are what the database and the JSON output hold.
+public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
+    case running
+    case succeeded
+    case failed
+    case partial
+    case timedOut = "timed_out"
+    case skipped
+    case interrupted
+
+    /// Counted as a failure by stats and `consecutive failures`: failed, timed out, interrupted.
+    public var isFailure: Bool {
+        self == .failed || self == .timedOut || self == .interrupted
+    }
+}
