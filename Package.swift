@@ -137,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JobctlHTTPTests",
-            dependencies: ["JobctlHTTP", "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports"]
+            dependencies: [
+                "JobctlHTTP", "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "jobctlTests",

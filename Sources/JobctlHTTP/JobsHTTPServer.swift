@@ -199,16 +199,15 @@ public struct JobsHTTPServer: Sendable {
     }
 
     /// The history part is one consistent state of the database (one read transaction). The
-    /// scheduler's part (next fire, running) is asked for after them, so a run the history
-    /// shows as finished is seldom still shown running (the runner records the end before it
-    /// tells the scheduler).
+    /// scheduler's part (next fire, running, what it expects of its jobs) is asked for after it,
+    /// in one call, so a run the history shows as finished is seldom still shown running (the
+    /// runner records the end before it tells the scheduler).
     func buildStatus(previous: StatusCache.HistoryPart?) async throws -> (StatusBodies, StatusCache.HistoryPart) {
-        let names = await scheduler.snapshot().jobs.map(\.name)
         let recentCount = options.recentExecutions
         let part = try await reader.read { store in
-            try StatusCache.HistoryPart.read(store, jobs: names, recent: recentCount, previous: previous)
+            try StatusCache.HistoryPart.read(store, recent: recentCount, previous: previous)
         }
-        let snapshot = await scheduler.snapshot()
+        let (snapshot, now, money) = await scheduler.statusView(moneyJobsOnly: true)
         let jobs = snapshot.jobs.map { job in
             JobStatus(
                 name: job.name, schedule: job.schedule, timezone: job.timezone,
@@ -216,7 +215,6 @@ public struct JobsHTTPServer: Sendable {
                 lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
                 running: job.running > 0)
         }
-        let (now, money) = await scheduler.expectations(moneyJobsOnly: true)
         let data = StatusData(
             stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init),
             redacted: false,

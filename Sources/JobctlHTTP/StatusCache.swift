@@ -4,12 +4,11 @@ import Synchronization
 
 /// The status answer, built at most once per `maxAge` whatever the number of clients (one
 /// build at a time; concurrent requests wait for it), and its history part re-read only when
-/// the database changed (`PRAGMA data_version`) or the job list did. So 200 clients polling
-/// the status cost the scheduler one actor call and at most one set of queries a second.
+/// the database changed (`PRAGMA data_version`). So 200 clients polling the status cost the
+/// scheduler one actor call and at most one read (one set of queries) a second.
 final class StatusCache: Sendable {
     struct HistoryPart: Sendable {
         var version: Int
-        var jobs: [String]
         var overall: JobStats
         var lastRuns: [String: ExecutionRecord]
         var recent: [ExecutionRecord]
@@ -17,19 +16,16 @@ final class StatusCache: Sendable {
         var figures = AlertFigures()
 
         /// The history part of the status: `previous` when nothing was committed since it was
-        /// read and the job list is the same; else the overall figures (from the job summaries),
-        /// each job's last run and the recent executions, read in one read transaction (one
-        /// consistent state) with a fixed number of queries whatever the number of jobs and rows.
-        static func read(
-            _ store: any StateStore, jobs: [String], recent: Int, previous: Self?
-        ) throws -> Self {
-            if let previous, previous.jobs == jobs, try store.dataVersion() == previous.version { return previous }
-            let report = try store.summaryReport(SummaryRequest(durations: false, lastRuns: true, recent: recent))
-            let wanted = Set(jobs)
+        /// read; else the overall figures (from the job summaries), each job's last run, the
+        /// recent executions and the alert figures, read in one read transaction (one consistent
+        /// state) with a fixed number of queries whatever the number of jobs and rows.
+        static func read(_ store: any StateStore, recent: Int, previous: Self?) throws -> Self {
+            if let previous, try store.dataVersion() == previous.version { return previous }
+            let report = try store.summaryReport(
+                SummaryRequest(durations: false, lastRuns: true, recent: recent, alertFigures: true))
             return HistoryPart(
-                version: report.version, jobs: jobs, overall: HistoryStats(report).overall,
-                lastRuns: report.lastRuns.filter { wanted.contains($0.key) }, recent: report.recent,
-                figures: try store.alertFigures())
+                version: report.version, overall: HistoryStats(report).overall, lastRuns: report.lastRuns,
+                recent: report.recent, figures: report.figures)
         }
     }
 

@@ -28,9 +28,11 @@ extension HistoryStore: ExecutionSummaries {
             ? try ExecutionRecord.fetchAll(
                 db, sql: "SELECT * FROM job_executions ORDER BY started_at DESC, id DESC LIMIT ?",
                 arguments: [request.recent]) : []
+        let figures = request.alertFigures ? try alertFigures(db) : AlertFigures()
         // Last: the version of the state the queries above read.
         let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
-        return SummaryReport(since: request.since, jobs: listed, lastRuns: lastRuns, recent: recent, version: version)
+        return SummaryReport(
+            since: request.since, jobs: listed, lastRuns: lastRuns, recent: recent, version: version, figures: figures)
     }
 
     /// Every job's all-time figures and markers.

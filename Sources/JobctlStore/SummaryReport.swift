@@ -11,15 +11,18 @@ public struct SummaryReport: Sendable, Equatable {
     public var recent: [ExecutionRecord]
     /// Changes whenever another connection commits (SQLite `PRAGMA data_version`), for caches.
     public var version: Int
+    /// The alert figures, when asked for (else empty).
+    public var figures: AlertFigures
 
     public init(
         since: Date?, jobs: [JobSummary], lastRuns: [String: ExecutionRecord] = [:], recent: [ExecutionRecord] = [],
-        version: Int = 0
+        version: Int = 0, figures: AlertFigures = AlertFigures()
     ) {
         self.since = since
         self.jobs = jobs
         self.lastRuns = lastRuns
         self.recent = recent
         self.version = version
+        self.figures = figures
     }
 }

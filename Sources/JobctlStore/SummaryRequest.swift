@@ -13,14 +13,18 @@ public struct SummaryRequest: Sendable, Equatable {
     public var lastRuns: Bool
     /// Read the newest executions of all jobs, at most this many.
     public var recent: Int
+    /// Read the alert figures too (`StateStore.alertFigures`), in the same consistent state.
+    public var alertFigures: Bool
 
     public init(
-        job: String? = nil, since: Date? = nil, durations: Bool = true, lastRuns: Bool = false, recent: Int = 0
+        job: String? = nil, since: Date? = nil, durations: Bool = true, lastRuns: Bool = false, recent: Int = 0,
+        alertFigures: Bool = false
     ) {
         self.job = job
         self.since = since
         self.durations = durations
         self.lastRuns = lastRuns
         self.recent = recent
+        self.alertFigures = alertFigures
     }
 }
