@@ -141,13 +141,13 @@ public struct CleanupJob: BuiltinJob {
             }
             let t1 = context.now()
             try database.checkpoint()
-            let ms = Int64((t1.timeIntervalSince(acquired) * 1000).rounded())
-            let waited = Int64((acquired.timeIntervalSince(t0) * 1000).rounded())
+            let ms = t1.milliseconds(since: acquired)
+            let waited = acquired.milliseconds(since: t0)
             metrics[counter: "batches"] += 1
             metrics[counter: "longest_transaction_ms"] = max(metrics[counter: "longest_transaction_ms"], ms)
             metrics[counter: "longest_lock_wait_ms"] = max(metrics[counter: "longest_lock_wait_ms"], waited)
             logger.debug(
-                "cleanup: transaction of \(count) rows: waited \(waited) ms for the write lock, held it \(ms) ms, checkpoint \(Int((context.now().timeIntervalSince(t1) * 1000).rounded())) ms"
+                "cleanup: transaction of \(count) rows: waited \(waited) ms for the write lock, held it \(ms) ms, checkpoint \(context.now().milliseconds(since: t1)) ms"
             )
             // Let waiting writers in: at least as long as we held the lock (SQLite's busy
             // timeout polls at growing intervals, 25 ms apart after its first 50 ms).
@@ -239,7 +239,7 @@ public struct CleanupJob: BuiltinJob {
             metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
                 + metrics[counter: "entries_archived"])
         metrics.created = Int(metrics[counter: "entries_archived"])
-        let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
+        let elapsed = context.now().milliseconds(since: started)
         logger.info(
             "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions (longest \(metrics[counter: "longest_transaction_ms"]) ms), in \(elapsed) ms"
         )

@@ -77,7 +77,7 @@ public struct LeaderboardJob: BuiltinJob {
                 }
             }
         }
-        let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
+        let elapsed = context.now().milliseconds(since: started)
         let done =
             "leaderboard: done — \(metrics[counter: "boards_checked"]) boards, "
             + "\(metrics[counter: "entries_validated"]) entries, \(metrics[counter: "anomalies"]) anomalies, "

@@ -66,7 +66,7 @@ extension PrizePoolJob {
 
         /// The run's result: succeeded, partial with the failures, or thrown when no due pool
         /// could be finalized or skipped.
-        func result(elapsedMilliseconds: Int) throws -> JobResult {
+        func result(elapsedMilliseconds: Int64) throws -> JobResult {
             let m = metrics
             let done =
                 "prizepool: done — \(m[counter: "pools_due"]) pools due, \(m[counter: "pools_finalized"]) pools "

@@ -111,7 +111,7 @@ public struct PrizePoolJob: BuiltinJob {
                 }
             }
         }
-        let elapsed = Int((context.now().timeIntervalSince(started) * 1000).rounded())
+        let elapsed = context.now().milliseconds(since: started)
         return try tally.result(elapsedMilliseconds: elapsed)
     }
 

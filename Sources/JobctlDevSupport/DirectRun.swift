@@ -22,11 +22,6 @@ public enum DirectRun {
         public var description: String
     }
 
-    /// A duration as the config writes it (`DurationText`): milliseconds, or nil when malformed.
-    public static func parseDuration(_ text: String) -> Int64? {
-        DurationText.milliseconds(text)
-    }
-
     /// Validates `key=value` pairs against the job's option specs, as the config does
     /// (`OptionValueParser`).
     public static func parseOptions(_ pairs: [String], for job: BuiltinJobKind) throws -> [String: JobOptionValue] {
@@ -40,7 +35,7 @@ public enum DirectRun {
     /// Runs the job and reports what happened; never throws.
     public static func run(_ job: any BuiltinJob, context: JobContext) async -> Report {
         let started = context.now()
-        func elapsed() -> Int64 { Int64((context.now().timeIntervalSince(started) * 1000).rounded()) }
+        func elapsed() -> Int64 { context.now().milliseconds(since: started) }
         do {
             let result = try await job.run(context)
             return Report(

@@ -7,15 +7,10 @@ import JobctlTime
 public enum HistorySince {
     public static func parse(_ text: String, now: Date) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let ms = durationMilliseconds(trimmed) {
+        if let ms = DurationText.milliseconds(trimmed) {
             return now.addingTimeInterval(-Double(ms) / 1000)
         }
         return rfc3339(trimmed)
-    }
-
-    /// "1h30m" → 5_400_000; units ms, s, m, h, d, w (the config's duration syntax).
-    public static func durationMilliseconds(_ text: String) -> Int64? {
-        DurationText.milliseconds(text)
     }
 
     static func rfc3339(_ text: String) -> Date? {

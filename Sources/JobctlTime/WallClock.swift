@@ -16,16 +16,3 @@ extension WallClock {
         try await sleep(until: now().addingTimeInterval(Double(milliseconds) / 1000))
     }
 }
-
-extension Date {
-    /// Whole Unix seconds (floor).
-    public var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
-
-    public init(unixSeconds: Int64) { self.init(timeIntervalSince1970: Double(unixSeconds)) }
-
-    public func addingMilliseconds(_ ms: Int64) -> Date { addingTimeInterval(Double(ms) / 1000) }
-
-    public func milliseconds(since other: Date) -> Int64 {
-        Int64((timeIntervalSince(other) * 1000).rounded())
-    }
-}
