@@ -96,6 +96,7 @@ public struct CleanupJob: BuiltinJob {
             lastArchivedWeekly: ArcadeTime.dateString(day: lastWeekly))
     }
 
+    /// The three steps of the type's note, in order, each in batches (`CleanupPass`).
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
         let logger = context.logger
@@ -104,79 +105,49 @@ public struct CleanupJob: BuiltinJob {
         logger.info(
             "cleanup: start — active sessions created before \(cut.sessionCreatedBefore), orphaned entries, daily entries up to \(cut.lastArchivedDaily) and weekly up to \(cut.lastArchivedWeekly) to archive (batches of \(batchSize))"
         )
-        var metrics = JobMetrics()
-        metrics[counter: "sessions_deleted"] = 0
-        metrics[counter: "orphans_deleted"] = 0
-        metrics[counter: "entries_archived"] = 0
-        metrics[counter: "entries_kept_for_open_pools"] = 0
-        metrics[counter: "batches"] = 0
-        metrics[counter: "longest_transaction_ms"] = 0
-        metrics[counter: "longest_lock_wait_ms"] = 0
+        let pass = CleanupPass(self, database: database, context: context)
+        try await deleteExpiredSessions(pass, createdBefore: cut.sessionCreatedBefore)
+        try await deleteOrphanedEntries(pass)
+        try await archiveEntries(pass, cut: cut, archivedAt: ArcadeTime.timestamp(started))
 
-        var pause: Duration = .zero
-        let budget =
-            Double(transactionBudget.components.seconds) + Double(transactionBudget.components.attoseconds) / 1e18
-        let chunk = min(batchSize, Self.chunkSize)
+        var metrics = pass.metrics
+        metrics.processed = Int(
+            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
+                + metrics[counter: "entries_archived"])
+        metrics.created = Int(metrics[counter: "entries_archived"])
+        let elapsed = context.now().milliseconds(since: started)
+        logger.info(
+            "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions (longest \(metrics[counter: "longest_transaction_ms"]) ms), in \(elapsed) ms"
+        )
+        return JobResult(metrics: metrics)
+    }
 
-        /// One transaction: pause, check cancellation, take the write lock, then call `step`
-        /// (which handles at most the rows it is given and returns how many it handled) until
-        /// the batch is full, a step comes back short, or the time budget is spent. Returns
-        /// the rows handled and whether the work ran out.
-        func batch(_ step: (Database, Int) throws -> Int) async throws -> (count: Int, done: Bool) {
-            if pause > .zero { try await Task.sleep(for: pause) }
-            try context.checkCancellation()
-            let t0 = context.now()
-            var acquired = t0
-            let (count, done) = try database.writeImmediate { db -> (Int, Bool) in
-                acquired = context.now()
-                var count = 0
-                while count < batchSize {
-                    let limit = min(chunk, batchSize - count)
-                    let n = try step(db, limit)
-                    count += n
-                    if n < limit { return (count, true) }
-                    if context.now().timeIntervalSince(acquired) >= budget { break }
-                }
-                return (count, false)
-            }
-            let t1 = context.now()
-            try database.checkpoint()
-            let ms = t1.milliseconds(since: acquired)
-            let waited = acquired.milliseconds(since: t0)
-            metrics[counter: "batches"] += 1
-            metrics[counter: "longest_transaction_ms"] = max(metrics[counter: "longest_transaction_ms"], ms)
-            metrics[counter: "longest_lock_wait_ms"] = max(metrics[counter: "longest_lock_wait_ms"], waited)
-            logger.debug(
-                "cleanup: transaction of \(count) rows: waited \(waited) ms for the write lock, held it \(ms) ms, checkpoint \(context.now().milliseconds(since: t1)) ms"
-            )
-            // Let waiting writers in: at least as long as we held the lock (SQLite's busy
-            // timeout polls at growing intervals, 25 ms apart after its first 50 ms).
-            pause = pauseBetweenBatches > .zero ? max(pauseBetweenBatches, .milliseconds(ms)) : .zero
-            return (count, done)
-        }
-
-        // 1. Expired active sessions.
+    /// 1. Expired active sessions.
+    func deleteExpiredSessions(_ pass: CleanupPass, createdBefore cutoff: String) async throws {
         while true {
-            let (deleted, done) = try await batch { db, limit in
+            let (deleted, done) = try await pass.batch { db, limit in
                 try db.execute(
                     sql: """
                         DELETE FROM game_sessions WHERE rowid IN (
                           SELECT rowid FROM game_sessions
                           WHERE status = 'active' AND created_at < ? LIMIT ?)
                         """,
-                    arguments: [cut.sessionCreatedBefore, limit])
+                    arguments: [cutoff, limit])
                 return db.changesCount
             }
-            metrics[counter: "sessions_deleted"] += Int64(deleted)
+            pass.metrics[counter: "sessions_deleted"] += Int64(deleted)
             if done { break }
         }
-        logger.info("cleanup: deleted \(metrics[counter: "sessions_deleted"]) expired active sessions")
+        let deleted = pass.metrics[counter: "sessions_deleted"]
+        pass.context.logger.info("cleanup: deleted \(deleted) expired active sessions")
+    }
 
-        // 2. Orphaned entries: find in a snapshot, delete after checking again.
+    /// 2. Orphaned entries: found in a snapshot, deleted after checking again.
+    func deleteOrphanedEntries(_ pass: CleanupPass) async throws {
         var after: Int64 = Int64.min
         while true {
-            try context.checkCancellation()
-            let candidates: [Int64] = try database.read { db in
+            try pass.context.checkCancellation()
+            let candidates: [Int64] = try pass.database.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
@@ -192,7 +163,7 @@ public struct CleanupJob: BuiltinJob {
             after = last
             var pending = candidates[...]
             while !pending.isEmpty {
-                _ = try await batch { db, limit in
+                _ = try await pass.batch { db, limit in
                     let ids = pending.prefix(limit)
                     if ids.isEmpty { return 0 }
                     pending = pending.dropFirst(ids.count)
@@ -204,46 +175,39 @@ public struct CleanupJob: BuiltinJob {
                                 SELECT 1 FROM game_sessions s WHERE s.id = leaderboard_entries.session_id)
                             """,
                         arguments: [Self.jsonArray(Array(ids))])
-                    metrics[counter: "orphans_deleted"] += Int64(db.changesCount)
+                    pass.metrics[counter: "orphans_deleted"] += Int64(db.changesCount)
                     return ids.count
                 }
             }
             if candidates.count < batchSize { break }
         }
-        logger.info("cleanup: deleted \(metrics[counter: "orphans_deleted"]) orphaned leaderboard entries")
+        pass.context.logger.info(
+            "cleanup: deleted \(pass.metrics[counter: "orphans_deleted"]) orphaned leaderboard entries")
+    }
 
-        // 3. Archive old daily and weekly entries, except those of a pool not yet finalized.
-        let archivedAt = ArcadeTime.timestamp(started)
+    /// 3. Old daily and weekly entries archived, except those of a pool not yet finalized.
+    func archiveEntries(_ pass: CleanupPass, cut: Cutoffs, archivedAt: String) async throws {
+        let logger = pass.context.logger
         for (period, lastDate) in [("daily", cut.lastArchivedDaily), ("weekly", cut.lastArchivedWeekly)] {
             var cursor: ArchiveCursor?
             while true {
-                let (_, done) = try await batch { db, limit in
+                let (_, done) = try await pass.batch { db, limit in
                     let step = try Self.archiveStep(
                         db, period: period, lastDate: lastDate, after: cursor, limit: limit, archivedAt: archivedAt,
-                        path: database.path)
+                        path: pass.database.path)
                     cursor = step.cursor ?? cursor
-                    metrics[counter: "entries_archived"] += step.archived
-                    metrics[counter: "entries_kept_for_open_pools"] += step.kept
+                    pass.metrics[counter: "entries_archived"] += step.archived
+                    pass.metrics[counter: "entries_kept_for_open_pools"] += step.kept
                     return step.scanned
                 }
                 if done { break }
             }
         }
-        if metrics[counter: "entries_kept_for_open_pools"] > 0 {
-            let kept = metrics[counter: "entries_kept_for_open_pools"]
+        if pass.metrics[counter: "entries_kept_for_open_pools"] > 0 {
+            let kept = pass.metrics[counter: "entries_kept_for_open_pools"]
             logger.warning("cleanup: kept \(kept) old entries whose pool is not finalized yet (is prizepool behind?)")
         }
-        logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")
-
-        metrics.processed = Int(
-            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
-                + metrics[counter: "entries_archived"])
-        metrics.created = Int(metrics[counter: "entries_archived"])
-        let elapsed = context.now().milliseconds(since: started)
-        logger.info(
-            "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions (longest \(metrics[counter: "longest_transaction_ms"]) ms), in \(elapsed) ms"
-        )
-        return JobResult(metrics: metrics)
+        logger.info("cleanup: archived \(pass.metrics[counter: "entries_archived"]) leaderboard entries")
     }
 
     /// Where the archive scan of one period type stands: the last entry looked at.
