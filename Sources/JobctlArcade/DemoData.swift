@@ -52,6 +52,9 @@ public enum DemoData {
         }
     }
 
+    /// Writes the demo database in one transaction (journal off until the end: a failed run
+    /// leaves a file that `create` removes). Deterministic for a seed: the random draws come in
+    /// a fixed order (players, creation times, sessions, orphans).
     static func generate(
         path: String, now: Date, options: DemoDataOptions, progress: (String) -> Void
     ) throws -> DemoDataSummary {
@@ -59,178 +62,29 @@ public enum DemoData {
         config.label = "demo-data"
         let queue = try DatabaseQueue(path: path, configuration: config)
         var rng = SplitMix64(seed: options.seed)
-        let nowMs = ArcadeTime.epochMilliseconds(now)
-        let dayMs: Int64 = 86_400_000
-        let days = max(1, options.days)
-        let total = max(0, options.sessions)
-        let oldCount = total / 20
-        let recentCount = total - oldCount
-        let recentStart = nowMs - Int64(days) * dayMs
-        let oldStart = nowMs - Int64(max(days + 7, 100) + 28) * dayMs
-        let playerCount = max(1000, min(20_000, total / 40))
+        let plan = DemoPlan(now: now, options: options)
         var summary = DemoDataSummary()
-        summary.players = playerCount
-
-        let players: [String] = (0..<playerCount).map { _ in
+        summary.players = plan.playerCount
+        let players: [String] = (0..<plan.playerCount).map { _ in
             "0x" + hex(rng.next()) + hex(rng.next()) + String(hex(rng.next()).prefix(8))
         }
-        let games = ArcadeSchema.games
-        let gameWeights = [30, 25, 15, 20, 10]  // percent
-
-        // Creation times sorted, so that rowids follow time as in a real database.
-        var times: [Int64] = []
-        times.reserveCapacity(total)
-        for _ in 0..<recentCount { times.append(recentStart + Int64(rng.below(Int(nowMs - 60_000 - recentStart)))) }
-        for _ in 0..<oldCount { times.append(oldStart + Int64(rng.below(Int(28 * dayMs)))) }
-        times.sort()
-
+        let times = sessionTimes(plan, &rng)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
             try db.inTransaction(.immediate) {
                 try ArcadeSchema.createTables(db)
-                let insert = try db.makeStatement(
-                    sql: """
-                        INSERT INTO game_sessions
-                          (id, game_type, player_address, status, amount_paid, score, created_at, completed_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                let expiry = nowMs - 30 * 60_000
-                for created in times {
-                    let weight = rng.below(100)
-                    var acc = 0
-                    var game = games[0]
-                    for (i, w) in gameWeights.enumerated() {
-                        acc += w
-                        if weight < acc { game = games[i]; break }
-                    }
-                    // A few whales play a lot: squaring skews toward low indexes.
-                    let u = rng.unit()
-                    let player = players[min(playerCount - 1, Int(u * u * Double(playerCount)))]
-                    let price = prices[game] ?? 10_000
-                    let amount = rng.below(10) == 0 ? price * 2 : price
-                    let duration = Int64(20_000 + rng.below(15 * 60_000))
-                    let isOld = created < recentStart
-                    let abandoned = !isOld && rng.below(100) < 11
-                    let completed = created + duration
-                    let id = uuid7(milliseconds: created, &rng)
-                    let createdText = ArcadeTime.timestamp(milliseconds: created)
-                    if abandoned || completed > nowMs {
-                        try insert.execute(arguments: [id, game, player, "active", amount, nil, createdText, nil])
-                        if created < expiry { summary.expiredActiveSessions += 1 }
-                    } else {
-                        let r = rng.unit()
-                        let score = Int64(r * r * (maxScores[game] ?? 1000)) + Int64(rng.below(3))
-                        try insert.execute(arguments: [
-                            id, game, player, "completed", amount, score, createdText,
-                            ArcadeTime.timestamp(milliseconds: completed),
-                        ])
-                        summary.completedSessions += 1
-                    }
-                    summary.sessions += 1
-                }
-
+                try insertSessions(db, plan, players: players, times: times, rng: &rng, summary: &summary)
                 progress("sessions")
-                // Entries and pools, with period dates in the zone.
-                let zone = options.timeZone
-                let fromDate = Date(timeIntervalSince1970: Double(oldStart) / 1000 - 86_400)
-                let completedDay = localDateSQL("completed_at", zone: zone, from: fromDate, to: now)
-                let createdDay = localDateSQL("created_at", zone: zone, from: fromDate, to: now)
-                for (period, expr) in [
-                    ("daily", completedDay), ("weekly", "date(\(completedDay), '-6 days', 'weekday 1')"),
-                ] {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO leaderboard_entries
-                              (session_id, game_type, player_address, score, period_type, period_date, created_at)
-                            SELECT id, game_type, player_address, score, '\(period)', \(expr), completed_at
-                            FROM game_sessions WHERE status = 'completed'
-                            """)
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO leaderboard_entries
-                          (session_id, game_type, player_address, score, period_type, period_date, created_at)
-                        SELECT id, game_type, player_address, score, 'alltime', 'alltime', completed_at
-                        FROM game_sessions WHERE status = 'completed'
-                        """)
+                try insertEntries(db, plan)
                 progress("entries")
-                // Orphans: entries whose session was lost.
-                let orphans = max(5, total / 1000)
-                let orphan = try db.makeStatement(
-                    sql: """
-                        INSERT INTO leaderboard_entries
-                          (session_id, game_type, player_address, score, period_type, period_date, created_at)
-                        VALUES (?, ?, ?, ?, 'daily', ?, ?)
-                        """)
-                for _ in 0..<orphans {
-                    let created = recentStart + Int64(rng.below(Int(nowMs - 60 * 60_000 - recentStart)))
-                    let date = ArcadeTime.dateString(
-                        day: ArcadeTime.localDay(of: Date(timeIntervalSince1970: Double(created) / 1000), in: zone))
-                    let game = games[rng.below(games.count)]
-                    try orphan.execute(arguments: [
-                        uuid(&rng), game, players[rng.below(playerCount)],
-                        Int64(rng.below(Int(maxScores[game] ?? 1000))), date,
-                        ArcadeTime.timestamp(milliseconds: created),
-                    ])
-                }
-                summary.orphanedEntries = orphans
-                for (period, expr) in [
-                    ("daily", createdDay), ("weekly", "date(\(createdDay), '-6 days', 'weekday 1')"),
-                ] {
-                    // Only for periods with an entry that can win: a pool with money and no
-                    // eligible entry is an error for prizepool (no session completed in that
-                    // period, e.g. a quiet day of a small demo).
-                    try db.execute(
-                        sql: """
-                            INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status)
-                            SELECT g, '\(period)', d, total, 'active' FROM (
-                              SELECT game_type AS g, \(expr) AS d, SUM(amount_paid) * 7 / 10 AS total
-                              FROM game_sessions GROUP BY g, d)
-                            WHERE EXISTS (
-                              SELECT 1 FROM leaderboard_entries e JOIN game_sessions s ON s.id = e.session_id
-                              WHERE e.game_type = g AND e.period_type = '\(period)' AND e.period_date = d)
-                            ORDER BY d, g
-                            """)
-                }
+                summary.orphanedEntries = try insertOrphans(db, plan, players: players, rng: &rng)
+                try insertPools(db, plan)
                 progress("orphans and pools")
                 try ArcadeSchema.createIndexes(db)
                 progress("indexes")
-
-                // Old history was paid out long ago.
-                // Old history ends at least 7 days before the recent window starts.
-                let oldEnd = ArcadeTime.dateString(day: Int(Civil.floorDiv(oldStart + 28 * dayMs, dayMs)) + 2)
-                try db.execute(
-                    sql: """
-                        UPDATE prize_pools SET
-                          status = 'finalized',
-                          winner_address = (SELECT player_address FROM leaderboard_entries e
-                            WHERE e.game_type = prize_pools.game_type AND e.period_type = prize_pools.period_type
-                              AND e.period_date = prize_pools.period_date
-                            ORDER BY e.score DESC, e.created_at, e.id LIMIT 1),
-                          winning_score = (SELECT score FROM leaderboard_entries e
-                            WHERE e.game_type = prize_pools.game_type AND e.period_type = prize_pools.period_type
-                              AND e.period_date = prize_pools.period_date
-                            ORDER BY e.score DESC, e.created_at, e.id LIMIT 1),
-                          finalized_at = date(period_date, CASE period_type WHEN 'daily' THEN '+1 day' ELSE '+7 days' END)
-                            || 'T00:00:05.000Z'
-                        WHERE period_date < ?
-                        """,
-                    arguments: [oldEnd])
-                try db.execute(
-                    sql: """
-                        UPDATE prize_pools SET prize_amount = total_amount
-                        WHERE status = 'finalized' AND winner_address IS NOT NULL;
-                        INSERT INTO prize_payouts (pool_id, winner_address, amount, created_at)
-                        SELECT id, winner_address, prize_amount, finalized_at FROM prize_pools
-                        WHERE status = 'finalized' AND winner_address IS NOT NULL ORDER BY id;
-                        """)
+                try payOldHistory(db, plan)
                 progress("old payouts")
-                summary.leaderboardEntries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM leaderboard_entries") ?? 0
-                summary.activePools =
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'active'") ?? 0
-                summary.finalizedPools =
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_pools WHERE status = 'finalized'") ?? 0
-                summary.payouts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prize_payouts") ?? 0
+                try count(db, into: &summary)
                 return .commit
             }
             progress("commit")
