@@ -42,6 +42,9 @@ public struct JobRunner: Sendable {
 
     /// Runs `job` for `fire` (nil for a manual run). `nextFire` bounds the retries: a retry
     /// never starts at or after the job's next scheduled fire.
+    ///
+    /// Long (86 lines): the retry loop with its history writes and log lines. The narrow runner
+    /// of issue 10 (`run(request) -> outcome`) is where it gets split.
     public func run(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?) async -> RunOutcome {
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"

@@ -25,6 +25,8 @@ struct FieldSet {
         return set
     }
 
+    /// Long (80 lines), on purpose: the grammar of one list item (`*`, `?`, ranges, steps,
+    /// names, `L`, `LW`, `W`, `#`) reads top to bottom in one place, each error with its span.
     private mutating func add(_ item: String, kind: CronFieldKind, span: Range<Int>) throws(CronError) {
         func fail(_ message: String) -> CronError { CronError("\(kind.name): \(message)", span: span) }
         let range = kind.range

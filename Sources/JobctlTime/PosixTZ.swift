@@ -18,6 +18,8 @@ struct PosixTZ: Sendable {
     var start: Rule?
     var end: Rule?
 
+    /// Reads a TZif footer (`std offset [dst [offset] [,start[/time],end[/time]]]`). Long (75
+    /// lines), on purpose: the whole POSIX grammar with its small nested readers in one place.
     init?(_ text: String) {
         var s = Substring(text)
         func name() -> Bool {
