@@ -23,9 +23,9 @@ public enum ArcadeTime {
     }
 
     /// The calendar day (days since 1970-01-01) of `date` in `zone`.
-    public static func localDay(of date: Date, in zone: TimeZone) -> Int {
-        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: date))
-        return Int(Civil.floorDiv(local, 86_400))
+    public static func localDay(of date: Date, in zone: ZoneRules) -> Int {
+        let t = date.unixSeconds
+        return Int(Civil.floorDiv(t + zone.offset(at: t), 86_400))
     }
 
     /// `YYYY-MM-DD` of a day number.

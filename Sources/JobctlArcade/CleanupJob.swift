@@ -78,12 +78,11 @@ public struct CleanupJob: BuiltinJob {
         public var lastArchivedWeekly: String
     }
 
-    public func cutoffs(now: Date, timeZone: TimeZone) -> Cutoffs {
+    public func cutoffs(now: Date, zone: ZoneRules) -> Cutoffs {
         let nowMs = ArcadeTime.epochMilliseconds(now)
         let sessionCutoff = ArcadeTime.timestamp(milliseconds: nowMs - sessionExpiryMilliseconds)
         let archiveMs = nowMs - archiveAfterMilliseconds
-        let archiveDate = Date(timeIntervalSince1970: Double(archiveMs) / 1000)
-        let localMs = archiveMs + Int64(timeZone.secondsFromGMT(for: archiveDate)) * 1000
+        let localMs = archiveMs + zone.offset(at: Civil.floorDiv(archiveMs, 1000)) * 1000
         let day = Civil.floorDiv(localMs, 86_400_000)
         let intoDay = localMs - day * 86_400_000
         // Daily D ended at (D+1) 00:00; it is archived when that is strictly before the cutoff.
@@ -101,7 +100,7 @@ public struct CleanupJob: BuiltinJob {
         let started = context.now()
         let logger = context.logger
         let database = try ArcadeDatabase.open(context, job: Self.name, durable: false)
-        let cut = cutoffs(now: started, timeZone: context.timeZone)
+        let cut = cutoffs(now: started, zone: context.zone)
         logger.info(
             "cleanup: start — active sessions created before \(cut.sessionCreatedBefore), orphaned entries, daily entries up to \(cut.lastArchivedDaily) and weekly up to \(cut.lastArchivedWeekly) to archive (batches of \(batchSize))"
         )

@@ -112,7 +112,7 @@ extension DemoData {
         for _ in 0..<orphans {
             let created = plan.recentStart + Int64(rng.below(Int(plan.nowMs - 60 * 60_000 - plan.recentStart)))
             let date = ArcadeTime.dateString(
-                day: ArcadeTime.localDay(of: Date(timeIntervalSince1970: Double(created) / 1000), in: plan.zone))
+                day: ArcadeTime.localDay(of: Date(timeIntervalSince1970: Double(created) / 1000), in: plan.rules))
             let game = games[rng.below(games.count)]
             try orphan.execute(arguments: [
                 uuid(&rng), game, players[rng.below(plan.playerCount)],

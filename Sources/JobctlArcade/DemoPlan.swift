@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// The sizes and time windows of one demo database (`DemoData`), from its options: a recent
 /// window of `days` days before `now` with 95 % of the sessions, and 28 days of old history
@@ -15,6 +16,8 @@ struct DemoPlan {
     let oldStart: Int64
     let playerCount: Int
     let zone: TimeZone
+    /// The same zone's rules, for day numbers.
+    let rules: ZoneRules
 
     init(now: Date, options: DemoDataOptions) {
         self.now = now
@@ -27,5 +30,6 @@ struct DemoPlan {
         oldStart = nowMs - Int64(max(days + 7, 100) + 28) * Self.dayMs
         playerCount = max(1000, min(20_000, total / 40))
         zone = options.timeZone
+        rules = ZoneRules(options.timeZone)
     }
 }

@@ -43,14 +43,14 @@ public struct LeaderboardJob: BuiltinJob {
         let started = context.now()
         let logger = context.logger
         let database = try ArcadeDatabase.open(context, job: Self.name)
-        let today = ArcadeTime.localDay(of: started, in: context.timeZone)
+        let today = ArcadeTime.localDay(of: started, in: context.zone)
         let periods: [(type: String, date: String)] = [
             ("daily", ArcadeTime.dateString(day: today)),
             ("weekly", ArcadeTime.dateString(day: ArcadeTime.monday(onOrBefore: today))),
             ("alltime", "alltime"),
         ]
         logger.info(
-            "leaderboard: start — checking daily \(periods[0].date), weekly \(periods[1].date) and alltime boards (\(context.timeZone.identifier))"
+            "leaderboard: start — checking daily \(periods[0].date), weekly \(periods[1].date) and alltime boards (\(context.zone.identifier))"
         )
         let (games, unnamed) = try database.read { db in try Self.games(db) }
         var metrics = JobMetrics()

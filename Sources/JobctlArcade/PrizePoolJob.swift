@@ -78,11 +78,11 @@ public struct PrizePoolJob: BuiltinJob {
         let started = context.now()
         let logger = context.logger
         let database = try ArcadeDatabase.open(context, job: Self.name)
-        let today = ArcadeTime.localDay(of: started, in: context.timeZone)
+        let today = ArcadeTime.localDay(of: started, in: context.zone)
         let lastDaily = ArcadeTime.dateString(day: today - 1)
         let lastWeekly = ArcadeTime.dateString(day: today - 7)
         logger.info(
-            "prizepool: start — finalizing daily pools up to \(lastDaily) and weekly pools up to \(lastWeekly) (\(context.timeZone.identifier))"
+            "prizepool: start — finalizing daily pools up to \(lastDaily) and weekly pools up to \(lastWeekly) (\(context.zone.identifier))"
         )
         let (due, seen) = try database.read { db in
             (

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 import Logging
 
 /// Everything a built-in job may use while it runs. Time comes from `now`, never `Date()`.
@@ -6,8 +7,9 @@ public struct JobContext: Sendable {
     /// The arcade database (`APP_DB`), nil when the config has none.
     public var appDatabasePath: String?
     public var logger: Logger
-    /// The job's zone: period dates ("yesterday", "this week") are calendar dates in it.
-    public var timeZone: TimeZone
+    /// The job's zone, the rules the scheduler fires it by: period dates ("yesterday", "this
+    /// week") are calendar dates in it.
+    public var zone: ZoneRules
     /// The fire this run is for; nil for a manual run.
     public var scheduledAt: Date?
     /// The wall clock.
@@ -16,12 +18,12 @@ public struct JobContext: Sendable {
     public var runID: Int64
 
     public init(
-        appDatabasePath: String?, logger: Logger, timeZone: TimeZone, scheduledAt: Date?,
+        appDatabasePath: String?, logger: Logger, zone: ZoneRules, scheduledAt: Date?,
         runID: Int64 = 0, now: @escaping @Sendable () -> Date
     ) {
         self.appDatabasePath = appDatabasePath
         self.logger = logger
-        self.timeZone = timeZone
+        self.zone = zone
         self.scheduledAt = scheduledAt
         self.runID = runID
         self.now = now

@@ -172,7 +172,7 @@ public struct JobRunner: Sendable {
             return await runCommand(command, job: job, runID: runID, fire: fire, deadline: deadline, lock: lock)
         case .builtin(let kind, let options):
             let context = JobContext(
-                appDatabasePath: config.appDatabasePath, logger: logger, timeZone: job.zone.timeZone,
+                appDatabasePath: config.appDatabasePath, logger: logger, zone: job.zone,
                 scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
             guard let instance = jobs.make(kind.name, options: options) else {
                 return AttemptResult(status: .failed, error: "no built-in job '\(kind.name)' in this binary")

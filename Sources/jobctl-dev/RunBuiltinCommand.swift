@@ -27,7 +27,7 @@ struct RunBuiltinCommand: AsyncParsableCommand {
         }
         let registry = ArcadeJobs.registry
         guard let kind = registry.kind(named: job) else { throw fail("unknown built-in job '\(job)'") }
-        guard let zone = TimeZone(identifier: tz) else { throw fail("unknown time zone '\(tz)'") }
+        guard let zone = try? Zones.named(tz) else { throw fail("unknown time zone '\(tz)'") }
         let clock: @Sendable () -> Date
         if let now {
             guard let ms = TimeText.instantMilliseconds(now) else { throw fail("--now: '\(now)' is not RFC 3339") }
@@ -42,7 +42,7 @@ struct RunBuiltinCommand: AsyncParsableCommand {
         var logger = Logger(label: "jobctl.\(job)") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let context = JobContext(
-            appDatabasePath: appDB, logger: logger, timeZone: zone, scheduledAt: nil, now: clock)
+            appDatabasePath: appDB, logger: logger, zone: zone, scheduledAt: nil, now: clock)
         let report = await DirectRun.run(instance, context: context)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

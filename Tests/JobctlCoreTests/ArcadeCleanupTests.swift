@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import JobctlArcade
+@testable import JobctlTime
 
 @Suite("cleanup")
 struct ArcadeCleanupTests {
@@ -45,8 +46,8 @@ struct ArcadeCleanupTests {
         ("2026-06-07T04:00:00.001Z", "America/New_York", "2026-03-08", "2026-03-02"),
     ])
     func archiveCutoffsAtTheExactBoundary(now: String, tz: String, daily: String, weekly: String) throws {
-        let zone = try #require(TimeZone(identifier: tz))
-        let cut = CleanupJob().cutoffs(now: instant(now), timeZone: zone)
+        let zone = try Zones.named(tz)
+        let cut = CleanupJob().cutoffs(now: instant(now), zone: zone)
         #expect(cut.lastArchivedDaily == daily)
         #expect(cut.lastArchivedWeekly == weekly)
     }

@@ -236,7 +236,7 @@ struct ArcadePrizePoolTests {
 
     @Test func withoutAppDatabaseTheRunFailsWithOneLine() async throws {
         let context = JobContext(
-            appDatabasePath: nil, logger: .init(label: "t"), timeZone: .gmt, scheduledAt: nil,
+            appDatabasePath: nil, logger: .init(label: "t"), zone: try Zones.named("UTC"), scheduledAt: nil,
             now: { Date(timeIntervalSince1970: 0) })
         await #expect(throws: ArcadeDatabaseError.self) { _ = try await PrizePoolJob().run(context) }
     }

@@ -3,7 +3,9 @@ import GRDB
 import Logging
 
 @testable import JobctlArcade
+@testable import JobctlConfig
 @testable import JobctlRunning
+@testable import JobctlTime
 
 /// Collects log lines so tests can read what a job logged.
 final class LogLines: @unchecked Sendable {
@@ -68,7 +70,7 @@ final class ArcadeFixture: @unchecked Sendable {
         let sink = logs
         return JobContext(
             appDatabasePath: path, logger: Logger(label: "test") { _ in CapturingLogHandler(sink: sink) },
-            timeZone: TimeZone(identifier: tz) ?? .gmt, scheduledAt: nil, now: { date })
+            zone: ZoneRules(identifier: tz) ?? ConfigReader.utc, scheduledAt: nil, now: { date })
     }
 
     func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
