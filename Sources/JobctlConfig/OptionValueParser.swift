@@ -1,6 +1,6 @@
 import JobctlTime
 
-/// Option values as `jobs.conf` writes them, and as `jobctl _run-builtin --option` takes them:
+/// Option values as `jobs.conf` writes them, and as `jobctl-dev _run-builtin --option` takes them:
 /// one parser, so that a value the config accepts is accepted there too, with the same words.
 ///
 /// - Durations are `DurationText` (`90s`, `1h30m`, `2w`, a bare `0`); a built-in job's

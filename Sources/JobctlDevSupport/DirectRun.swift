@@ -8,7 +8,7 @@ import JobctlTime
 import Logging
 
 /// Running one built-in job directly, without the scheduler, its lock or its history: the
-/// hidden `jobctl _run-builtin` that the arcade's end-to-end tests and benchmarks use.
+/// `jobctl-dev _run-builtin` that the arcade's end-to-end tests and benchmarks use.
 public enum DirectRun {
     public struct Report: Sendable, Codable, Equatable {
         /// `succeeded`, `partial` or `failed`.

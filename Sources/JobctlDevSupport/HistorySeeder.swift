@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JobctlStore
 
-/// Fills a history with synthetic executions, for benchmarks and demos (`jobctl _history-seed`).
+/// Fills a history with synthetic executions, for benchmarks and demos (`jobctl-dev _history-seed`).
 /// Deterministic: the same arguments give the same rows.
 public enum HistorySeeder {
     public static let defaultJobs = ["prizepool", "leaderboard", "cleanup", "backup", "report"]
