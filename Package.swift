@@ -59,13 +59,21 @@ let package = Package(
             name: "JobctlPostgres",
             dependencies: ["CLibPQ"]
         ),
+        // The state store on PostgreSQL, shared by several hosts (issue 11, docs/several-hosts.md).
+        .target(
+            name: "JobctlPostgresStore",
+            dependencies: ["JobctlCore", "JobctlPostgres"]
+        ),
         .testTarget(
             name: "JobctlPostgresTests",
             dependencies: ["JobctlPostgres"]
         ),
+        // The store-conformance suite runs against SQLite and PostgreSQL, hence the PostgreSQL store.
         .testTarget(
             name: "JobctlCoreTests",
-            dependencies: ["JobctlCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "JobctlCore", "JobctlPostgresStore", "JobctlPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "JobctlHTTPTests",

@@ -54,7 +54,7 @@ struct StatusData: Encodable, Sendable {
 struct StatusStats: Encodable, Sendable {
     var totalExecutions: Int
     var successfulExecutions: Int
-    /// failed + timed out + interrupted.
+    /// failed + timed out + interrupted + abandoned.
     var failedExecutions: Int
     /// succeeded ÷ (succeeded + failed + partial), 0…1 to 4 decimals; null before any run ended.
     var successRate: Double?

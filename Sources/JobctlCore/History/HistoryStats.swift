@@ -12,7 +12,7 @@ public struct JobStats: Sendable, Equatable {
     /// Every execution in the window, whatever its status.
     public var runs: Int
     public var succeeded: Int
-    /// failed + timed_out + interrupted.
+    /// failed + timed_out + interrupted + abandoned.
     public var failed: Int
     public var partial: Int
     public var skipped: Int
@@ -34,7 +34,7 @@ public struct JobStats: Sendable, Equatable {
     public var latenessMaxMs: Int64?
     /// When the newest successful run finished.
     public var lastSuccess: Date?
-    /// When the newest failed, timed-out or interrupted run finished.
+    /// When the newest failed, timed-out, interrupted or abandoned run finished.
     public var lastFailure: Date?
     /// Failures since the last success (all of them if it never succeeded); nil overall.
     public var consecutiveFailures: Int?
@@ -122,7 +122,8 @@ extension JobStats {
         let count = { (status: ExecutionStatus) in summary.counts[status, default: 0] }
         self.init(
             job: summary.job, runs: summary.runs, succeeded: count(.succeeded),
-            failed: count(.failed) + count(.timedOut) + count(.interrupted), partial: count(.partial),
+            failed: count(.failed) + count(.timedOut) + count(.interrupted) + count(.abandoned),
+            partial: count(.partial),
             skipped: count(.skipped), running: count(.running),
             durationP50Ms: summary.durations.percentile(0.50, maximum: summary.durationMaxMs),
             durationP95Ms: summary.durations.percentile(0.95, maximum: summary.durationMaxMs),
