@@ -6,25 +6,29 @@ import Testing
 @testable import JobctlCore
 
 /// A database of the suite's cluster and the "nodes" (stores) of a PostgreSQL-only test.
-struct PostgresNodes {
+///
+/// The cluster is looked up once, here: the suite's task-local cluster is not visible from
+/// the threads a test starts.
+struct PostgresNodes: Sendable {
     let database: String
+    let configuration: PostgresConfiguration
 
     /// A fresh database named after the test.
     init(_ test: String = #function) throws {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let base = test.prefix { $0 != "(" }.lowercased().prefix(40)
         database = "n_\(base)_\(suffix)"
-        _ = try PostgresTestDatabase.create(database)
+        configuration = try PostgresTestDatabase.create(database)
     }
 
     /// Another node on the database.
     func node(
         lease: Duration = PostgresStateStore.defaultLease, times: PostgresStateStore.RecordedTimes = .caller
     ) throws -> PostgresStateStore {
-        try PostgresTestDatabase.store(database, lease: lease, times: times)
+        try PostgresStateStore(configuration: configuration, lease: lease, recordedTimes: times)
     }
 
-    func sql() throws -> PostgresConnection { try PostgresTestDatabase.connection(database) }
+    func sql() throws -> PostgresConnection { try PostgresConnection(configuration) }
 
     /// One value of one row.
     func value(_ query: String, _ parameters: [PostgresValue?] = []) throws -> String? {
