@@ -2,7 +2,7 @@ import Foundation
 import JobctlCore
 import JobctlPostgres
 
-/// `FINISH`, `RENEW` and `REAP_ABANDON` (docs/several-hosts.md §5.5, §5.7, §5.8). Every write
+/// `FINISH`, `RENEW`, `REAP_ABANDON` and `REAP_RETRY` (docs/several-hosts.md §5.5, §5.7, §5.8). Every write
 /// about a run is fenced: it matches the run's id (its token), this node as `owner_node`, and
 /// `status = 'running'`; a run reaped meanwhile gets no write.
 extension PostgresStateStore {
@@ -84,12 +84,51 @@ extension PostgresStateStore {
     /// version, so a renewal that committed first wins. Returns the runs reaped, for the log,
     /// the alert and `REAP_RETRY`.
     public func reapAbandoned(now: Date? = nil) throws -> [ReapedRun] {
-        let recordedEnd = try now.flatMap { try recorded($0) }
+        try reap(retrying: [:], now: now).abandoned
+    }
+
+    /// `REAP_ABANDON`, then `REAP_RETRY` in the same transaction: each reaped run of a job in
+    /// `retryDigests` (the `on_lost=retry` jobs of this node's config, with their digests) whose
+    /// digest is the same, that had a fire (not manual) and was attempt 1, is claimed again
+    /// under a new token by this node, as attempt 2, `retry`. At most one retry per fire (the
+    /// fire index), and none while another run of an exclusive job is live (the one-live index):
+    /// that fire stays `abandoned`. The caller starts each retry.
+    public func reap(retrying retryDigests: [String: String], now: Date? = nil) throws -> ReapOutcome {
+        let recordedNow = try now.flatMap { try recorded($0) }
         return try Self.retryingDeadlocks {
             try transaction { tx in
-                try tx.query(Self.reapSQL, [.int(Self.reapBatch), recordedEnd]).map(ReapedRun.init(row:))
+                let lost = try tx.query(Self.reapSQL, [.int(Self.reapBatch), recordedNow]).map(ReapedRun.init(row:))
+                var retries: [RetryClaim] = []
+                for run in lost where retryDigests[run.job] == run.configDigest && run.triggeredBy != .manual
+                    && run.attempt == 1 && run.scheduledAt != nil
+                {
+                    if let retry = try retryLost(tx, run, recordedNow: recordedNow) { retries.append(retry) }
+                }
+                return ReapOutcome(abandoned: lost, retries: retries)
             }
         }
+    }
+
+    // PROTOCOL: REAP_RETRY
+    func retryLost(_ tx: PostgresConnection, _ run: ReapedRun, recordedNow: PostgresValue?) throws -> RetryClaim? {
+        let row = try tx.query(
+            """
+            INSERT INTO jobctl_execution (job, scheduled_at, attempt, triggered_by, status, exclusive, owner_node,
+                                          lease_until, config_digest, host, pid, started_at)
+            SELECT r.job, r.scheduled_at, r.attempt + 1, 'retry', 'running', r.exclusive, $2::text,
+                   now() + $3::bigint * interval '1 millisecond', r.config_digest, $4::text, $5::integer,
+                   COALESCE($6::timestamptz, \(Self.recordedNowSQL))
+            FROM jobctl_execution r WHERE r.id = $1::bigint
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,
+            [.int64(run.runID), .text(node.id), .int64(leaseMilliseconds), .text(node.host), .int64(Int64(node.pid)),
+             recordedNow]
+        ).first
+        guard let id = try row?.int64("id") else { return nil }
+        return RetryClaim(
+            claim: RunClaim(runID: id, token: id), job: run.job, scheduledAt: run.scheduledAt, attempt: run.attempt + 1,
+            lostRunID: run.runID)
     }
 
     // PROTOCOL: REAP_ABANDON

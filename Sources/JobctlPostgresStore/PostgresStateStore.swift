@@ -50,8 +50,8 @@ public final class PostgresStateStore: StateStore {
         configuration: PostgresConfiguration, node: NodeIdentity = .current(), lease: Duration = defaultLease,
         recordedTimes: RecordedTimes = .database, connections: Int = 4
     ) throws {
-        let ms = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000
-        guard lease > .zero, ms >= 1, lease <= .seconds(86_400) else {
+        let ms = Self.milliseconds(lease)
+        guard ms >= 1, lease <= .seconds(86_400) else {
             throw PostgresStateStoreError.invalidArgument("the lease must be between 1 ms and a day, got \(lease)")
         }
         self.node = node
