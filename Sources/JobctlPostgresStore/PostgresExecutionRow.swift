@@ -35,7 +35,8 @@ enum PostgresExecutionRow {
             id: id, job: job, status: status, scheduledAt: try row.int64("scheduled_ms").map(date),
             startedAt: date(started), finishedAt: try row.int64("finished_ms").map(date),
             durationMs: try row.int64("duration_ms"), latenessMs: try row.int64("lateness_ms"),
-            attempt: try row.int("attempt") ?? 1, triggeredBy: trigger, triggeredByUser: try row.string("triggered_user"),
+            attempt: try row.int("attempt") ?? 1, triggeredBy: trigger,
+            triggeredByUser: try row.string("triggered_user"),
             host: try row.string("host") ?? "", pid: pid, metrics: metrics(try row.string("metrics")),
             error: try row.string("error"), output: try row.string("output"))
     }

@@ -56,7 +56,8 @@ extension PostgresStateStore {
                  ($2::timestamptz IS NULL OR $2::timestamptz <= now()) AS due,
                  EXISTS (SELECT 1 FROM jobctl_node_job nj JOIN jobctl_node n USING (node_id)
                          WHERE nj.job = $1::text AND nj.digest <> $5::text AND n.stopped_at IS NULL
-                           AND n.heartbeat_at > now() - \(milliseconds(liveHeartbeat)) * interval '1 millisecond') AS disagree,
+                           AND n.heartbeat_at > now() - \(milliseconds(liveHeartbeat)) * interval '1 millisecond'
+                        ) AS disagree,
                  $6::boolean AND EXISTS (SELECT 1 FROM jobctl_execution l
                          WHERE l.job = $1::text AND l.status = 'running' AND l.exclusive) AS blocked,
                  COALESCE($12::timestamptz, \(recordedNowSQL)) AS started

@@ -88,7 +88,10 @@ extension PostgresStateStore {
                     lastWork: try row.int64("last_work").map(date), lastQuiet: try row.int64("last_quiet").map(date))
             }
             let running = try tx.query(
-                "SELECT job, jobctl_ms(min(started_at)) AS since FROM jobctl_execution WHERE status = 'running' GROUP BY job"
+                """
+                SELECT job, jobctl_ms(min(started_at)) AS since FROM jobctl_execution
+                WHERE status = 'running' GROUP BY job
+                """
             )
             for row in running {
                 guard let job = try row.string("job"), let since = try row.int64("since") else { continue }

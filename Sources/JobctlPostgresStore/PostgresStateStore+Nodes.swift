@@ -112,7 +112,8 @@ extension PostgresStateStore {
         else { throw PostgresStateStoreError.unreadableRow("a node row without id, start or heartbeat") }
         let date = HistoryTime.date(milliseconds:)
         return NodeRecord(
-            nodeID: id, host: try row.string("host") ?? "", pid: try row.int64("pid").flatMap { Int32(exactly: $0) } ?? 0,
+            nodeID: id, host: try row.string("host") ?? "",
+            pid: try row.int64("pid").flatMap { Int32(exactly: $0) } ?? 0,
             version: try row.string("version") ?? "", configDigest: try row.string("config_digest") ?? "",
             startedAt: date(started), heartbeatAt: date(heartbeat), stoppedAt: try row.int64("stopped_ms").map(date),
             isLive: try row.bool("live") ?? false, running: running[id] ?? [])
@@ -121,7 +122,8 @@ extension PostgresStateStore {
     /// A PostgreSQL array literal of texts (`{"a","b\\"c"}`), for `$n::text[]`.
     static func arrayLiteral(_ values: [String]) -> String {
         let quoted = values.map { value in
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
+            return "\"" + escaped.replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         return "{" + quoted.joined(separator: ",") + "}"
     }

@@ -153,7 +153,8 @@ enum PostgresSummarySchema {
               items_processed = x.items_processed + EXCLUDED.items_processed;
           INSERT INTO jobctl_day_summary AS x (job, day, rows, duration_count, duration_sum, duration_max,
                                                lateness_count, lateness_sum, lateness_max)
-            VALUES (j, d, 1, (dur IS NOT NULL)::int, COALESCE(dur, 0), dur, (late IS NOT NULL)::int, COALESCE(late, 0), late)
+            VALUES (j, d, 1, (dur IS NOT NULL)::int, COALESCE(dur, 0), dur,
+                    (late IS NOT NULL)::int, COALESCE(late, 0), late)
             ON CONFLICT (job, day) DO UPDATE SET rows = x.rows + 1,
               duration_count = x.duration_count + EXCLUDED.duration_count,
               duration_sum = x.duration_sum + EXCLUDED.duration_sum,
@@ -206,10 +207,12 @@ enum PostgresSummarySchema {
             lateness_count = lateness_count - (late IS NOT NULL)::int, lateness_sum = lateness_sum - COALESCE(late, 0)
           WHERE job = j AND day = d;
           UPDATE jobctl_day_summary SET duration_max = (SELECT max(e.duration_ms) FROM jobctl_execution e
-              WHERE e.job = j AND e.started_at >= jobctl_ts(d * 86400000) AND e.started_at < jobctl_ts((d + 1) * 86400000))
+              WHERE e.job = j AND e.started_at >= jobctl_ts(d * 86400000)
+                AND e.started_at < jobctl_ts((d + 1) * 86400000))
           WHERE job = j AND day = d AND duration_max = dur;
           UPDATE jobctl_day_summary SET lateness_max = (SELECT max(e.lateness_ms) FROM jobctl_execution e
-              WHERE e.job = j AND e.started_at >= jobctl_ts(d * 86400000) AND e.started_at < jobctl_ts((d + 1) * 86400000))
+              WHERE e.job = j AND e.started_at >= jobctl_ts(d * 86400000)
+                AND e.started_at < jobctl_ts((d + 1) * 86400000))
           WHERE job = j AND day = d AND lateness_max = late;
           UPDATE jobctl_day_status SET count = count - 1 WHERE job = j AND day = d AND status = st;
           DELETE FROM jobctl_day_status WHERE job = j AND day = d AND status = st AND count = 0;
@@ -231,8 +234,10 @@ enum PostgresSummarySchema {
             DECLARE b integer := jobctl_bucket(dur);
             BEGIN
               UPDATE jobctl_summary SET
-                duration_count = duration_count - (dur IS NOT NULL)::int, duration_sum = duration_sum - COALESCE(dur, 0),
-                lateness_count = lateness_count - (late IS NOT NULL)::int, lateness_sum = lateness_sum - COALESCE(late, 0),
+                duration_count = duration_count - (dur IS NOT NULL)::int,
+                duration_sum = duration_sum - COALESCE(dur, 0),
+                lateness_count = lateness_count - (late IS NOT NULL)::int,
+                lateness_sum = lateness_sum - COALESCE(late, 0),
                 version = nextval('jobctl_version_seq')
               WHERE job = j;
               UPDATE jobctl_summary_status SET count = count - 1 WHERE job = j AND status = st;
@@ -344,7 +349,8 @@ enum PostgresSummarySchema {
                                              OLD.duration_ms, OLD.lateness_ms);
             END IF;
             PERFORM jobctl_summary_add(NEW.job, NEW.status, jobctl_ms(NEW.started_at), NEW.id,
-                                       jobctl_ms(NEW.finished_at), NEW.duration_ms, NEW.lateness_ms, NEW.items_processed);
+                                       jobctl_ms(NEW.finished_at), NEW.duration_ms, NEW.lateness_ms,
+                                       NEW.items_processed);
           ELSE
             -- Any other visible change (not a lease renewal alone) moves the data version.
             o := NEW;

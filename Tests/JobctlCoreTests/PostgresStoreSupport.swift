@@ -25,7 +25,7 @@ enum PostgresTestDatabase {
     static func create(_ name: String) throws -> PostgresConfiguration {
         let admin = try PostgresConnection(try PostgresConfiguration(try PostgresTestCluster.require().url))
         defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(name)")
+        try admin.execute("CREATE DATABASE \(name) STRATEGY FILE_COPY")
         return try configuration(name)
     }
 

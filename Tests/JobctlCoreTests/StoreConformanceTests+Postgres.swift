@@ -167,7 +167,8 @@ extension StoreConformanceTests {
         let elapsed = began.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let rate = Double(threads * fires.count) / seconds
-        PostgresTestCluster.log("claims: \(threads * fires.count) from \(threads) threads in \(elapsed) (\(Int(rate))/s)")
+        PostgresTestCluster.log(
+            "claims: \(threads * fires.count) from \(threads) threads in \(elapsed) (\(Int(rate))/s)")
         #expect(won.errors.isEmpty, "\(won.errors.prefix(3))")
         #expect(won.fires.count == fires.count && Set(won.fires) == Set(fires))
         #expect(try nodes.rowCount() == fires.count)

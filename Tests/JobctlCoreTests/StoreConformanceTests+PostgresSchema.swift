@@ -49,7 +49,9 @@ extension StoreConformanceTests {
             values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1)]
         }
         var rng = SeededGenerator(seed: 7)
-        values += (0..<300).map { _ in Int64.random(in: Int64.min...Int64.max, using: &rng) >> Int64.random(in: 0...60, using: &rng) }
+        for _ in 0..<300 {
+            values.append(Int64.random(in: Int64.min...Int64.max, using: &rng) >> Int64.random(in: 0...60, using: &rng))
+        }
         let list = "{" + values.map(String.init).joined(separator: ",") + "}"
         let rows = try nodes.sql().query(
             "SELECT v, jobctl_bucket(v) AS k FROM unnest($1::bigint[]) AS v", [.text(list)])
@@ -73,7 +75,8 @@ extension StoreConformanceTests {
         let claim = try #require(try node.claim(PostgresNodes.start("j", fire: historyBase)).claim)
         #expect(try node.finish(claim, ExecutionEnd(status: .failed, finishedAt: historyBase + 1)))
         let error = try #require(throws: PostgresError.self) {
-            try nodes.sql().execute("UPDATE jobctl_execution SET status = 'succeeded' WHERE id = $1", [.int64(claim.runID)])
+            try nodes.sql().execute(
+                "UPDATE jobctl_execution SET status = 'succeeded' WHERE id = $1", [.int64(claim.runID)])
         }
         #expect(error.sqlState == "23514")
         #expect(try node.execution(id: claim.runID)?.status == .failed)
