@@ -51,7 +51,7 @@ extension PostgresStateStore {
 
     /// A clean exit: the node no longer counts in the definition check.
     public func stopNode() throws {
-        try transaction { tx in
+        _ = try transaction { tx in
             try tx.execute("UPDATE jobctl_node SET stopped_at = now() WHERE node_id = $1::text", [.text(node.id)])
         }
     }
