@@ -1,4 +1,3 @@
-import Foundation
 import JobctlCore
 
 /// The answer of `CLAIM` (docs/several-hosts.md §5.3, `CLAIM_RESULT`), in the design's order.
@@ -23,16 +22,4 @@ public enum ClaimOutcome: Sendable, Equatable {
     /// `RACE`: no row inserted and none found: a concurrent insert blocked this one after the
     /// statement's snapshot. Claim again at once.
     case race
-}
-
-/// `CLAIM`'s outcome and the database's `now()` of its transaction (the node sleeps towards
-/// its estimate of the database time, never its own clock).
-public struct ClaimAnswer: Sendable, Equatable {
-    public var outcome: ClaimOutcome
-    public var databaseNow: Date
-
-    public init(outcome: ClaimOutcome, databaseNow: Date) {
-        self.outcome = outcome
-        self.databaseNow = databaseNow
-    }
 }
