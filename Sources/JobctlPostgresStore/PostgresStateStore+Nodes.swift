@@ -25,8 +25,10 @@ extension PostgresStateStore {
                 INSERT INTO jobctl_node_job (node_id, job, digest)
                 SELECT $1::text, j, d FROM unnest($2::text[], $3::text[]) AS x(j, d)
                 """,
-                [.text(node.id), .text(Self.arrayLiteral(sorted.map(\.key))),
-                 .text(Self.arrayLiteral(sorted.map(\.value.digest)))])
+                [
+                    .text(node.id), .text(Self.arrayLiteral(sorted.map(\.key))),
+                    .text(Self.arrayLiteral(sorted.map(\.value.digest))),
+                ])
         }
         setJobPolicies(jobs)
     }

@@ -100,7 +100,8 @@ extension PostgresStateStore {
             try transaction { tx in
                 let lost = try tx.query(Self.reapSQL, [.int(Self.reapBatch), recordedNow]).map(ReapedRun.init(row:))
                 var retries: [RetryClaim] = []
-                for run in lost where retryDigests[run.job] == run.configDigest && run.triggeredBy != .manual
+                for run in lost
+                where retryDigests[run.job] == run.configDigest && run.triggeredBy != .manual
                     && run.attempt == 1 && run.scheduledAt != nil
                 {
                     if let retry = try retryLost(tx, run, recordedNow: recordedNow) { retries.append(retry) }
@@ -123,8 +124,10 @@ extension PostgresStateStore {
             ON CONFLICT DO NOTHING
             RETURNING id
             """,
-            [.int64(run.runID), .text(node.id), .int64(leaseMilliseconds), .text(node.host), .int64(Int64(node.pid)),
-             recordedNow]
+            [
+                .int64(run.runID), .text(node.id), .int64(leaseMilliseconds), .text(node.host), .int64(Int64(node.pid)),
+                recordedNow,
+            ]
         ).first
         guard let id = try row?.int64("id") else { return nil }
         return RetryClaim(

@@ -61,7 +61,8 @@ extension PostgresStateStore {
     }
 
     static func windowFiguresSQL(filtered: Bool) -> String {
-        let day = "d.job, d.duration_count, d.duration_sum, d.duration_max, d.lateness_count, d.lateness_sum, "
+        let day =
+            "d.job, d.duration_count, d.duration_sum, d.duration_max, d.lateness_count, d.lateness_sum, "
             + "d.lateness_max"
         let rows = """
             e.job, count(e.duration_ms), COALESCE(sum(e.duration_ms), 0), max(e.duration_ms),

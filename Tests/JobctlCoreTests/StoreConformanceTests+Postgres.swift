@@ -20,8 +20,9 @@ extension StoreConformanceTests {
         let fire = historyBase
         let first = try a.claimFire(Nodes.start("j", fire: fire), policy: JobClaimPolicy())
         guard case .claimed(let claim) = first.outcome else { Issue.record("\(first)"); return }
-        #expect(try b.claimFire(Nodes.start("j", fire: fire), policy: JobClaimPolicy()).outcome
-            == .taken(runID: claim.runID))
+        #expect(
+            try b.claimFire(Nodes.start("j", fire: fire), policy: JobClaimPolicy()).outcome
+                == .taken(runID: claim.runID))
         #expect(try b.claim(Nodes.start("j", fire: fire)) == .alreadyClaimed)
         #expect(try a.claim(Nodes.start("j", fire: fire)) == .alreadyClaimed)
         // The same fire, claimed by a transaction that commits while this claim waits on it.

@@ -40,7 +40,8 @@ extension StoreConformanceTests {
         #expect(!stopped.isLive && stopped.stoppedAt != nil && stopped.running.isEmpty)
         #expect(try nodes.value("SELECT count(*) FROM jobctl_node_job WHERE node_id = $1", [.text(a.node.id)]) == "2")
         #expect(try a.deleteGoneNodes() == 0)
-        try nodes.sql().execute("UPDATE jobctl_node SET stopped_at = now() - interval '25 hours' WHERE node_id = $1",
+        try nodes.sql().execute(
+            "UPDATE jobctl_node SET stopped_at = now() - interval '25 hours' WHERE node_id = $1",
             [.text(b.node.id)])
         #expect(try a.deleteGoneNodes() == 1)
         #expect(try a.nodes().map(\.nodeID) == [a.node.id])
@@ -60,11 +61,14 @@ extension StoreConformanceTests {
         try nodes.sql().execute("UPDATE jobctl_node SET heartbeat_at = now() - interval '31 seconds'")
         #expect(try b.claim(start).claim != nil)
         try a.heartbeat(version: "2", configDigest: "c")
-        #expect(try b.claimFire(PostgresNodes.start("j", fire: historyBase + 60), policy: JobClaimPolicy(digest: "new"))
-            .outcome == .refused)
+        #expect(
+            try b.claimFire(PostgresNodes.start("j", fire: historyBase + 60), policy: JobClaimPolicy(digest: "new"))
+                .outcome == .refused)
         try a.stopNode()
-        guard case .claimed = try b.claimFire(
-            PostgresNodes.start("j", fire: historyBase + 60), policy: JobClaimPolicy(digest: "new")).outcome
+        guard
+            case .claimed = try b.claimFire(
+                PostgresNodes.start("j", fire: historyBase + 60), policy: JobClaimPolicy(digest: "new")
+            ).outcome
         else {
             Issue.record("a stopped node's definition still refused the claim")
             return

@@ -61,8 +61,9 @@ extension StoreConformanceTests {
             #expect(key == DurationHistogram.key(value), "\(value)")
         }
         #expect(PostgresSummarySchema.prometheusBoundsMs == HistoryStore.histogramBoundsMs)
-        #expect(PostgresSummarySchema.prometheusBoundsMs
-            == PrometheusExporter.durationBuckets.map { Int64(($0 * 1000).rounded()) })
+        #expect(
+            PostgresSummarySchema.prometheusBoundsMs
+                == PrometheusExporter.durationBuckets.map { Int64(($0 * 1000).rounded()) })
         let counters = try nodes.sql().query("SELECT counter, kind FROM jobctl_work_counters ORDER BY counter")
             .map { "\(try $0.string("counter") ?? "")=\(try $0.string("kind") ?? "")" }
         #expect(counters == WorkMarkerSchema.counters.map { "\($0.name)=\($0.kind)" }.sorted())
@@ -98,7 +99,8 @@ extension StoreConformanceTests {
         #expect(try #require(row.finishedAt) >= row.startedAt && row.finishedAt ?? .distantFuture <= after)
         #expect(row.latenessMs == HistoryTime.milliseconds(row.startedAt) - HistoryTime.milliseconds(fire))
         #expect(try #require(row.latenessMs) >= 2000)
-        #expect(row.durationMs == HistoryTime.milliseconds(row.finishedAt ?? row.startedAt)
-            - HistoryTime.milliseconds(row.startedAt))
+        #expect(
+            row.durationMs == HistoryTime.milliseconds(row.finishedAt ?? row.startedAt)
+                - HistoryTime.milliseconds(row.startedAt))
     }
 }

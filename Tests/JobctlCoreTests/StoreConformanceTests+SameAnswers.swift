@@ -45,8 +45,10 @@ extension StoreConformanceTests {
             #expect(try sqlite.finish(a, end) == postgres.finish(b, end))
         case 15..<17:
             let skipped = try sqlite.claimSkipped(start, reason: "overlap")
-            #expect(try skipped.claim == nil ? postgres.claimSkipped(start, reason: "overlap") == .alreadyClaimed
-                : postgres.claimSkipped(start, reason: "overlap").claim != nil)
+            #expect(
+                try skipped.claim == nil
+                    ? postgres.claimSkipped(start, reason: "overlap") == .alreadyClaimed
+                    : postgres.claimSkipped(start, reason: "overlap").claim != nil)
         case 17:
             let cutoff = fire.addingTimeInterval(-86_400 * 2)
             let pruned = try sqlite.prune(finishedBefore: cutoff, batchSize: 5)
@@ -67,8 +69,10 @@ extension StoreConformanceTests {
         if start.job == "prizepool" {
             metrics = JobMetrics(
                 processed: Int.random(in: 0...5, using: &rng),
-                counters: ["pools_due": Int64.random(in: 0...2, using: &rng),
-                           "sessions_seen": Int64.random(in: 0...3, using: &rng)])
+                counters: [
+                    "pools_due": Int64.random(in: 0...2, using: &rng),
+                    "sessions_seen": Int64.random(in: 0...3, using: &rng),
+                ])
         }
         return ExecutionEnd(
             status: status, finishedAt: start.startedAt + ran, metrics: metrics,
@@ -85,7 +89,8 @@ extension StoreConformanceTests {
             for job in [nil, "beta"] {
                 let since = historyBase.addingTimeInterval(days * 86_400 + 0.123)
                 let window = SummaryRequest(job: job, since: since, durations: true)
-                #expect(try sqlite.summaryReport(window).jobs == postgres.summaryReport(window).jobs,
+                #expect(
+                    try sqlite.summaryReport(window).jobs == postgres.summaryReport(window).jobs,
                     "seed \(seed), window from day \(days), job \(job ?? "all")")
                 #expect(try sqlite.stats(job: job, since: since) == postgres.stats(job: job, since: since))
             }
@@ -95,10 +100,13 @@ extension StoreConformanceTests {
         let alerts = (try sqlite.alertFigures(), try postgres.alertFigures())
         #expect(alerts.0 == alerts.1, "seed \(seed): alert figures")
         #expect(!alerts.1.work.isEmpty)
-        #expect(PrometheusExporter.render(try sqlite.metricsSnapshot(), alerts: AlertMetrics(figures: alerts.0))
-            == PrometheusExporter.render(try postgres.metricsSnapshot(), alerts: AlertMetrics(figures: alerts.1)))
-        for filter in [HistoryFilter(limit: 10_000), HistoryFilter(limit: 7, job: "alpha", status: .failed),
-                       HistoryFilter(limit: 50, since: historyBase + 86_400 * 2)] {
+        #expect(
+            PrometheusExporter.render(try sqlite.metricsSnapshot(), alerts: AlertMetrics(figures: alerts.0))
+                == PrometheusExporter.render(try postgres.metricsSnapshot(), alerts: AlertMetrics(figures: alerts.1)))
+        for filter in [
+            HistoryFilter(limit: 10_000), HistoryFilter(limit: 7, job: "alpha", status: .failed),
+            HistoryFilter(limit: 50, since: historyBase + 86_400 * 2),
+        ] {
             #expect(try sqlite.executions(filter).map(withoutID) == postgres.executions(filter).map(withoutID))
         }
         for job in ["alpha", "beta", "prizepool", "none"] {
