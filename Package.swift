@@ -124,15 +124,22 @@ let package = Package(
             name: "JobctlPostgres",
             dependencies: ["CLibPQ"]
         ),
+        // The state store on PostgreSQL, shared by several hosts (issue 11, docs/several-hosts.md).
+        .target(
+            name: "JobctlPostgresStore",
+            dependencies: ["JobctlTime", "JobctlConfig", "JobctlStore", "JobctlPostgres"]
+        ),
         .testTarget(
             name: "JobctlPostgresTests",
             dependencies: ["JobctlPostgres"]
         ),
+        // The store-conformance suite runs against SQLite and PostgreSQL, hence the PostgreSQL store.
         .testTarget(
             name: "JobctlCoreTests",
             dependencies: [
                 "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlArcade",
-                "JobctlScheduling", "JobctlDevSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "JobctlScheduling", "JobctlDevSupport", "JobctlPostgresStore", "JobctlPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

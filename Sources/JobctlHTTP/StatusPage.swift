@@ -48,13 +48,13 @@ enum StatusPage {
         h2 { font-size: 15px; color: var(--muted); text-transform: uppercase; letter-spacing: .8px; margin: 26px 0 10px; font-weight: 600; }
         #jobs { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; }
         .job { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid var(--skip); border-radius: 10px; padding: 14px 16px; }
-        .job.succeeded { border-left-color: var(--ok); } .job.failed, .job.timed_out, .job.interrupted { border-left-color: var(--fail); }
+        .job.succeeded { border-left-color: var(--ok); } .job.failed, .job.timed_out, .job.interrupted, .job.abandoned { border-left-color: var(--fail); }
         .job.partial { border-left-color: var(--partial); } .job.running { border-left-color: var(--run); }
         .job .top { display: flex; align-items: baseline; gap: 10px; }
         .job .name { font-size: 17px; font-weight: 600; }
         .job .sched { color: var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
         .badge { margin-left: auto; font-size: 11.5px; font-weight: 600; padding: 2px 8px; border-radius: 10px; background: var(--panel2); color: var(--muted); text-transform: uppercase; letter-spacing: .4px; white-space: nowrap; }
-        .badge.succeeded { color: var(--ok); background: rgba(63,185,80,.12); } .badge.failed, .badge.timed_out, .badge.interrupted { color: var(--fail); background: rgba(248,81,73,.12); }
+        .badge.succeeded { color: var(--ok); background: rgba(63,185,80,.12); } .badge.failed, .badge.timed_out, .badge.interrupted, .badge.abandoned { color: var(--fail); background: rgba(248,81,73,.12); }
         .badge.partial { color: var(--partial); background: rgba(210,153,34,.12); } .badge.running { color: var(--run); background: rgba(88,166,255,.14); }
         .kv { display: grid; grid-template-columns: 92px 1fr; gap: 3px 10px; margin-top: 10px; font-size: 13px; }
         .kv .k { color: var(--muted); }
@@ -69,13 +69,13 @@ enum StatusPage {
         td.summary { white-space: normal; color: var(--muted); max-width: 420px; }
         tr.run td:first-child { border-left: 4px solid var(--skip); }
         tr.run.succeeded { background: rgba(63,185,80,.07); } tr.run.succeeded td:first-child { border-left-color: var(--ok); }
-        tr.run.failed, tr.run.timed_out, tr.run.interrupted { background: rgba(248,81,73,.09); }
-        tr.run.failed td:first-child, tr.run.timed_out td:first-child, tr.run.interrupted td:first-child { border-left-color: var(--fail); }
+        tr.run.failed, tr.run.timed_out, tr.run.interrupted, tr.run.abandoned { background: rgba(248,81,73,.09); }
+        tr.run.failed td:first-child, tr.run.timed_out td:first-child, tr.run.interrupted td:first-child, tr.run.abandoned td:first-child { border-left-color: var(--fail); }
         tr.run.partial { background: rgba(210,153,34,.09); } tr.run.partial td:first-child { border-left-color: var(--partial); }
         tr.run.running { background: rgba(88,166,255,.09); } tr.run.running td:first-child { border-left-color: var(--run); }
         tr.run.skipped { color: var(--muted); }
         .st { font-weight: 600; }
-        tr.succeeded .st { color: var(--ok); } tr.failed .st, tr.timed_out .st, tr.interrupted .st { color: var(--fail); }
+        tr.succeeded .st { color: var(--ok); } tr.failed .st, tr.timed_out .st, tr.interrupted .st, tr.abandoned .st { color: var(--fail); }
         tr.partial .st { color: var(--partial); } tr.running .st { color: var(--run); }
         .empty { color: var(--muted); padding: 18px; text-align: center; }
         #warnings div { background: rgba(210,153,34,.12); border: 1px solid var(--partial); color: var(--text);
@@ -112,7 +112,7 @@ enum StatusPage {
         <script>
         "use strict";
         const REFRESH_MS = 5000, CHART_RUNS = 30;
-        const COLORS = { succeeded: "#3fb950", failed: "#f85149", timed_out: "#f85149", interrupted: "#f85149", partial: "#d29922", skipped: "#6e7b88", running: "#58a6ff" };
+        const COLORS = { succeeded: "#3fb950", failed: "#f85149", timed_out: "#f85149", interrupted: "#f85149", abandoned: "#f85149", partial: "#d29922", skipped: "#6e7b88", running: "#58a6ff" };
         let state = { jobs: [], histories: {} };
 
         function el(tag, attrs, text) {
@@ -241,7 +241,7 @@ enum StatusPage {
             }
             if (last) add("Last run", last.status.replace("_", " ") + " · " + duration(last.durationMs) + " · " + ago(last.startedAt));
             else add("Last run", "never");
-            const finished = runs.filter((r) => ["succeeded", "failed", "timed_out", "interrupted", "partial"].includes(r.status));
+            const finished = runs.filter((r) => ["succeeded", "failed", "timed_out", "interrupted", "abandoned", "partial"].includes(r.status));
             const ok = finished.filter((r) => r.status === "succeeded").length;
             add("Success", finished.length ? Math.round((ok / finished.length) * 1000) / 10 + "% of last " + finished.length : "–");
             card.appendChild(kv);

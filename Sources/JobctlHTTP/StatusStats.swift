@@ -6,7 +6,7 @@ import JobctlStore
 struct StatusStats: Encodable, Sendable {
     var totalExecutions: Int
     var successfulExecutions: Int
-    /// failed + timed out + interrupted.
+    /// failed + timed out + interrupted + abandoned.
     var failedExecutions: Int
     /// succeeded ÷ (succeeded + failed + partial), 0…1 to 4 decimals; null before any run ended.
     var successRate: Double?

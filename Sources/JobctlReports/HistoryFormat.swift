@@ -14,7 +14,7 @@ public enum HistoryFormat {
     /// summary of its metrics (and the reason of a partial run).
     public static func outcome(of record: ExecutionRecord, readings: CounterReadings) -> String {
         switch record.status {
-        case .failed, .timedOut, .interrupted, .skipped:
+        case .failed, .timedOut, .interrupted, .abandoned, .skipped:
             return record.error.map { firstLine($0) } ?? ""
         case .running:
             return "running"
@@ -29,7 +29,7 @@ public enum HistoryFormat {
     static func color(for status: ExecutionStatus) -> String {
         switch status {
         case .succeeded: return "\u{1B}[32m"
-        case .failed, .timedOut, .interrupted: return "\u{1B}[31m"
+        case .failed, .timedOut, .interrupted, .abandoned: return "\u{1B}[31m"
         case .partial: return "\u{1B}[33m"
         case .skipped: return "\u{1B}[2m"
         case .running: return "\u{1B}[36m"

@@ -10,9 +10,13 @@ public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
     case timedOut = "timed_out"
     case skipped
     case interrupted
+    /// Several hosts (PostgreSQL, issue 11): the run's lease expired (its node died or stalled)
+    /// and another node reaped it. Never recorded by the SQLite store.
+    case abandoned
 
-    /// Counted as a failure by stats and `consecutive failures`: failed, timed out, interrupted.
+    /// Counted as a failure by stats and `consecutive failures`: failed, timed out, interrupted,
+    /// abandoned.
     public var isFailure: Bool {
-        self == .failed || self == .timedOut || self == .interrupted
+        self == .failed || self == .timedOut || self == .interrupted || self == .abandoned
     }
 }

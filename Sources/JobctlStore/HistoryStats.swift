@@ -59,7 +59,8 @@ extension JobStats {
         let count = { (status: ExecutionStatus) in summary.counts[status, default: 0] }
         self.init(
             job: summary.job, runs: summary.runs, succeeded: count(.succeeded),
-            failed: count(.failed) + count(.timedOut) + count(.interrupted), partial: count(.partial),
+            failed: count(.failed) + count(.timedOut) + count(.interrupted) + count(.abandoned),
+            partial: count(.partial),
             skipped: count(.skipped), running: count(.running),
             durationP50Ms: summary.durations.percentile(0.50, maximum: summary.durationMaxMs),
             durationP95Ms: summary.durations.percentile(0.95, maximum: summary.durationMaxMs),

@@ -55,7 +55,7 @@ extension HistoryStore: ExecutionSummaries {
     /// grouped days (same column names).
     static func figures(_ row: Row, job: String) throws -> JobSummary {
         var summary = JobSummary(job: job)
-        for status in ExecutionStatus.allCases {
+        for status in ExecutionStatus.allCases where SummarySchema.statuses.contains(status.rawValue) {
             let count = try row.count(status.rawValue)
             if count != 0 { summary.counts[status] = count }
         }

@@ -12,7 +12,7 @@ public struct JobStats: Sendable, Equatable {
     /// Every execution in the window, whatever its status.
     public var runs: Int
     public var succeeded: Int
-    /// failed + timed_out + interrupted.
+    /// failed + timed_out + interrupted + abandoned.
     public var failed: Int
     public var partial: Int
     public var skipped: Int
@@ -34,7 +34,7 @@ public struct JobStats: Sendable, Equatable {
     public var latenessMaxMs: Int64?
     /// When the newest successful run finished.
     public var lastSuccess: Date?
-    /// When the newest failed, timed-out or interrupted run finished.
+    /// When the newest failed, timed-out, interrupted or abandoned run finished.
     public var lastFailure: Date?
     /// Failures since the last success (all of them if it never succeeded); nil overall.
     public var consecutiveFailures: Int?

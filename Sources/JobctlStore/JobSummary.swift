@@ -17,7 +17,7 @@ public struct JobSummary: Sendable, Equatable {
     public var durations: DurationHistogram
     /// When the newest successful run (by start, then id) finished.
     public var lastSuccess: Date?
-    /// When the newest failed, timed-out or interrupted run finished.
+    /// When the newest failed, timed-out, interrupted or abandoned run finished.
     public var lastFailure: Date?
     /// Failures that started after the newest success.
     public var failingStreak: Int

@@ -458,9 +458,9 @@ import Testing
     @Test func statusAndTriggerRawValuesAreTheStoredText() {
         #expect(
             ExecutionStatus.allCases.map(\.rawValue) == [
-                "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted",
+                "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted", "abandoned",
             ])
         #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual"])
-        #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted])
+        #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted, .abandoned])
     }
 }

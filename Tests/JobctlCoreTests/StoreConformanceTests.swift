@@ -4,8 +4,10 @@ import Testing
 @testable import JobctlStore
 
 /// Every behaviour of the `StateStore` contract, run against every implementation
-/// (`StoreFactory.all`: SQLite today, PostgreSQL next), through the protocol only.
-@Suite struct StoreConformanceTests {
+/// (`StoreFactory.all`: SQLite and PostgreSQL), through the protocol only. One throw-away
+/// PostgreSQL cluster serves the whole suite (a database per test); PostgreSQL's own tests are
+/// in `StoreConformanceTests+Postgres.swift`.
+@Suite(.postgresCluster) struct StoreConformanceTests {
     typealias Fixture = ConformanceFixture
 
     @Test(arguments: StoreFactory.all)
@@ -67,7 +69,7 @@ import Testing
         #expect(try f.store.lastExecution(job: "a")?.id == claim.runID)
     }
 
-    @Test(arguments: StoreFactory.all)
+    @Test(arguments: StoreFactory.withoutLeases)
     func recoveryMarksOnlyRunsWhoseGuardIsFree(factory: StoreFactory) throws {
         let f = try Fixture(factory)
         defer { f.cleanup() }

@@ -1,0 +1,92 @@
+/// The migrations of the PostgreSQL state store, append-only and named like SQLite's: a
+/// shipped migration is never edited; a change is a new one. `PostgresMigrator` applies them.
+///
+/// Where the tables differ from docs/several-hosts.md §4, and why:
+/// - `host` and `pid` are NOT NULL: every writer knows them, and `ExecutionRecord` (history,
+///   the HTTP API) has no "unknown host".
+/// - `scheduled_at` follows SQLite's rule (needed by `schedule` and `catchup`) instead of
+///   `(triggered_by = 'manual') = (scheduled_at IS NULL)`: a retry of a manual run is a `retry`
+///   row without a fire, as on one host. The fire index skips manual rows, as SQLite's does.
+/// - `jobctl_pause` is not here yet (issue 12 adds pause to the protocol; it will be ported in
+///   a migration of its own).
+/// - Indexes: (job, started_at) for `lastRuns` and `history --job`, (job, status, started_at)
+///   for the failing-streak recount and the partial day of a `stats --since` window, instead of
+///   §4's (job, duration_ms, started_at): percentiles come from the summaries' histograms.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        var name: String
+        var sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(name: "pg v1 create jobctl tables", sql: tablesSQL),
+        Migration(name: "pg v2 create jobctl summaries", sql: PostgresSummarySchema.migrationSQL),
+    ]
+
+    /// Statuses the tables accept. `queued` is for `overlap=queue` across hosts (`DEQUEUE`,
+    /// not built yet); no claim writes it today.
+    static let tablesSQL = """
+        CREATE TABLE jobctl_execution (
+          id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          job             text        NOT NULL,
+          scheduled_at    timestamptz,
+          attempt         integer     NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+          triggered_by    text        NOT NULL CHECK (triggered_by IN ('schedule','catchup','retry','manual')),
+          triggered_user  text,
+          status          text        NOT NULL CHECK (status IN ('running','queued','succeeded','failed',
+                                        'partial','timed_out','skipped','interrupted','abandoned')),
+          exclusive       boolean     NOT NULL,
+          owner_node      text,
+          lease_until     timestamptz,
+          config_digest   text        NOT NULL,
+          host            text        NOT NULL,
+          pid             integer     NOT NULL,
+          started_at      timestamptz NOT NULL,
+          finished_at     timestamptz,
+          duration_ms     bigint,
+          lateness_ms     bigint,
+          items_processed bigint,
+          metrics         text,
+          error           text,
+          output          text,
+          CHECK ((status = 'running') = (lease_until IS NOT NULL)),
+          CHECK (status <> 'running' OR owner_node IS NOT NULL),
+          CHECK (triggered_by NOT IN ('schedule','catchup') OR scheduled_at IS NOT NULL)
+        );
+        -- The claim: one row per fire and attempt (manual runs have no fire).
+        CREATE UNIQUE INDEX jobctl_execution_fire ON jobctl_execution (job, scheduled_at, attempt)
+          WHERE scheduled_at IS NOT NULL AND triggered_by <> 'manual';
+        -- overlap=skip|queue across nodes: at most one live run of an exclusive job.
+        CREATE UNIQUE INDEX jobctl_execution_one_live ON jobctl_execution (job)
+          WHERE status = 'running' AND exclusive;
+        -- overlap=queue: at most one fire waits.
+        CREATE UNIQUE INDEX jobctl_execution_one_queued ON jobctl_execution (job) WHERE status = 'queued';
+        CREATE INDEX jobctl_execution_leases ON jobctl_execution (lease_until) WHERE status = 'running';
+        CREATE INDEX jobctl_execution_started ON jobctl_execution (started_at, id);
+        CREATE INDEX jobctl_execution_job_started ON jobctl_execution (job, started_at, id);
+        CREATE INDEX jobctl_execution_job_status ON jobctl_execution (job, status, started_at);
+
+        CREATE TABLE jobctl_node (
+          node_id       text PRIMARY KEY,
+          host          text NOT NULL,
+          pid           integer NOT NULL,
+          version       text NOT NULL,
+          config_digest text NOT NULL,
+          started_at    timestamptz NOT NULL DEFAULT now(),
+          heartbeat_at  timestamptz NOT NULL DEFAULT now(),
+          stopped_at    timestamptz
+        );
+        CREATE TABLE jobctl_node_job (
+          node_id text NOT NULL REFERENCES jobctl_node ON DELETE CASCADE,
+          job     text NOT NULL,
+          digest  text NOT NULL,
+          PRIMARY KEY (node_id, job)
+        );
+        CREATE INDEX jobctl_node_job_job ON jobctl_node_job (job);
+
+        -- Whole milliseconds since the Unix epoch, the store's time unit (HistoryTime).
+        CREATE FUNCTION jobctl_ms(t timestamptz) RETURNS bigint
+          LANGUAGE sql STABLE STRICT PARALLEL SAFE
+          AS $$ SELECT floor(extract(epoch FROM t) * 1000)::bigint $$;
+        """
+}

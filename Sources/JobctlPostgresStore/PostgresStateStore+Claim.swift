@@ -1,0 +1,166 @@
+import Foundation
+import JobctlConfig
+import JobctlPostgres
+import JobctlStore
+import JobctlTime
+
+/// `CLAIM` and `CLAIM_MANUAL` (docs/several-hosts.md §5.3), and the protocol's `claim` and
+/// `claimSkipped` on top of them.
+extension PostgresStateStore {
+    /// How many `RACE` answers in a row `claim(_:)` tolerates before it throws.
+    static let raceRetries = 5
+
+    /// `CLAIM` (a fire: `start.scheduledFor` set) or `CLAIM_MANUAL` (none): one statement that
+    /// inserts the run only when the fire is due by the database's clock, no live node
+    /// disagrees about the job's definition, and (for an exclusive job) no run of it is live —
+    /// otherwise, for a fire, a `skipped` row. `ON CONFLICT DO NOTHING` covers both unique
+    /// indexes: the fire's (`_fire`) and the one live run of an exclusive job (`_one_live`).
+    public func claimFire(_ start: ExecutionStart, policy: JobClaimPolicy) throws -> ClaimAnswer {
+        try Self.validate(start)
+        let parameters: [PostgresValue?] = [
+            .text(start.job), try start.scheduledFor.map(Self.timestamp), .text(node.id), .int64(leaseMilliseconds),
+            .text(policy.digest), .bool(policy.exclusive), .text(start.triggeredBy.rawValue), .text(start.host),
+            .int64(Int64(start.pid)), .int(start.attempt), start.user.map(PostgresValue.text),
+            try recorded(start.startedAt),
+        ]
+        let row = try transaction { tx in try tx.query(Self.claimSQL, parameters).first }
+        guard let row else { throw PostgresError(.decoding, "CLAIM returned no row") }
+        return try claimAnswer(row, manual: start.scheduledFor == nil)
+    }
+
+    /// `CLAIM_RESULT`, in the design's order.
+    func claimAnswer(_ row: PostgresRow, manual: Bool) throws -> ClaimAnswer {
+        guard let now = try row.date("db_now") else { throw PostgresError(.decoding, "CLAIM returned no db_now") }
+        let answer = { (outcome: ClaimOutcome) in ClaimAnswer(outcome: outcome, databaseNow: now) }
+        if let id = try row.int64("id") {
+            let claim = RunClaim(runID: id, token: id)
+            return answer(try row.string("status") == "running" ? .claimed(claim) : .skipped(runID: id))
+        }
+        if try row.bool("due") != true { return answer(.notDue) }
+        if try row.bool("disagree") == true { return answer(.refused) }
+        if manual, try row.bool("blocked") == true { return answer(.blocked) }
+        if let held = try row.int64("held_id") {
+            if try row.string("held_owner") == node.id, try row.string("held_status") == "running" {
+                return answer(.adopt(RunClaim(runID: held, token: held)))
+            }
+            return answer(.taken(runID: held))
+        }
+        return answer(.race)
+    }
+
+    // PROTOCOL: CLAIM, CLAIM_MANUAL
+    /// $1 job, $2 scheduled_at (NULL: manual), $3 node, $4 lease (ms), $5 digest, $6 exclusive,
+    /// $7 triggered_by, $8 host, $9 pid, $10 attempt, $11 user, $12 recorded start (NULL: now()).
+    /// Pause (`jobctl_pause`) is not part of it yet: issue 12 ports it.
+    static let claimSQL = """
+        WITH ctx AS (
+          SELECT now() AS db_now,
+                 ($2::timestamptz IS NULL OR $2::timestamptz <= now()) AS due,
+                 EXISTS (SELECT 1 FROM jobctl_node_job nj JOIN jobctl_node n USING (node_id)
+                         WHERE nj.job = $1::text AND nj.digest <> $5::text AND n.stopped_at IS NULL
+                           AND n.heartbeat_at > now() - \(milliseconds(liveHeartbeat)) * interval '1 millisecond'
+                        ) AS disagree,
+                 $6::boolean AND EXISTS (SELECT 1 FROM jobctl_execution l
+                         WHERE l.job = $1::text AND l.status = 'running' AND l.exclusive) AS blocked,
+                 COALESCE($12::timestamptz, \(recordedNowSQL)) AS started
+        ), ins AS (
+          INSERT INTO jobctl_execution AS e
+                 (job, scheduled_at, attempt, triggered_by, triggered_user, status, exclusive, owner_node,
+                  lease_until, config_digest, host, pid, started_at, lateness_ms, finished_at, error)
+          SELECT $1::text, $2::timestamptz, $10::integer, $7::text, $11::text,
+                 CASE WHEN blocked THEN 'skipped' ELSE 'running' END, $6::boolean,
+                 CASE WHEN blocked THEN NULL ELSE $3::text END,
+                 CASE WHEN blocked THEN NULL ELSE now() + $4::bigint * interval '1 millisecond' END,
+                 $5::text, $8::text, $9::integer, started,
+                 CASE WHEN NOT blocked AND $7::text IN ('schedule', 'catchup')
+                      THEN jobctl_ms(started) - jobctl_ms($2::timestamptz) END,
+                 CASE WHEN blocked THEN started END,
+                 CASE WHEN blocked THEN 'previous run still running (overlap=skip)' END
+          FROM ctx WHERE due AND NOT disagree AND ($2::timestamptz IS NOT NULL OR NOT blocked)
+          ON CONFLICT DO NOTHING
+          RETURNING e.id, e.status
+        )
+        SELECT c.db_now, c.due, c.disagree, c.blocked, i.id, i.status,
+               h.id AS held_id, h.status AS held_status, h.owner_node AS held_owner
+        FROM ctx c
+        LEFT JOIN ins i ON true
+        LEFT JOIN jobctl_execution h
+               ON i.id IS NULL AND $2::timestamptz IS NOT NULL AND h.job = $1::text
+              AND h.scheduled_at = $2::timestamptz AND h.attempt = $10::integer AND h.triggered_by <> 'manual'
+        """
+
+    /// The protocol's claim: `CLAIM` with the job's policy (`setJobPolicies`). A running row →
+    /// `.claimed`; a fire held by anyone (this node's own lost claim included: through the
+    /// protocol a second claim of one fire is refused, whoever makes it), or recorded `skipped`
+    /// by overlap, or a manual run blocked by a live one → `.alreadyClaimed`. A fire not due by
+    /// the database's clock throws `.notDue`, a definition other live nodes disagree with
+    /// `.refused`: neither is "taken".
+    public func claim(_ start: ExecutionStart) throws -> FireClaim {
+        for _ in 0..<Self.raceRetries {
+            let answer = try claimFire(start, policy: policies.policy(for: start.job))
+            switch answer.outcome {
+            case .claimed(let claim): return .claimed(claim)
+            case .skipped, .blocked, .adopt, .taken: return .alreadyClaimed
+            case .notDue:
+                throw PostgresStateStoreError.notDue(
+                    job: start.job, fire: start.scheduledFor ?? answer.databaseNow, databaseNow: answer.databaseNow)
+            case .refused: throw PostgresStateStoreError.refused(job: start.job)
+            case .race: continue
+            }
+        }
+        throw PostgresStateStoreError.claimRace(job: start.job)
+    }
+
+    /// Records a fire that did not run as a finished `skipped` row with `reason` (no owner, no
+    /// lease, no duration, no lateness), consuming the fire like `claim`. A fire not yet due
+    /// by the database's clock is not recorded (`.notDue`), as it could not be claimed either.
+    public func claimSkipped(_ start: ExecutionStart, reason: String) throws -> FireClaim {
+        try Self.validate(start)
+        let parameters: [PostgresValue?] = [
+            .text(start.job), try start.scheduledFor.map(Self.timestamp), .int(start.attempt),
+            .text(start.triggeredBy.rawValue), start.user.map(PostgresValue.text), .text(start.host),
+            .int64(Int64(start.pid)), .text(reason), try recorded(start.startedAt),
+            .text(policies.policy(for: start.job).digest), .bool(policies.policy(for: start.job).exclusive),
+        ]
+        let row = try transaction { tx in try tx.query(Self.skipSQL, parameters).first }
+        guard let row, let now = try row.date("db_now") else { throw PostgresError(.decoding, "no db_now") }
+        if let id = try row.int64("id") { return .claimed(RunClaim(runID: id, token: id)) }
+        if try row.bool("due") != true {
+            throw PostgresStateStoreError.notDue(
+                job: start.job, fire: start.scheduledFor ?? now, databaseNow: now)
+        }
+        return .alreadyClaimed
+    }
+
+    /// $1 job, $2 scheduled_at, $3 attempt, $4 triggered_by, $5 user, $6 host, $7 pid,
+    /// $8 reason, $9 recorded instant (NULL: now()), $10 digest, $11 exclusive.
+    static let skipSQL = """
+        WITH ctx AS (
+          SELECT now() AS db_now, ($2::timestamptz IS NULL OR $2::timestamptz <= now()) AS due,
+                 COALESCE($9::timestamptz, \(recordedNowSQL)) AS started
+        ), ins AS (
+          INSERT INTO jobctl_execution AS e
+                 (job, scheduled_at, attempt, triggered_by, triggered_user, status, exclusive, config_digest,
+                  host, pid, started_at, finished_at, error)
+          SELECT $1::text, $2::timestamptz, $3::integer, $4::text, $5::text, 'skipped', $11::boolean, $10::text,
+                 $6::text, $7::integer, started, started, $8::text
+          FROM ctx WHERE due
+          ON CONFLICT DO NOTHING
+          RETURNING e.id
+        )
+        SELECT c.db_now, c.due, i.id FROM ctx c LEFT JOIN ins i ON true
+        """
+
+    static func validate(_ start: ExecutionStart) throws {
+        guard start.attempt >= 1, start.attempt <= Int(Int32.max) else {
+            throw PostgresStateStoreError.invalidArgument("attempt must be at least 1, got \(start.attempt)")
+        }
+        if start.triggeredBy == .schedule || start.triggeredBy == .catchup, start.scheduledFor == nil {
+            throw PostgresStateStoreError.invalidArgument(
+                "a \(start.triggeredBy.rawValue) run of \(start.job) needs its fire time")
+        }
+        if start.triggeredBy == .manual, start.scheduledFor != nil {
+            throw PostgresStateStoreError.invalidArgument("a manual run of \(start.job) has no fire time")
+        }
+    }
+}
