@@ -44,6 +44,9 @@ final class StatusCache: @unchecked Sendable {
         var recent: [ExecutionRecord]
         /// The work markers and running rows, for the idle warning.
         var figures = AlertFigures()
+        /// The pauses in force and each job's failing streak, for the status page's badges.
+        var pauses: [String: JobPause] = [:]
+        var failingStreaks: [String: Int] = [:]
 
         /// The history part of the status: `previous` when nothing was committed since it was
         /// read and the job list is the same; else the overall figures (from the job summaries),
@@ -58,7 +61,10 @@ final class StatusCache: @unchecked Sendable {
             return HistoryPart(
                 version: report.version, jobs: jobs, overall: HistoryStats(report).overall,
                 lastRuns: report.lastRuns.filter { wanted.contains($0.key) }, recent: report.recent,
-                figures: try store.alertFigures())
+                figures: try store.alertFigures(),
+                pauses: Dictionary(try store.pauses().map { ($0.job, $0) }, uniquingKeysWith: { a, _ in a }),
+                failingStreaks: Dictionary(
+                    report.jobs.map { ($0.job, $0.failingStreak) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 

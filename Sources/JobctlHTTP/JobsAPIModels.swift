@@ -88,8 +88,14 @@ struct JobStatus: Encodable, Sendable {
     var lastRun: ExecutionJSON?
     /// A run of the job is under way in this scheduler.
     var running: Bool
+    /// The pause in force (who, when, note), or null: the job's fires are recorded skipped.
+    var paused: PauseJSON? = nil
+    /// Failures since the job's newest success (as `stats`), 0 when none.
+    var consecutiveFailures = 0
 
-    enum CodingKeys: String, CodingKey { case name, schedule, timezone, nextFire, lastRun, running }
+    enum CodingKeys: String, CodingKey {
+        case name, schedule, timezone, nextFire, lastRun, running, paused, consecutiveFailures
+    }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
@@ -98,6 +104,8 @@ struct JobStatus: Encodable, Sendable {
         try c.encode(nextFire, forKey: .nextFire)
         try c.encode(lastRun, forKey: .lastRun)
         try c.encode(running, forKey: .running)
+        try c.encode(paused, forKey: .paused)
+        try c.encode(consecutiveFailures, forKey: .consecutiveFailures)
     }
 }
 
@@ -146,10 +154,20 @@ extension ExecutionJSON {
     }
 }
 
-/// `POST /api/v1/jobs/trigger/:jobName` → 202 `data`.
+/// `POST /api/v1/jobs/trigger/:jobName` → 202 `data`. `warning` (null unless) says the job
+/// is paused: it runs anyway, an operator's explicit act.
 struct TriggerData: Encodable, Sendable {
     var runId: Int64
     var job: String
+    var warning: String? = nil
+
+    enum CodingKeys: String, CodingKey { case runId, job, warning }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(runId, forKey: .runId)
+        try c.encode(job, forKey: .job)
+        try c.encode(warning, forKey: .warning)
+    }
 }
 
 enum APIJSON {

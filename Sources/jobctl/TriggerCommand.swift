@@ -31,6 +31,11 @@ struct TriggerCommand: AsyncParsableCommand {
             isLockFree: {
                 OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
             })
+        // A paused job still runs by hand: the operator's explicit act. Said once, on stderr.
+        if let pause = try? store.activePause(job: job) {
+            let line = "jobctl: warning: job '\(job)' is paused (\(pause.skipReason)); running it anyway"
+            FileHandle.standardError.write(Data((TerminalSafeText.escaped(line) + "\n").utf8))
+        }
         let runner = JobRunner(
             config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current)
         let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }

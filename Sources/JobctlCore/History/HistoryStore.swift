@@ -260,6 +260,10 @@ public final class HistoryStore: Sendable {
             // When each job last found work, for the idle warning (see `WorkMarkerSchema`).
             try db.execute(sql: WorkMarkerSchema.migrationSQL)
         },
+        Migration(name: "v6-job-pauses") { db in
+            // Paused jobs (issue 12; see `PauseSchema`).
+            try db.execute(sql: PauseSchema.migrationSQL)
+        },
     ]
 
     /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.

@@ -59,6 +59,7 @@ public struct JobRunner: Sendable {
     /// Runs `job` for `fire` (nil for a manual run). `nextFire` bounds the retries: a retry
     /// never starts at or after the job's next scheduled fire.
     public func run(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?) async -> RunOutcome {
+        if let skipped = skipIfPaused(job, fire: fire, trigger: trigger, attempt: 1) { return skipped }
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
         // `overlap=allow` runs share the lock among themselves; everything else is exclusive.
@@ -142,6 +143,7 @@ public struct JobRunner: Sendable {
             }
             attempt += 1
             currentTrigger = .retry
+            if let skipped = skipIfPaused(job, fire: fire, trigger: .retry, attempt: attempt) { return skipped }
         }
     }
 
