@@ -134,7 +134,7 @@ extension JobsHTTPServer {
     func pausedWarning(job name: String) async -> String? {
         guard let pause = try? await reader.read({ try $0.activePause(job: name) }) else { return nil }
         logger.warning("HTTP trigger of a paused job: it runs anyway", metadata: ["job": .string(name)])
-        return "job '\(name)' is paused (\(pause.skipReason)); it runs anyway: a trigger is an explicit act"
+        return "job '\(name)' is paused (\(pause.summary)); it runs anyway: a trigger is an explicit act"
     }
 }
 

@@ -33,7 +33,7 @@ struct TriggerCommand: AsyncParsableCommand {
             })
         // A paused job still runs by hand: the operator's explicit act. Said once, on stderr.
         if let pause = try? store.activePause(job: job) {
-            let line = "jobctl: warning: job '\(job)' is paused (\(pause.skipReason)); running it anyway"
+            let line = "jobctl: warning: job '\(job)' is paused (\(pause.summary)); running it anyway"
             FileHandle.standardError.write(Data((TerminalSafeText.escaped(line) + "\n").utf8))
         }
         let runner = JobRunner(

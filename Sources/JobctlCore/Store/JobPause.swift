@@ -59,6 +59,11 @@ public struct JobPause: Sendable, Equatable {
         return text.isEmpty ? "unknown" : text
     }
 
+    /// Who, since when, why: `by alice since 2026-11-23T04:00:00.000Z: deploying`.
+    public var summary: String {
+        "by \(by) since \(HistoryTime.rfc3339(at))" + (note.map { ": \($0)" } ?? "")
+    }
+
     /// The reason of a fire skipped because of this pause, as the history records it; it
     /// always starts with `paused`: `paused by alice at 2026-11-23T04:00:00.000Z: deploying`.
     public var skipReason: String {

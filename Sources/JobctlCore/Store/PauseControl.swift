@@ -34,11 +34,9 @@ public struct PauseControl: Sendable {
                 return "job '\(pause.job)' paused by \(pause.by)" + (pause.note.map { ": \($0)" } ?? "")
                     + "; its fires are recorded skipped until it is resumed"
             case .alreadyPaused(let pause):
-                return "job '\(pause.job)' is already paused (by \(pause.by) since \(HistoryTime.rfc3339(pause.at))"
-                    + (pause.note.map { ": \($0)" } ?? "") + "); nothing changed"
+                return "job '\(pause.job)' is already paused (\(pause.summary)); nothing changed"
             case .resumed(let pause):
-                return "job '\(pause.job)' resumed (paused by \(pause.by) since \(HistoryTime.rfc3339(pause.at)));"
-                    + " it runs from its next fire"
+                return "job '\(pause.job)' resumed (it was paused \(pause.summary)); it runs from its next fire"
             case .notPaused(let job):
                 return "job '\(job)' is not paused; nothing changed"
             case .unknownJob(let job, let known):
