@@ -62,10 +62,11 @@ public struct JobsHTTPServer: Sendable {
         self.options = options
         self.scheduler = scheduler
         let store: HistoryStore
+        // The scheduler has the file open in this process: no header read (see the parameter).
         do {
-            store = try HistoryStore(path: historyPath, readOnly: true)
+            store = try HistoryStore(path: historyPath, readOnly: true, openElsewhereInProcess: true)
         } catch HistoryError.needsMigration {
-            store = try HistoryStore(path: historyPath, mustExist: true)
+            store = try HistoryStore(path: historyPath, mustExist: true, openElsewhereInProcess: true)
         }
         self.reader = HistoryReader(store: store)
         self.cache = StatusCache(maxAge: options.statusMaxAge)
