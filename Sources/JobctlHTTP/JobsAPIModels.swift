@@ -89,6 +89,8 @@ struct JobStatus: Encodable, Sendable {
     /// A run of the job is under way in this scheduler.
     var running: Bool
     /// The pause in force (who, when, note), or null: the job's fires are recorded skipped.
+    /// Decision: shown to anonymous readers too (the page's badge needs no token): the note is
+    /// the operators' own text, not a job's output, which is what redaction protects.
     var paused: PauseJSON? = nil
     /// Failures since the job's newest success (as `stats`), 0 when none.
     var consecutiveFailures = 0
