@@ -14,8 +14,16 @@ struct JobStatus: Encodable, Sendable {
     var lastRun: ExecutionJSON?
     /// A run of the job is under way in this scheduler.
     var running: Bool
+    /// The pause in force (who, when, note), or null: the job's fires are recorded skipped.
+    /// Decision: shown to anonymous readers too (the page's badge needs no token): the note is
+    /// the operators' own text, not a job's output, which is what redaction protects.
+    var paused: PauseJSON? = nil
+    /// Failures since the job's newest success (as `stats`), 0 when none.
+    var consecutiveFailures = 0
 
-    enum CodingKeys: String, CodingKey { case name, schedule, timezone, nextFire, lastRun, running }
+    enum CodingKeys: String, CodingKey {
+        case name, schedule, timezone, nextFire, lastRun, running, paused, consecutiveFailures
+    }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
@@ -24,5 +32,7 @@ struct JobStatus: Encodable, Sendable {
         try c.encode(nextFire, forKey: .nextFire)
         try c.encode(lastRun, forKey: .lastRun)
         try c.encode(running, forKey: .running)
+        try c.encode(paused, forKey: .paused)
+        try c.encode(consecutiveFailures, forKey: .consecutiveFailures)
     }
 }

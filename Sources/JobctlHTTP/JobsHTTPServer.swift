@@ -19,6 +19,7 @@ import ServiceLifecycle
 /// | `POST /api/v1/jobs/trigger/:jobName` | Bearer token; 202 with the run id, 401, 403, 404, 409 (also disabled) |
 /// | `GET /api/v1/jobs/history?limit=&job=&status=` | executions as in `history --json` |
 /// | `GET /metrics` | the exposition of `jobctl metrics` |
+/// | `POST …/pause/:jobName`, `POST …/resume/:jobName`, `GET …/runs/:id` | see `JobsHTTPServer+Operators` |
 ///
 /// The reads answer anonymous readers without output tails and errors (`ReadAccess`); every
 /// request must name this server in its `Host` (`HostPolicy`, 421 otherwise).
@@ -65,10 +66,11 @@ public struct JobsHTTPServer: Sendable {
         self.options = options
         self.scheduler = scheduler
         let store: HistoryStore
+        // The scheduler has the file open in this process: no header read (see the parameter).
         do {
-            store = try HistoryStore(path: historyPath, readOnly: true)
+            store = try HistoryStore(path: historyPath, readOnly: true, openElsewhereInProcess: true)
         } catch HistoryError.needsMigration {
-            store = try HistoryStore(path: historyPath, mustExist: true)
+            store = try HistoryStore(path: historyPath, mustExist: true, openElsewhereInProcess: true)
         }
         self.reader = HistoryReader(store: store)
         self.cache = StatusCache(maxAge: options.statusMaxAge)
@@ -176,6 +178,7 @@ public struct JobsHTTPServer: Sendable {
                 job: context.parameters.get("jobName") ?? "", authorization: request.headers[.authorization])
         }
         router.get("/metrics") { _, _ in await self.metrics() }
+        addOperatorRoutes(to: router)
         return router
     }
 
@@ -213,7 +216,8 @@ public struct JobsHTTPServer: Sendable {
                 name: job.name, schedule: job.schedule, timezone: job.timezone,
                 nextFire: job.nextFire.map(HistoryTime.rfc3339(_:)),
                 lastRun: part.lastRuns[job.name].map(ExecutionJSON.init),
-                running: job.running > 0)
+                running: job.running > 0, paused: part.pauses[job.name].map(PauseJSON.init),
+                consecutiveFailures: part.failingStreaks[job.name] ?? 0)
         }
         let data = StatusData(
             stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init),
@@ -266,9 +270,10 @@ public struct JobsHTTPServer: Sendable {
         case .started(let id):
             cache.invalidate()
             logger.info("HTTP trigger: run started", metadata: ["job": .string(name), "run": .stringConvertible(id)])
+            let warning = await pausedWarning(job: name)
             return Self.response(
                 .accepted, contentType: "application/json",
-                APIJSON.encode(Success(data: TriggerData(runId: id, job: name))))
+                APIJSON.encode(Success(data: TriggerData(runId: id, job: name, warning: warning))))
         case .unknownJob:
             return Self.failure(.notFound, "unknown job '\(name.prefix(100))'")
         case .disabled(let reason):

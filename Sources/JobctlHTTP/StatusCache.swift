@@ -14,6 +14,9 @@ final class StatusCache: Sendable {
         var recent: [ExecutionRecord]
         /// The work markers and running rows, for the idle warning.
         var figures = AlertFigures()
+        /// The pauses in force and each job's failing streak, for the status page's badges.
+        var pauses: [String: JobPause] = [:]
+        var failingStreaks: [String: Int] = [:]
 
         /// The history part of the status: `previous` when nothing was committed since it was
         /// read; else the overall figures (from the job summaries), each job's last run, the
@@ -22,10 +25,13 @@ final class StatusCache: Sendable {
         static func read(_ store: any StateStore, recent: Int, previous: Self?) throws -> Self {
             if let previous, try store.dataVersion() == previous.version { return previous }
             let report = try store.summaryReport(
-                SummaryRequest(durations: false, lastRuns: true, recent: recent, alertFigures: true))
+                SummaryRequest(durations: false, lastRuns: true, recent: recent, alertFigures: true, pauses: true))
             return HistoryPart(
                 version: report.version, overall: HistoryStats(report).overall, lastRuns: report.lastRuns,
-                recent: report.recent, figures: report.figures)
+                recent: report.recent, figures: report.figures,
+                pauses: Dictionary(report.pauses.map { ($0.job, $0) }, uniquingKeysWith: { a, _ in a }),
+                failingStreaks: Dictionary(
+                    report.jobs.map { ($0.job, $0.failingStreak) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 

@@ -6,8 +6,15 @@ import Hummingbird
 /// and shows per job the next fire in the job's zone with a live countdown, the last run, the
 /// success rate of those runs and an inline-SVG bar chart of their durations (coloured by
 /// status); then the recent runs as coloured rows. All text from the API is set with
-/// `textContent`, never parsed as HTML. Read-only: triggering needs the token and curl. It reads
-/// anonymously, so output tails and errors are hidden (`ReadAccess`); the page says so.
+/// `textContent`, never parsed as HTML.
+///
+/// It acts too (issue 12): each job card has Run now, Pause (with a note) and Resume buttons;
+/// a paused badge with who, when and the note; a failing-streak badge. A recent run opens its
+/// detail (`/api/v1/jobs/runs/:id`: fields, metrics, error, the output tail as text in a `pre`,
+/// the other attempts of its fire). The bearer token is asked once, in the page, when an action
+/// first needs it, and kept in the tab's `sessionStorage` (gone with the tab; never a cookie,
+/// never in a URL). Reads then carry it too, so outputs and errors show; without it the page
+/// reads anonymously (`ReadAccess`) and says so. A refused token (401) is forgotten at once.
 enum StatusPage {
     static let headers: HTTPFields = [
         .contentSecurityPolicy:
@@ -82,16 +89,42 @@ enum StatusPage {
           padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
         #error { display: none; background: rgba(248,81,73,.12); border: 1px solid var(--fail); color: var(--text); padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
         footer { color: var(--muted); font-size: 12px; margin-top: 18px; }
+        .badges { margin-left: auto; display: flex; gap: 6px; align-items: center; }
+        .badges .badge { margin-left: 0; }
+        .badge.paused { color: var(--partial); background: rgba(210,153,34,.18); }
+        .badge.streak { color: var(--fail); background: rgba(248,81,73,.16); }
+        .job.paused { border-left-color: var(--partial); }
+        .pausenote { margin-top: 8px; font-size: 12.5px; color: var(--text); background: rgba(210,153,34,.10); border: 1px solid rgba(210,153,34,.35); border-radius: 6px; padding: 5px 9px; }
+        .actions { display: flex; gap: 8px; margin-top: 10px; }
+        button { font: inherit; font-size: 12.5px; color: var(--text); background: var(--panel2); border: 1px solid var(--line); border-radius: 6px; padding: 4px 11px; cursor: pointer; }
+        button:hover { border-color: var(--accent); }
+        button.primary { background: var(--accent); border-color: var(--accent); color: #0b1520; font-weight: 600; }
+        button.warn { color: var(--partial); }
+        #auth { font-size: 12px; }
+        #flash { display: none; background: rgba(88,166,255,.12); border: 1px solid var(--accent); padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }
+        #flash.bad { background: rgba(248,81,73,.12); border-color: var(--fail); }
+        tr.run { cursor: pointer; } tr.run:hover td { background: rgba(88,166,255,.08); }
+        #modal { display: none; position: fixed; inset: 0; background: rgba(5,8,12,.72); z-index: 10; align-items: flex-start; justify-content: center; padding: 6vh 20px; overflow: auto; }
+        #modal.open { display: flex; }
+        #dialog { background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 18px 22px; width: min(860px, 100%); }
+        #dialog h3 { margin: 0 0 12px; font-size: 17px; }
+        #dialog input { font: inherit; width: 100%; background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 6px; padding: 7px 10px; margin: 6px 0 12px; }
+        #dialog .row { display: flex; gap: 8px; justify-content: flex-end; }
+        #dialog .hint { color: var(--muted); font-size: 12.5px; }
+        pre.out { white-space: pre-wrap; word-break: break-word; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; max-height: 340px; overflow: auto; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; margin: 4px 0 12px; }
+        .section { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .6px; margin-top: 10px; }
         </style>
         </head>
         <body>
         <header>
           <h1>jobctl<span>scheduler status</span></h1>
-          <div id="conn"><span id="dot"></span><span id="conntext">connecting…</span></div>
+          <div id="conn"><span id="dot"></span><span id="conntext">connecting…</span>
+            <button id="auth" type="button" data-action="auth">Enter token</button></div>
         </header>
         <main>
           <noscript><p>This page needs JavaScript; the same data is at <a href="/api/v1/jobs/status">/api/v1/jobs/status</a>.</p></noscript>
           <div id="error"></div>
+          <div id="flash" role="status"></div>
           <div id="warnings"></div>
           <section class="tiles">
             <div class="tile"><div class="label">Success rate</div><div class="value ok" id="rate">–</div><div class="bar"><div id="ratebar" style="width:0"></div></div></div>
@@ -107,8 +140,9 @@ enum StatusPage {
             <thead><tr><th>Started</th><th>Job</th><th>Status</th><th>Duration</th><th>Trigger</th><th>Run</th><th>Summary</th></tr></thead>
             <tbody id="runs"><tr><td colspan="7" class="empty">loading…</td></tr></tbody>
           </table>
-          <footer>Refreshes every 5 s from <code>/api/v1/jobs/status</code> and <code>/api/v1/jobs/history</code>. Times are in each job's zone; countdowns use this computer's clock.</footer>
+          <footer>Refreshes every 5 s from <code>/api/v1/jobs/status</code> and <code>/api/v1/jobs/history</code>. Times are in each job's zone; countdowns use this computer's clock. Click a run for its detail. The API token is kept in this tab only (sessionStorage).</footer>
         </main>
+        <div id="modal"><div id="dialog" role="dialog" aria-modal="true"></div></div>
         <script>
         "use strict";
         const REFRESH_MS = 5000, CHART_RUNS = 30;
@@ -223,17 +257,25 @@ enum StatusPage {
             const runs = state.histories[job.name] || [];
             const last = job.lastRun;
             const shown = job.running ? "running" : last ? last.status : "never run";
-            const card = el("article", { class: "job " + shown.replace(" ", "_"), "data-job": job.name });
+            const card = el("article", { class: "job " + (job.paused ? "paused" : shown.replace(" ", "_")), "data-job": job.name });
             const top = el("div", { class: "top" });
             top.appendChild(el("span", { class: "name" }, job.name));
             top.appendChild(el("span", { class: "sched" }, job.schedule));
-            top.appendChild(el("span", { class: "badge " + shown.replace(" ", "_") }, shown.replace("_", " ")));
+            const badges = el("span", { class: "badges" });
+            if (job.paused) badges.appendChild(el("span", { class: "badge paused", "data-badge": "paused", title: job.paused.note || "" }, "paused"));
+            if (job.consecutiveFailures > 0) badges.appendChild(el("span", { class: "badge streak", "data-badge": "streak" }, "failing ×" + job.consecutiveFailures));
+            badges.appendChild(el("span", { class: "badge " + shown.replace(" ", "_") }, shown.replace("_", " ")));
+            top.appendChild(badges);
             card.appendChild(top);
+            if (job.paused) {
+              const p = job.paused;
+              card.appendChild(el("div", { class: "pausenote", "data-pause-note": job.name }, "Paused by " + p.by + " · " + ago(p.at) + (p.note ? " — " + p.note : "") + ". Its fires are recorded skipped."));
+            }
             const kv = el("div", { class: "kv" });
             const add = (k, v, cls) => { kv.appendChild(el("span", { class: "k" }, k)); const e = el("span", cls ? { class: cls } : {}, v); kv.appendChild(e); return e; };
             add("Zone", job.timezone);
             if (job.nextFire) {
-              add("Next fire", inZone(job.nextFire, job.timezone));
+              add("Next fire", inZone(job.nextFire, job.timezone) + (job.paused ? " · skipped while paused" : ""));
               const c = add("Countdown", countdown(Date.parse(job.nextFire) - Date.now()), "countdown");
               c.dataset.next = job.nextFire;
             } else {
@@ -246,6 +288,11 @@ enum StatusPage {
             add("Success", finished.length ? Math.round((ok / finished.length) * 1000) / 10 + "% of last " + finished.length : "–");
             card.appendChild(kv);
             card.appendChild(chart(runs));
+            const actions = el("div", { class: "actions" });
+            actions.appendChild(el("button", { type: "button", "data-action": "trigger", "data-job": job.name }, "Run now"));
+            if (job.paused) actions.appendChild(el("button", { type: "button", class: "warn", "data-action": "resume", "data-job": job.name }, "Resume"));
+            else actions.appendChild(el("button", { type: "button", "data-action": "pause", "data-job": job.name }, "Pause…"));
+            card.appendChild(actions);
             root.appendChild(card);
           }
         }
@@ -255,7 +302,7 @@ enum StatusPage {
           body.replaceChildren();
           if (runs.length === 0) { const tr = el("tr"); tr.appendChild(el("td", { colspan: "7", class: "empty" }, "no runs yet")); body.appendChild(tr); return; }
           for (const r of runs) {
-            const tr = el("tr", { class: "run " + r.status, "data-run": String(r.id) });
+            const tr = el("tr", { class: "run " + r.status, "data-run": String(r.id), tabindex: "0", title: "open run #" + r.id });
             tr.appendChild(el("td", {}, inZone(r.startedAt, zoneOf(r.job))));
             tr.appendChild(el("td", {}, r.job));
             tr.appendChild(el("td", { class: "st" }, r.status.replace("_", " ")));
@@ -297,12 +344,187 @@ enum StatusPage {
           if (!ok) e.textContent = "Cannot reach the scheduler (" + text + "); showing the last data. Retrying every 5 s.";
         }
 
-        async function getJSON(url) {
-          const response = await fetch(url, { cache: "no-store" });
-          const body = await response.json();
-          if (!response.ok || !body.success) throw new Error(body.error || ("HTTP " + response.status));
-          return body.data;
+        // The API token: asked once, kept in this tab's sessionStorage (never a cookie or a URL).
+        const TOKEN_KEY = "jobctl.token";
+        function token() { try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
+        function setToken(t) { sessionStorage.setItem(TOKEN_KEY, t); renderAuth(); }
+        function forgetToken() { sessionStorage.removeItem(TOKEN_KEY); renderAuth(); }
+        function renderAuth() {
+          document.getElementById("auth").textContent = token() ? "Forget token" : "Enter token";
         }
+
+        async function api(method, url, body) {
+          const headers = {};
+          const t = token();
+          if (t) headers.Authorization = "Bearer " + t;
+          const init = { method: method, cache: "no-store", headers: headers };
+          if (body !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+          const response = await fetch(url, init);
+          let answer = null;
+          try { answer = await response.json(); } catch (e) { answer = null; }
+          if (!response.ok || !answer || !answer.success) {
+            const error = new Error((answer && answer.error) || ("HTTP " + response.status));
+            error.status = response.status;
+            // A refused token is forgotten at once: the next action asks for it again.
+            if (response.status === 401 && t) { forgetToken(); error.tokenRefused = true; }
+            throw error;
+          }
+          return answer.data;
+        }
+
+        // A read; after a refused token, once more without it.
+        async function getJSON(url) {
+          try { return await api("GET", url); } catch (e) {
+            if (!e.tokenRefused) throw e;
+            flash("The API token was refused and is forgotten; reading without it.", true);
+            return await api("GET", url);
+          }
+        }
+
+        let flashTimer = null;
+        function flash(text, bad) {
+          const f = document.getElementById("flash");
+          f.textContent = text;
+          f.className = bad ? "bad" : "";
+          f.style.display = "block";
+          clearTimeout(flashTimer);
+          flashTimer = setTimeout(() => { f.style.display = "none"; }, 20000);
+        }
+
+        // The dialog: the token, a pause's note, a run's detail. Built with textContent only.
+        function openDialog(title, build) {
+          const d = document.getElementById("dialog");
+          d.replaceChildren();
+          delete d.dataset.run;
+          d.appendChild(el("h3", {}, title));
+          build(d);
+          document.getElementById("modal").className = "open";
+        }
+        function closeDialog() { document.getElementById("modal").className = ""; }
+        function buttons(d, list) {
+          const row = el("div", { class: "row" });
+          for (const [label, handler, cls, id] of list) {
+            const b = el("button", Object.assign({ type: "button" }, cls ? { class: cls } : {}, id ? { id: id } : {}), label);
+            b.addEventListener("click", handler);
+            row.appendChild(b);
+          }
+          d.appendChild(row);
+        }
+        function askToken(then) {
+          openDialog("API token", (d) => {
+            d.appendChild(el("p", { class: "hint" }, "The bearer token of the API (HTTP_TOKEN_FILE). It stays in this tab's session storage and is sent with each request; closing the tab forgets it."));
+            const input = el("input", { type: "password", id: "token-input", autocomplete: "off", placeholder: "token" });
+            d.appendChild(input);
+            const save = () => { const v = input.value.trim(); if (!v) return; setToken(v); closeDialog(); if (then) then(); else refresh(); };
+            input.addEventListener("keydown", (e) => { if (e.key === "Enter") save(); });
+            buttons(d, [["Cancel", closeDialog], ["Use token", save, "primary", "token-save"]]);
+            input.focus();
+          });
+        }
+        function withToken(then) { if (token()) then(); else askToken(then); }
+
+        async function act(job, action, body) {
+          try {
+            const data = await api("POST", "/api/v1/jobs/" + action + "/" + encodeURIComponent(job), body);
+            flash(action === "trigger"
+              ? "Run #" + data.runId + " of " + job + " started." + (data.warning ? " Warning: " + data.warning : "")
+              : data.message, false);
+          } catch (e) {
+            flash(e.tokenRefused
+              ? "The API token was refused and is forgotten: " + action + " of " + job + " was not done. Enter it again."
+              : action + " " + job + ": " + e.message, true);
+          }
+          refresh();
+        }
+        function askPause(job) {
+          openDialog("Pause " + job, (d) => {
+            d.appendChild(el("p", { class: "hint" }, "Its fires are recorded skipped until it is resumed, on every scheduler of this database. Run now still runs it."));
+            const input = el("input", { type: "text", id: "note-input", maxlength: "500", placeholder: "why (optional, one line)" });
+            d.appendChild(input);
+            const go = () => { const note = input.value.trim(); closeDialog(); act(job, "pause", note ? { note: note } : {}); };
+            input.addEventListener("keydown", (e) => { if (e.key === "Enter") go(); });
+            buttons(d, [["Cancel", closeDialog], ["Pause", go, "primary", "pause-confirm"]]);
+            input.focus();
+          });
+        }
+
+        function usdc(micro) {
+          const negative = micro < 0, v = Math.abs(micro);
+          let frac = String(v % 1000000).padStart(6, "0").replace(/0+$/, "");
+          while (frac.length < 2) frac += "0";
+          return (negative ? "-" : "") + Math.floor(v / 1000000) + "." + frac;
+        }
+        function isMoney(name) { return name.endsWith("_micro_usdc") || name === "payout_total" || name.endsWith("_payout_total"); }
+
+        async function openRun(id) {
+          let run;
+          try { run = await getJSON("/api/v1/jobs/runs/" + encodeURIComponent(id)); } catch (e) { flash("Run #" + id + ": " + e.message, true); return; }
+          const zone = zoneOf(run.job);
+          openDialog("Run #" + run.id + " · " + run.job + " · " + run.status.replace("_", " "), (d) => {
+            d.dataset.run = String(run.id);
+            const kv = el("div", { class: "kv" });
+            const add = (k, v) => { kv.appendChild(el("span", { class: "k" }, k)); kv.appendChild(el("span", { "data-field": k }, v)); };
+            add("Status", run.status.replace("_", " "));
+            add("Trigger", trigger(run));
+            add("Attempt", run.attempt);
+            add("Scheduled", run.scheduledFor ? inZone(run.scheduledFor, zone) : "– (manual run)");
+            add("Started", inZone(run.startedAt, zone));
+            add("Finished", run.finishedAt ? inZone(run.finishedAt, zone) : "–");
+            add("Duration", duration(run.durationMs));
+            add("Lateness", duration(run.latenessMs));
+            add("Host", run.host + " · pid " + run.pid);
+            d.appendChild(kv);
+            if (run.metrics) {
+              d.appendChild(el("div", { class: "section" }, "Metrics"));
+              const m = el("div", { class: "kv" });
+              const rows = [["processed", run.metrics.processed], ["created", run.metrics.created], ["updated", run.metrics.updated], ["skipped", run.metrics.skipped]];
+              for (const [k, v] of Object.entries(run.metrics.counters || {}).sort()) rows.push([k, isMoney(k) ? usdc(v) + " USDC (" + v + " micro-USDC)" : v]);
+              for (const [k, v] of rows) { m.appendChild(el("span", { class: "k" }, k)); m.appendChild(el("span", {}, v)); }
+              d.appendChild(m);
+            }
+            const hidden = run.redacted ? "hidden: it needs the API token" : "none";
+            d.appendChild(el("div", { class: "section" }, "Error"));
+            d.appendChild(el("pre", { class: "out", id: "run-error" }, run.error === null ? hidden : run.error));
+            d.appendChild(el("div", { class: "section" }, "Output (the last 4 KiB recorded)"));
+            d.appendChild(el("pre", { class: "out", id: "run-output" }, run.output === null ? hidden : run.output));
+            if (run.scheduledFor) {
+              d.appendChild(el("div", { class: "section" }, "Other attempts of this fire"));
+              const list = el("div", { class: "actions" });
+              for (const o of run.otherAttempts) {
+                const b = el("button", { type: "button", "data-open-run": String(o.id) }, "#" + o.id + " · attempt " + o.attempt + " · " + o.triggeredBy + " · " + o.status.replace("_", " "));
+                b.addEventListener("click", () => openRun(o.id));
+                list.appendChild(b);
+              }
+              if (run.otherAttempts.length === 0) list.appendChild(el("span", { class: "hint" }, "none"));
+              d.appendChild(list);
+            }
+            const actions = [["Close", closeDialog, "primary", "run-close"]];
+            if (run.redacted) actions.unshift(["Enter token", () => askToken(() => openRun(run.id))]);
+            buttons(d, actions);
+          });
+        }
+
+        document.addEventListener("click", (e) => {
+          const target = e.target instanceof Element ? e.target : null;
+          if (!target) return;
+          if (target.id === "modal") { closeDialog(); return; }
+          const b = target.closest("[data-action]");
+          if (b) {
+            const job = b.dataset.job, action = b.dataset.action;
+            if (action === "auth") { if (token()) { forgetToken(); flash("Token forgotten.", false); refresh(); } else askToken(null); }
+            else if (action === "trigger") withToken(() => act(job, "trigger"));
+            else if (action === "pause") withToken(() => askPause(job));
+            else if (action === "resume") withToken(() => act(job, "resume"));
+            return;
+          }
+          const row = target.closest("tr[data-run]");
+          if (row) openRun(row.dataset.run);
+        });
+        document.addEventListener("keydown", (e) => {
+          if (e.key === "Escape") closeDialog();
+          const row = e.target instanceof Element && e.key === "Enter" ? e.target.closest("tr[data-run]") : null;
+          if (row) openRun(row.dataset.run);
+        });
 
         async function refresh() {
           try {
@@ -322,6 +544,7 @@ enum StatusPage {
           }
         }
 
+        renderAuth();
         refresh();
         setInterval(refresh, REFRESH_MS);
         setInterval(tick, 1000);

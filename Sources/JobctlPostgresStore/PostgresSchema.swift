@@ -7,8 +7,7 @@
 /// - `scheduled_at` follows SQLite's rule (needed by `schedule` and `catchup`) instead of
 ///   `(triggered_by = 'manual') = (scheduled_at IS NULL)`: a retry of a manual run is a `retry`
 ///   row without a fire, as on one host. The fire index skips manual rows, as SQLite's does.
-/// - `jobctl_pause` is not here yet (issue 12 adds pause to the protocol; it will be ported in
-///   a migration of its own).
+/// - `jobctl_pause` comes in "pg v3": `note` may be NULL (no note), as on SQLite.
 /// - Indexes: (job, started_at) for `lastRuns` and `history --job`, (job, status, started_at)
 ///   for the failing-streak recount and the partial day of a `stats --since` window, instead of
 ///   §4's (job, duration_ms, started_at): percentiles come from the summaries' histograms.
@@ -21,7 +20,18 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(name: "pg v1 create jobctl tables", sql: tablesSQL),
         Migration(name: "pg v2 create jobctl summaries", sql: PostgresSummarySchema.migrationSQL),
+        Migration(name: "pg v3 create jobctl pauses", sql: pausesSQL),
     ]
+
+    /// Pauses (issue 12): one row per paused job; `resume` deletes it.
+    static let pausesSQL = """
+        CREATE TABLE jobctl_pause (
+          job       text        PRIMARY KEY,
+          paused_at timestamptz NOT NULL,
+          paused_by text        NOT NULL,
+          note      text
+        );
+        """
 
     /// Statuses the tables accept. `queued` is for `overlap=queue` across hosts (`DEQUEUE`,
     /// not built yet); no claim writes it today.

@@ -93,7 +93,11 @@ extension PostgresStateStore {
 
     static func dataVersion(_ tx: PostgresConnection) throws -> Int {
         let sum = try tx.query(
-            "SELECT (COALESCE(sum(version), 0) % 9223372036854775807)::bigint AS v FROM jobctl_summary"
+            """
+            SELECT ((SELECT COALESCE(sum(version), 0) FROM jobctl_summary)
+                    + (SELECT COALESCE(sum(hashtext(job || ' ' || paused_at::text)), 0) FROM jobctl_pause))
+                   % 9223372036854775807 AS v
+            """
         ).first?.int64("v")
         return Int(truncatingIfNeeded: sum ?? 0)
     }

@@ -35,8 +35,10 @@ extension PostgresStateStore {
             ).map(PostgresExecutionRow.record) : []
         let version = try dataVersion(tx)
         let figures = request.alertFigures ? try alertFigures(tx) : AlertFigures()
+        let pauses = request.pauses ? try allPauses(tx) : []
         return SummaryReport(
-            since: request.since, jobs: listed, lastRuns: lastRuns, recent: recent, version: version, figures: figures)
+            since: request.since, jobs: listed, lastRuns: lastRuns, recent: recent, version: version, figures: figures,
+            pauses: pauses)
     }
 
     /// Every job's all-time figures and markers.

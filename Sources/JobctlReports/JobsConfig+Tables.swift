@@ -29,14 +29,19 @@ extension JobsConfig {
 
 extension JobsConfig {
     /// The table of `jobctl list` (like `systemctl list-timers`): each job's schedule, zone,
-    /// next fire in its zone and relative to `now`, and its last run with its status.
-    public func listTable(now: Date, lastRuns: [String: ExecutionRecord]) -> String {
+    /// next fire in its zone and relative to `now`, and its last run with its status. A paused
+    /// job (`pauses`) shows `paused` instead of its next fire: its fires are recorded skipped.
+    public func listTable(
+        now: Date, lastRuns: [String: ExecutionRecord], pauses: [String: JobPause] = [:]
+    ) -> String {
         var table = TextTable(header: ["JOB", "SCHEDULE", "ZONE", "NEXT", "LEFT", "LAST RUN", "STATUS"])
         for job in jobs {
             var next = "-"
             var left = "-"
             if !job.enabled {
                 next = "disabled"
+            } else if pauses[job.name] != nil {
+                next = "paused"
             } else if job.isReboot {
                 next = "at start"
             } else if let fire = job.schedule.nextFire(after: now.unixSeconds, in: job.zone) {

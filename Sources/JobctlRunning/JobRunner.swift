@@ -46,6 +46,7 @@ public struct JobRunner: Sendable {
     /// Long (86 lines): the retry loop with its history writes and log lines. The narrow runner
     /// of issue 10 (`run(request) -> outcome`) is where it gets split.
     public func run(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?) async -> RunOutcome {
+        if let skipped = skipIfPaused(job, fire: fire, trigger: trigger, attempt: 1) { return skipped }
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
         // `overlap=allow` runs share the lock among themselves; everything else is exclusive.
@@ -129,6 +130,7 @@ public struct JobRunner: Sendable {
             }
             attempt += 1
             currentTrigger = .retry
+            if let skipped = skipIfPaused(job, fire: fire, trigger: .retry, attempt: attempt) { return skipped }
         }
     }
 

@@ -12,7 +12,7 @@ import Logging
 /// and prunes old history off the hot path.
 public actor Scheduler {
     private var config: JobsConfig
-    private let store: any StateStore
+    let store: any StateStore
     let clock: any WallClock
     private let logger: Logger
     private let identity: RunnerIdentity

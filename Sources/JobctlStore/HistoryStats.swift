@@ -9,6 +9,8 @@ public struct HistoryStats: Sendable, Equatable {
     /// Money jobs that found nothing to do for too long (`IdleWarning`); they describe the
     /// jobs now, whatever the window. Empty without a config (no schedule to judge by).
     public var warnings: [IdleWarning]
+    /// The pauses in force (`JobPause`), by job; they describe the jobs now.
+    public var pauses: [JobPause] = []
 
     public init(since: Date?, jobs: [JobStats], overall: JobStats, warnings: [IdleWarning] = []) {
         self.since = since

@@ -29,10 +29,12 @@ extension HistoryStore: ExecutionSummaries {
                 db, sql: "SELECT * FROM job_executions ORDER BY started_at DESC, id DESC LIMIT ?",
                 arguments: [request.recent]) : []
         let figures = request.alertFigures ? try alertFigures(db) : AlertFigures()
+        let pauses = request.pauses ? try allPauses(db) : []
         // Last: the version of the state the queries above read.
         let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
         return SummaryReport(
-            since: request.since, jobs: listed, lastRuns: lastRuns, recent: recent, version: version, figures: figures)
+            since: request.since, jobs: listed, lastRuns: lastRuns, recent: recent, version: version, figures: figures,
+            pauses: pauses)
     }
 
     /// Every job's all-time figures and markers.

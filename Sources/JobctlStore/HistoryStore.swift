@@ -31,12 +31,19 @@ public final class HistoryStore: Sendable {
     ///     exist, may lack write permission, and is never written (no migration, no WAL switch).
     ///     A database that still needs a migration throws `HistoryError.needsMigration`; writes
     ///     through a read-only store throw `HistoryError.readOnly`.
+    ///   - openElsewhereInProcess: this process already has the database open through another
+    ///     store (the HTTP server's reader beside the scheduler's store). The header is then not
+    ///     read: reading it opens and closes the file, and closing any descriptor of a file drops
+    ///     every POSIX lock the process holds on it, SQLite's included — the next process to close
+    ///     its connection then found itself "last", checkpointed and deleted the WAL under the
+    ///     running scheduler (seen: `jobctl trigger` or `pause` beside `jobctl run --http`).
     public init(
         path: String, busyTimeout: TimeInterval = HistoryStore.defaultBusyTimeout, mustExist: Bool = false,
-        readOnly: Bool = false
+        readOnly: Bool = false, openElsewhereInProcess: Bool = false
     ) throws {
         self.path = path
-        try Self.checkFile(path: path, mustExist: mustExist || readOnly, needsWrite: !readOnly)
+        try Self.checkFile(
+            path: path, mustExist: mustExist || readOnly, needsWrite: !readOnly, readHeader: !openElsewhereInProcess)
         var config = Configuration()
         config.readonly = readOnly
         if !readOnly { config.journalMode = .wal }
@@ -244,6 +251,10 @@ public final class HistoryStore: Sendable {
             // When each job last found work, for the idle warning (see `WorkMarkerSchema`).
             try db.execute(sql: WorkMarkerSchema.migrationSQL)
         },
+        Migration(name: "v6-job-pauses") { db in
+            // Paused jobs (issue 12; see `PauseSchema`).
+            try db.execute(sql: PauseSchema.migrationSQL)
+        },
     ]
 
     /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.
@@ -255,7 +266,7 @@ public final class HistoryStore: Sendable {
     /// The names of the migrations this binary knows, in order.
     public static var migrationNames: [String] { migrations.map(\.name) }
 
-    static func checkFile(path: String, mustExist: Bool, needsWrite: Bool) throws {
+    static func checkFile(path: String, mustExist: Bool, needsWrite: Bool, readHeader: Bool = true) throws {
         let directory = HistoryError.directory(of: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -267,7 +278,7 @@ public final class HistoryStore: Sendable {
             if access(directory, W_OK) != 0 { throw HistoryError.readOnly(path: path) }
             return
         }
-        if info.st_size > 0 {
+        if info.st_size > 0, readHeader {
             // Every SQLite database starts with this 16-byte header.
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw HistoryError.database(path: path, message: "cannot open the file for reading")

@@ -22,8 +22,9 @@ import Foundation
 ///   (the run guard's `flock` is one, freed by the kernel when the process dies): it only reports
 ///   whether the claim is still running. A store with leases reaps expired ones in
 ///   `recoverInterrupted` (as `abandoned` once that status exists) instead of asking `isLockFree`.
-/// - **Pause state** (room for issue 12) will be read and written here too (`pause(job:note:)`,
-///   `pauses()`), so that a pause holds on every host; nothing of it exists yet.
+/// - **Pause state** (issue 12) lives here, so that a pause holds on every host: a job has at
+///   most one pause; `pause` of a paused job and `resume` of a running one write nothing. A
+///   scheduler reads `activePause(job:)` at each fire before claiming it (one indexed read).
 /// - **Reads** see one consistent state per call. Times are milliseconds since the Unix epoch in
 ///   the store (`HistoryTime`: a `Date` is rounded down to its millisecond).
 public protocol StateStore: ExecutionSummaries {
@@ -33,7 +34,7 @@ public protocol StateStore: ExecutionSummaries {
     /// scheduled instant, attempt) is already recorded, by any writer.
     func claim(_ start: ExecutionStart) throws -> FireClaim
 
-    /// Records a fire that did not run (overlap skip, run guard held, later: paused) as a finished
+    /// Records a fire that did not run (overlap skip, run guard held, job paused) as a finished
     /// `skipped` row with `reason`, no duration and no lateness. It consumes the fire like `claim`.
     func claimSkipped(_ start: ExecutionStart, reason: String) throws -> FireClaim
 
@@ -76,6 +77,25 @@ public protocol StateStore: ExecutionSummaries {
 
     /// A number that changes whenever another connection commits, for caches of reads.
     func dataVersion() throws -> Int
+
+    /// Every attempt recorded for one fire (job, scheduled instant): the schedule or catch-up
+    /// run, its retries, a skip. By attempt, then id. Manual runs have no fire.
+    func fireAttempts(job: String, scheduledAt: Date) throws -> [ExecutionRecord]
+
+    // MARK: Pauses (issue 12; `JobPause`)
+
+    /// Records that `job` is paused. `.alreadyPaused` with the pause in force, writing nothing,
+    /// when it is paused already (by anyone, on any host).
+    func pause(job: String, by: String, note: String?, at: Date) throws -> PauseChange
+
+    /// Lifts the pause of `job`; returns it, or nil (nothing written) when the job was not paused.
+    func resume(job: String) throws -> JobPause?
+
+    /// Every pause in force, by job name.
+    func pauses() throws -> [JobPause]
+
+    /// The pause of one job, or nil: what a scheduler reads at each fire (one indexed read).
+    func activePause(job: String) throws -> JobPause?
 }
 
 extension StateStore {

@@ -13,10 +13,12 @@ public struct SummaryReport: Sendable, Equatable {
     public var version: Int
     /// The alert figures, when asked for (else empty).
     public var figures: AlertFigures
+    /// The pauses in force, by job, when asked for (else empty).
+    public var pauses: [JobPause]
 
     public init(
         since: Date?, jobs: [JobSummary], lastRuns: [String: ExecutionRecord] = [:], recent: [ExecutionRecord] = [],
-        version: Int = 0, figures: AlertFigures = AlertFigures()
+        version: Int = 0, figures: AlertFigures = AlertFigures(), pauses: [JobPause] = []
     ) {
         self.since = since
         self.jobs = jobs
@@ -24,5 +26,6 @@ public struct SummaryReport: Sendable, Equatable {
         self.recent = recent
         self.version = version
         self.figures = figures
+        self.pauses = pauses
     }
 }

@@ -15,10 +15,12 @@ public struct SummaryRequest: Sendable, Equatable {
     public var recent: Int
     /// Read the alert figures too (`StateStore.alertFigures`), in the same consistent state.
     public var alertFigures: Bool
+    /// Read the pauses in force too, in the same consistent state.
+    public var pauses: Bool
 
     public init(
         job: String? = nil, since: Date? = nil, durations: Bool = true, lastRuns: Bool = false, recent: Int = 0,
-        alertFigures: Bool = false
+        alertFigures: Bool = false, pauses: Bool = false
     ) {
         self.job = job
         self.since = since
@@ -26,5 +28,6 @@ public struct SummaryRequest: Sendable, Equatable {
         self.lastRuns = lastRuns
         self.recent = recent
         self.alertFigures = alertFigures
+        self.pauses = pauses
     }
 }

@@ -15,6 +15,9 @@ struct Jobctl: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             TriggerCommand.self,
+            PauseCommand.self,
+            ResumeCommand.self,
+            ShowCommand.self,
             NextCommand.self,
             CheckCommand.self,
             HistoryCommand.self,

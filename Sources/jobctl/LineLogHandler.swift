@@ -1,6 +1,12 @@
+import ArgumentParser
 import Dispatch
 import Foundation
+import JobctlArcade
+import JobctlConfig
+import JobctlReports
 import JobctlRunning
+import JobctlScheduling
+import JobctlStore
 import JobctlTime
 import Logging
 import Synchronization

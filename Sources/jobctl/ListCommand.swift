@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
+import JobctlArcade
+import JobctlConfig
+import JobctlReports
+import JobctlRunning
+import JobctlScheduling
 import JobctlStore
+import JobctlTime
+import Logging
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,13 +19,21 @@ struct ListCommand: ParsableCommand {
         let config = try options.load()
         // Every job's last run in one query; none before the first run (nothing is created).
         var lastRuns: [String: ExecutionRecord] = [:]
+        var pauses: [JobPause] = []
         do {
             if let store = try HistoryCLI.openForReading(config.stateDatabasePath) {
                 lastRuns = try store.summaryReport(SummaryRequest(durations: false, lastRuns: true)).lastRuns
+                pauses = try store.pauses()
             }
         } catch {
             throw fail("\(error)", code: ExitStatus.failure)
         }
-        print(config.listTable(now: Date(), lastRuns: lastRuns), terminator: "")
+        let now = Date()
+        let paused = Dictionary(pauses.map { ($0.job, $0) }, uniquingKeysWith: { a, _ in a })
+        print(config.listTable(now: now, lastRuns: lastRuns, pauses: paused), terminator: "")
+        // Who paused, when and why: one line each after the table (also for a job no longer in the config).
+        for pause in pauses {
+            print(TerminalSafeText.escaped(pause.line(now: now, zone: config.job(named: pause.job)?.zone)))
+        }
     }
 }

@@ -1,7 +1,13 @@
 import ArgumentParser
 import Foundation
+import JobctlArcade
+import JobctlConfig
 import JobctlReports
+import JobctlRunning
+import JobctlScheduling
 import JobctlStore
+import JobctlTime
+import Logging
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +29,7 @@ struct StatsCommand: ParsableCommand {
                 return
             }
             var stats = try store.stats(job: job, since: sinceDate)
+            stats.pauses = try store.pauses().filter { job == nil || $0.job == job }
             // The idle warning needs the schedules: only with a config.
             if let config = resolved.config {
                 let now = Date()
@@ -32,7 +39,16 @@ struct StatsCommand: ParsableCommand {
             HistoryCLI.write(
                 json
                     ? try HistoryRenderer.statsJSON(stats)
-                    : HistoryRenderer.statsTable(stats, zone: resolved.zone, color: HistoryCLI.stdoutIsTerminal))
+                    : HistoryRenderer.statsTable(stats, zone: resolved.zone, color: HistoryCLI.stdoutIsTerminal)
+                        + Self.pauseLines(stats.pauses, config: resolved.config))
         }
+    }
+
+    /// The pauses in force, one line each after the table (`JobPause.line`).
+    static func pauseLines(_ pauses: [JobPause], config: JobsConfig?) -> String {
+        let now = Date()
+        return pauses.map {
+            TerminalSafeText.escaped($0.line(now: now, zone: config?.job(named: $0.job)?.zone)) + "\n"
+        }.joined()
     }
 }

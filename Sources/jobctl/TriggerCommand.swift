@@ -1,7 +1,12 @@
 import ArgumentParser
 import Foundation
 import JobctlArcade
+import JobctlConfig
+import JobctlReports
 import JobctlRunning
+import JobctlScheduling
+import JobctlStore
+import JobctlTime
 import Logging
 
 struct TriggerCommand: AsyncParsableCommand {
@@ -32,6 +37,11 @@ struct TriggerCommand: AsyncParsableCommand {
             isLockFree: {
                 OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
             })
+        // A paused job still runs by hand: the operator's explicit act. Said once, on stderr.
+        if let pause = try? store.activePause(job: job) {
+            let line = "jobctl: warning: job '\(job)' is paused (\(pause.summary)); running it anyway"
+            FileHandle.standardError.write(Data((TerminalSafeText.escaped(line) + "\n").utf8))
+        }
         let runner = JobRunner(
             config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
             jobs: ArcadeJobs.registry)

@@ -119,7 +119,7 @@ import Testing
         try Self.knownHistory(store)
         let json = try HistoryRenderer.statsJSON(try store.stats(job: nil, since: nil))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["since", "jobs", "overall", "warnings"])
+        #expect(Set(object.keys) == ["since", "jobs", "overall", "warnings", "pauses"])
         let jobs = try #require(object["jobs"] as? [[String: Any]])
         let backup = jobs[0]
         #expect(

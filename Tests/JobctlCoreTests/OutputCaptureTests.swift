@@ -2,7 +2,11 @@ import Foundation
 import Testing
 
 @testable import JobctlArcade
+@testable import JobctlConfig
+@testable import JobctlReports
 @testable import JobctlRunning
+@testable import JobctlScheduling
+@testable import JobctlStore
 @testable import JobctlTime
 
 /// Output capture of command jobs (issue 9, items 12 and 13) at the library level; the real

@@ -38,7 +38,10 @@ import Testing
         let jobs = try #require(data["jobs"] as? [[String: Any]])
         #expect(jobs.map { $0["name"] as? String } == ["hello", "slow", "quick"])
         for job in jobs {
-            #expect(Set(job.keys) == ["name", "schedule", "timezone", "nextFire", "lastRun", "running"])
+            #expect(
+                Set(job.keys) == [
+                    "name", "schedule", "timezone", "nextFire", "lastRun", "running", "paused", "consecutiveFailures",
+                ])
         }
         let hello = try #require(statusJob(data, "hello"))
         #expect(hello["schedule"] as? String == "@reboot")

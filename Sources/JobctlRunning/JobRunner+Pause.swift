@@ -1,0 +1,45 @@
+import Foundation
+import JobctlConfig
+import JobctlStore
+import JobctlTime
+import Logging
+
+extension JobRunner {
+    /// The triggers a pause stops: the fires of the schedule, their catch-up and their retries.
+    /// A manual run (`jobctl trigger`, the HTTP trigger) is an operator's explicit act and runs
+    /// even while the job is paused (its caller warns).
+    static func pauseStops(_ trigger: TriggerKind) -> Bool {
+        trigger == .schedule || trigger == .catchup || trigger == .retry
+    }
+
+    /// Before a fire (or a retry of it) is claimed, the job's pause is read from the store: one
+    /// indexed read, so a pause recorded by any process or host holds from the next fire on,
+    /// without a reload. A paused job's fire is claimed as `skipped` with the pause as its
+    /// reason (`JobPause.skipReason`: counted in stats and metrics, never silent). Returns that
+    /// outcome, or nil to go on. When the pause cannot be read, the run does not start (as when
+    /// its claim cannot be written): a money job must not run against a pause.
+    func skipIfPaused(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, attempt: Int) -> RunOutcome? {
+        guard Self.pauseStops(trigger), let fire else { return nil }
+        var metadata: Logger.Metadata = [
+            "job": .string(job.name), "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)),
+        ]
+        do {
+            guard let pause = try store.activePause(job: job.name) else { return nil }
+            let start = ExecutionStart(
+                job: job.name, scheduledFor: fire, startedAt: clock.now(), attempt: attempt, triggeredBy: trigger,
+                user: nil, host: identity.host, pid: identity.pid)
+            guard let claim = try store.claimSkipped(start, reason: pause.skipReason).claim else {
+                logger.info("Fire already recorded by another process", metadata: metadata)
+                return .alreadyRecorded
+            }
+            metadata["run"] = .stringConvertible(claim.runID)
+            metadata["reason"] = .string(pause.skipReason)
+            logger.info("Fire skipped: the job is paused", metadata: metadata)
+            return .finished(.skipped, runID: claim.runID)
+        } catch {
+            metadata["error"] = .string("\(error)")
+            logger.error("Cannot read or record the pause state; not starting the run", metadata: metadata)
+            return .finished(.failed, runID: 0)
+        }
+    }
+}
