@@ -23,6 +23,9 @@ public enum TriggerKind: String, Sendable, Codable, CaseIterable {
     case catchup
     case retry
     case manual
+    /// `jobctl backfill`: a past fire of the schedule, run on purpose (its own attempt number
+    /// when the fire was recorded before). Added by "v7-hook-runs" (`BackfillTriggerSchema`).
+    case backfill
 
     /// Triggers that belong to a fire of the schedule and so are recorded at most once per
     /// (job, fire time, attempt): the partial UNIQUE index covers exactly these.

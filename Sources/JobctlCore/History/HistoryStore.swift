@@ -260,6 +260,12 @@ public final class HistoryStore: Sendable {
             // When each job last found work, for the idle warning (see `WorkMarkerSchema`).
             try db.execute(sql: WorkMarkerSchema.migrationSQL)
         },
+        Migration(name: "v7-hook-runs") { db in
+            // Failure hooks' runs (`HookRunSchema`), and the `backfill` trigger of `jobctl
+            // backfill` (`BackfillTriggerSchema`): both issue 12, one migration by assignment.
+            try db.execute(sql: HookRunSchema.migrationSQL)
+            try BackfillTriggerSchema.allowBackfill(db)
+        },
     ]
 
     /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.
@@ -344,7 +350,9 @@ public final class HistoryStore: Sendable {
         guard start.attempt >= 1 else {
             throw HistoryError.invalidArgument("attempt must be at least 1, got \(start.attempt)")
         }
-        if start.triggeredBy == .schedule || start.triggeredBy == .catchup, start.scheduledFor == nil {
+        if start.triggeredBy == .schedule || start.triggeredBy == .catchup || start.triggeredBy == .backfill,
+            start.scheduledFor == nil
+        {
             throw HistoryError.invalidArgument(
                 "a \(start.triggeredBy.rawValue) run of \(start.job) needs its fire time")
         }
@@ -494,7 +502,7 @@ public final class HistoryStore: Sendable {
                 db,
                 sql: """
                     SELECT scheduled_at FROM job_executions
-                    WHERE job = ? AND triggered_by IN ('schedule','catchup','retry')
+                    WHERE job = ? AND triggered_by IN \(BackfillTriggerSchema.fireTriggers)
                       AND triggered_by IN ('schedule','catchup')
                     ORDER BY scheduled_at DESC LIMIT 1
                     """,

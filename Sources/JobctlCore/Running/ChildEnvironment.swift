@@ -23,7 +23,9 @@ public enum ChildEnvironment {
     /// Variables jobctl treats as secrets: never in a child's environment.
     public static let secrets: Set<String> = ["JOBCTL_HTTP_TOKEN"]
     /// Set by jobctl for each command run.
-    public static let perRun: Set<String> = ["JOBCTL_JOB", "JOBCTL_RUN_ID", "JOBCTL_SCHEDULED_AT"]
+    /// Failure hooks get `HookEnvironment.names` too.
+    public static let perRun = Set(["JOBCTL_JOB", "JOBCTL_RUN_ID", "JOBCTL_SCHEDULED_AT"])
+        .union(HookEnvironment.names)
 
     /// The child's environment: the allow-listed and `passing` variables of `parent`, then the
     /// per-run ones. `scheduledAt` is nil for manual runs (the variable is then unset).

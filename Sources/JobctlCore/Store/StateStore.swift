@@ -24,9 +24,11 @@ import Foundation
 ///   `recoverInterrupted` (as `abandoned` once that status exists) instead of asking `isLockFree`.
 /// - **Pause state** (room for issue 12) will be read and written here too (`pause(job:note:)`,
 ///   `pauses()`), so that a pause holds on every host; nothing of it exists yet.
+/// - **Hook runs and fire ledger** (issue 12): `HookRunStore` records failure hooks;
+///   `FireLedger` tells `jobctl backfill` which fires are recorded and their last attempt.
 /// - **Reads** see one consistent state per call. Times are milliseconds since the Unix epoch in
 ///   the store (`HistoryTime`: a `Date` is rounded down to its millisecond).
-public protocol StateStore: ExecutionSummaries {
+public protocol StateStore: ExecutionSummaries, HookRunStore, FireLedger {
     // MARK: Claims and runs
 
     /// Claims `start`'s fire and records it `running`. `.alreadyClaimed` when that fire (job,
