@@ -15,6 +15,7 @@ struct Jobctl: AsyncParsableCommand {
         subcommands: [
             RunCommand.self,
             TriggerCommand.self,
+            BackfillCommand.self,
             NextCommand.self,
             CheckCommand.self,
             HistoryCommand.self,

@@ -460,7 +460,7 @@ import Testing
             ExecutionStatus.allCases.map(\.rawValue) == [
                 "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted",
             ])
-        #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual"])
+        #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual", "backfill"])
         #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted])
     }
 }
