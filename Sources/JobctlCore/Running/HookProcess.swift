@@ -20,14 +20,23 @@ struct HookProcess: Sendable {
     /// Output lines of one hook that are logged.
     static let logLineLimit = 20
 
-    func run(
+    /// A hook about to run: its row is recorded, its process not started yet.
+    struct Started: Sendable {
+        var command: String
+        var event: HookEvent
+        var job: JobDefinition
+        var runID: Int64
+        var environment: [String: String]
+        var startedAt: Date
+        /// Nil when the row could not be recorded.
+        var hookID: Int64?
+    }
+
+    /// Records the hook `running` (synchronously: the next decision about the job sees it).
+    func begin(
         _ command: String, event: HookEvent, job: JobDefinition, runID: Int64, environment: [String: String]
-    ) async {
+    ) -> Started {
         let startedAt = clock.now()
-        let meta: Logger.Metadata = [
-            "job": .string(job.name), "run": .stringConvertible(runID), "hook": .string(event.option),
-            "event": .string(event.rawValue),
-        ]
         var hookID: Int64?
         do {
             hookID = try store.beginHookRun(
@@ -35,18 +44,33 @@ struct HookProcess: Sendable {
                     runID: runID, job: job.name, event: event, startedAt: startedAt, host: identity.host,
                     pid: identity.pid))
         } catch {
-            logger.error("Cannot record the hook; running it anyway", metadata: meta.merging(["error": "\(error)"]) { $1 })
+            logger.error(
+                "Cannot record the hook; running it anyway",
+                metadata: Self.meta(job.name, runID, event).merging(["error": "\(error)"]) { $1 })
         }
+        return Started(
+            command: command, event: event, job: job, runID: runID, environment: environment, startedAt: startedAt,
+            hookID: hookID)
+    }
+
+    /// Runs a begun hook to its end and records how it ended.
+    func run(_ hook: Started) async {
+        let meta = Self.meta(hook.job.name, hook.runID, hook.event)
         logger.info("Hook started", metadata: meta)
-        let end = await execute(command, job: job, startedAt: startedAt, environment: environment, meta: meta)
-        if let hookID {
+        let end = await execute(
+            hook.command, job: hook.job, startedAt: hook.startedAt, environment: hook.environment, meta: meta)
+        if let hookID = hook.hookID {
             do {
                 try store.finishHookRun(id: hookID, end)
             } catch {
                 logger.error("Cannot record the end of the hook", metadata: meta.merging(["error": "\(error)"]) { $1 })
             }
         }
-        log(end, duration: end.finishedAt.milliseconds(since: startedAt), meta: meta)
+        log(end, duration: end.finishedAt.milliseconds(since: hook.startedAt), meta: meta)
+    }
+
+    static func meta(_ job: String, _ runID: Int64, _ event: HookEvent) -> Logger.Metadata {
+        ["job": .string(job), "run": .stringConvertible(runID), "hook": .string(event.option), "event": .string(event.rawValue)]
     }
 
     private func execute(
