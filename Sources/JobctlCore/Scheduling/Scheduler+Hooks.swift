@@ -23,7 +23,9 @@ extension Scheduler {
         let count = hookTasks.count
         guard count > 0 else { return }
         let left = max(deadline - ContinuousClock.now, Self.hookDrainMinimum)
-        logger.info("Waiting up to \(left) for \(count) failure hook(s)")
+        let (seconds, attoseconds) = left.components
+        let text = DurationText.format(milliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        logger.info("Waiting up to \(text) for \(count) failure hook(s)")
         await hookTasks.drain(within: left)
     }
 }
