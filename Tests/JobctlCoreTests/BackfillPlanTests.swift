@@ -98,14 +98,16 @@ import Testing
         #expect(throws: Problem.toInTheFuture(to: "2026-06-03T16:20:00+00:00", now: "2026-06-03T15:20:00+00:00")) {
             try BackfillPlan.make(job: try hourly(), from: from, to: now + 3600, now: now, max: 9, ledger: ledger)
         }
-        #expect(throws: Problem.noFires(
-            job: "yearly", from: "2026-06-01T10:00:00+00:00", to: "2026-06-01T10:30:00+00:00", schedule: "@yearly")
+        #expect(
+            throws: Problem.noFires(
+                job: "yearly", from: "2026-06-01T10:00:00+00:00", to: "2026-06-01T10:30:00+00:00", schedule: "@yearly")
         ) {
             try BackfillPlan.make(
                 job: try job("yearly", "@yearly"), from: from, to: from + 1800, now: now, max: 9, ledger: ledger)
         }
         #expect(throws: Problem.reboot(job: "boot")) {
-            try BackfillPlan.make(job: try job("boot", "@reboot"), from: from, to: now, now: now, max: 9, ledger: ledger)
+            try BackfillPlan.make(
+                job: try job("boot", "@reboot"), from: from, to: now, now: now, max: 9, ledger: ledger)
         }
     }
 
@@ -130,11 +132,17 @@ import Testing
         let result = await Backfill(runner: runner).run(plan, job: job)
         #expect(result.allSucceeded && result.fires.count == 2)
         let rows = try store.executions(HistoryFilter(limit: 10, job: "hourly")).filter { $0.triggeredBy == .backfill }
-        #expect(Set(rows.map { "\($0.scheduledAt.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) } ?? "")#\($0.attempt)" })
-            == ["2026-06-01T12:00:00+00:00#2", "2026-06-01T13:00:00+00:00#3"])
+        #expect(
+            Set(
+                rows.map {
+                    "\($0.scheduledAt.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) } ?? "")#\($0.attempt)"
+                })
+                == ["2026-06-01T12:00:00+00:00#2", "2026-06-01T13:00:00+00:00#3"])
         #expect(rows.allSatisfy { $0.status == .succeeded && $0.latenessMs == nil && $0.triggeredByUser == nil })
-        #expect(try BackfillPlan.make(
-            job: job, from: try at("2026-06-01T11:30:00Z"), to: try at("2026-06-01T13:00:00Z"), now: now, max: 9,
-            ledger: store).fires.isEmpty)
+        #expect(
+            try BackfillPlan.make(
+                job: job, from: try at("2026-06-01T11:30:00Z"), to: try at("2026-06-01T13:00:00Z"), now: now, max: 9,
+                ledger: store
+            ).fires.isEmpty)
     }
 }

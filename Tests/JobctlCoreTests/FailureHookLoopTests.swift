@@ -72,21 +72,24 @@ import Testing
                 HookRunStart(
                     runID: ids[1], job: "fixed", event: .failure, startedAt: try at("2026-06-01T09:51:02Z"),
                     host: "old", pid: 9))
-            try store.finishHookRun(id: hook, HookRunEnd(status: .succeeded, finishedAt: try at("2026-06-01T09:51:03Z")))
+            try store.finishHookRun(
+                id: hook, HookRunEnd(status: .succeeded, finishedAt: try at("2026-06-01T09:51:03Z")))
         }
         await h.drive(to: try at("2026-06-01T10:01:30Z"))
         await h.stop()
         #expect(log.lines == ["recovered succeeded"])
         let recoveries = try hookRows(h, "fixed").filter { $0.event == .recovery }
         #expect(recoveries.count == 1)
-        #expect(try h.rows("fixed").first { $0.id == recoveries.first?.runID }?.scheduledAt == at("2026-06-01T10:00:00Z"))
+        #expect(
+            try h.rows("fixed").first { $0.id == recoveries.first?.runID }?.scheduledAt == at("2026-06-01T10:00:00Z"))
     }
 
     /// A streak that never reached `alert_after` ends without a recovery hook.
     @Test func aStreakThatDidNotAlertRecoversSilently() async throws {
         let log = HookLog()
         defer { log.remove() }
-        let hooks = JobHooks(onFailure: "echo failure >> '\(log.path)'", onRecovery: "echo recovery >> '\(log.path)'",
+        let hooks = JobHooks(
+            onFailure: "echo failure >> '\(log.path)'", onRecovery: "echo recovery >> '\(log.path)'",
             alertAfter: 2)
         let fixed = try minutely("quiet", fail: false, hooks: hooks)
         let h = try Harness(jobs: [fixed], start: try at("2026-06-01T09:59:30Z")) { store in
@@ -106,7 +109,8 @@ import Testing
         let gate = Gates.unique()
         var slow = try job("slow", "0 10 * * *", action: .builtin(gateKind, options: ["gate": .integer(gate)]))
         slow.hooks = JobHooks(
-            onFailure: "echo \"$JOBCTL_STATUS $JOBCTL_ERROR\" >> '\(log.path)'", onRecovery: "echo recovery >> '\(log.path)'",
+            onFailure: "echo \"$JOBCTL_STATUS $JOBCTL_ERROR\" >> '\(log.path)'",
+            onRecovery: "echo recovery >> '\(log.path)'",
             warnAfterMilliseconds: 300_000)
         let h = try Harness(jobs: [slow], start: try at("2026-06-01T09:59:59Z"))
         await h.settle()

@@ -30,7 +30,8 @@ import Testing
     ])
     func theHookARunFires(_ row: Row) {
         let count = HookPolicy.count(status: row.status, streak: row.streak)
-        #expect(HookPolicy.event(status: row.status, hooks: Self.both, count: count, alerted: row.alerted) == row.expected)
+        #expect(
+            HookPolicy.event(status: row.status, hooks: Self.both, count: count, alerted: row.alerted) == row.expected)
     }
 
     @Test func anyFinalStatusButSuccessAndSkipCountsAsAFailure() {

@@ -20,7 +20,8 @@ import Testing
         let run = try #require(try f.run("a", fire: historyBase, status: .failed, seconds: 1))
         let id = try f.store.beginHookRun(hook(run.runID, .failure, at: 2))
         #expect(try f.store.hookRuns(runID: run.runID).map(\.status) == [.running])
-        let end = HookRunEnd(status: .failed, finishedAt: atSecond(2.5), exitCode: 7, error: "exit status 7", output: "x")
+        let end = HookRunEnd(
+            status: .failed, finishedAt: atSecond(2.5), exitCode: 7, error: "exit status 7", output: "x")
         #expect(try f.store.finishHookRun(id: id, end))
         #expect(try !f.store.finishHookRun(id: id, HookRunEnd(status: .succeeded, finishedAt: atSecond(3))))
         let row = try #require(try f.store.hookRuns(runID: run.runID).first)

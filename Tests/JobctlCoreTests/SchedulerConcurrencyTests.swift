@@ -67,7 +67,8 @@ import Testing
         h.clock.set(try at("2026-06-01T10:01:00Z"))
         #expect(try await eventually { try h.rows("b").first?.status == .skipped })
         Gates.shared.open(long)
-        #expect(try await eventually { try h.rows("b").count == 2 && h.rows("b")[1].status == ExecutionStatus.succeeded })
+        #expect(
+            try await eventually { try h.rows("b").count == 2 && h.rows("b")[1].status == ExecutionStatus.succeeded })
         await h.stop()
         let b = try h.rows("b")
         #expect(b[0].scheduledAt == (try at("2026-06-01T10:01:00Z")))
@@ -82,7 +83,8 @@ import Testing
         let h = try Harness(jobs: jobs, start: try at("2026-06-01T09:59:59Z"))
         await h.settle()
         h.clock.set(try at("2026-06-01T10:00:00Z"))
-        #expect(try await eventually { try ["a", "b", "c", "d"].allSatisfy { try firstRow(h, $0)?.status == .running } })
+        #expect(
+            try await eventually { try ["a", "b", "c", "d"].allSatisfy { try firstRow(h, $0)?.status == .running } })
         Gates.shared.open(gate)
         await h.stop()
         #expect(try ["a", "b", "c", "d"].allSatisfy { try firstRow(h, $0)?.latenessMs == 0 })

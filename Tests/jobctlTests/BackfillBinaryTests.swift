@@ -41,7 +41,11 @@ import Testing
                     SELECT strftime('%H:%M', scheduled_at / 1000, 'unixepoch') AS fire, attempt, status, triggered_by
                     FROM job_executions ORDER BY id
                     """
-            ).map { Run(scheduledAt: $0["fire"] ?? "-", attempt: $0["attempt"], status: $0["status"], trigger: $0["triggered_by"]) }
+            ).map {
+                Run(
+                    scheduledAt: $0["fire"] ?? "-", attempt: $0["attempt"], status: $0["status"],
+                    trigger: $0["triggered_by"])
+            }
         }
     }
 
@@ -127,7 +131,10 @@ import Testing
         (["yearly", "--from", "2026-01-05T10:00:00Z", "--to", "2026-01-05T12:00:00Z"], "has no fire in"),
         (["hourly", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-05T12:00:00Z", "--max", "5"], "more than 5"),
         (["hourly", "--from", "yesterday", "--to", "2026-01-05T12:00:00Z"], "invalid timestamp 'yesterday'"),
-        (["hourly", "--from", "2026-01-05T10:00:00Z", "--to", "2999-01-05T12:00:00Z"], "backfill runs past fires only"),
+        (
+            ["hourly", "--from", "2026-01-05T10:00:00Z", "--to", "2999-01-05T12:00:00Z"],
+            "backfill runs past fires only"
+        ),
         (["hourly", "--from", "2026-01-05T10:00:00Z", "--to", "2026-01-05T12:00:00Z", "--max", "0"], "--max"),
         (["boot", "--from", "2026-01-05T10:00:00Z", "--to", "2026-01-05T12:00:00Z"], "runs @reboot"),
     ])

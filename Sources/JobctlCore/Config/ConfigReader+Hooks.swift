@@ -1,7 +1,5 @@
 /// The failure-hook options of a job line (`JobHooks`) and `MAX_CONCURRENT`'s range.
 extension ConfigReader {
-    static let hookOptions = ["on_failure", "on_recovery", "alert_after", "warn_after", "hook_timeout"]
-
     /// `MAX_CONCURRENT=` takes 1 to this.
     static let maxConcurrentRange = 1...10_000
 

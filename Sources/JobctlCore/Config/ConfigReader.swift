@@ -35,7 +35,8 @@ public struct ConfigReader: Sendable {
     ]
     static let commonOptions: [String] = [
         "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command", "env",
-    ] + hookOptions
+        "on_failure", "on_recovery", "alert_after", "warn_after", "hook_timeout",
+    ]
 
     /// Parses config text (the file's contents).
     public func parse(_ text: String) throws(ConfigErrors) -> JobsConfig {

@@ -42,7 +42,8 @@ enum BackfillTriggerSchema {
 
     static func allowBackfill(_ db: Database) throws {
         let sql =
-            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'job_executions'")
+            try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'job_executions'")
             ?? ""
         var widened = sql
         for (old, new) in replacements {

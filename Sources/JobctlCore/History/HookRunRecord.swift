@@ -97,8 +97,9 @@ public struct HookRunEnd: Sendable, Equatable {
     /// The store keeps its last KiB.
     public var output: String?
 
-    public init(status: HookRunStatus, finishedAt: Date, exitCode: Int? = nil, error: String? = nil, output: String? = nil)
-    {
+    public init(
+        status: HookRunStatus, finishedAt: Date, exitCode: Int? = nil, error: String? = nil, output: String? = nil
+    ) {
         self.status = status
         self.finishedAt = finishedAt
         self.exitCode = exitCode

@@ -83,7 +83,8 @@ struct FailureHooks: Sendable {
                 return
             }
             guard !Task.isCancelled else { return }
-            let streak = (try? store.summaryReport(SummaryRequest(job: job.name, durations: false)).jobs.first)?
+            let streak =
+                (try? store.summaryReport(SummaryRequest(job: job.name, durations: false)).jobs.first)?
                 .failingStreak ?? 0
             let limit = DurationText.format(milliseconds: warn)
             let facts = HookEnvironment(

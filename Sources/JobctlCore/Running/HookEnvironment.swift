@@ -52,7 +52,8 @@ public struct HookEnvironment: Sendable, Equatable {
     /// Decision: a control character becomes a space, so words stay apart.
     public static func sanitizedError(_ error: String?) -> String {
         guard let error else { return "" }
-        let line = error.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        let line =
+            error.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             .first.map(String.init) ?? ""
         var clean = String.UnicodeScalarView()
         for scalar in line.unicodeScalars {

@@ -70,7 +70,10 @@ struct HookProcess: Sendable {
     }
 
     static func meta(_ job: String, _ runID: Int64, _ event: HookEvent) -> Logger.Metadata {
-        ["job": .string(job), "run": .stringConvertible(runID), "hook": .string(event.option), "event": .string(event.rawValue)]
+        [
+            "job": .string(job), "run": .stringConvertible(runID), "hook": .string(event.option),
+            "event": .string(event.rawValue),
+        ]
     }
 
     private func execute(

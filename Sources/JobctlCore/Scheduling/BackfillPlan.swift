@@ -86,7 +86,8 @@ public struct BackfillPlan: Sendable, Equatable {
                     continue
                 }
                 let record = byFire[fire]
-                plan.fires.append(Fire(scheduledAt: fire, attempt: (record?.lastAttempt ?? 0) + 1, recorded: record != nil))
+                plan.fires.append(
+                    Fire(scheduledAt: fire, attempt: (record?.lastAttempt ?? 0) + 1, recorded: record != nil))
                 if plan.fires.count > max { throw Problem.tooMany(job: job.name, max: max) }
             }
             if walked >= walkLimit { throw Problem.rangeTooLong(job: job.name) }
