@@ -23,7 +23,13 @@ public enum ChildEnvironment {
     /// Variables jobctl treats as secrets: never in a child's environment.
     public static let secrets: Set<String> = ["JOBCTL_HTTP_TOKEN"]
     /// Set by jobctl for each command run.
-    public static let perRun: Set<String> = ["JOBCTL_JOB", "JOBCTL_RUN_ID", "JOBCTL_SCHEDULED_AT"]
+    /// Failure hooks get `hookNames` too.
+    public static let perRun = Set(["JOBCTL_JOB", "JOBCTL_RUN_ID", "JOBCTL_SCHEDULED_AT"]).union(hookNames)
+    /// The names jobctl sets for each failure hook (`HookEnvironment`), never passed from the
+    /// scheduler's environment.
+    public static let hookNames: Set<String> = [
+        "JOBCTL_STATUS", "JOBCTL_ERROR", "JOBCTL_CONSECUTIVE_FAILURES", "JOBCTL_HOST",
+    ]
 
     /// The child's environment: the allow-listed and `passing` variables of `parent`, then the
     /// per-run ones. `scheduledAt` is nil for manual runs (the variable is then unset).

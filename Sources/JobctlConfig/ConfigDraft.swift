@@ -12,6 +12,8 @@ struct ConfigDraft {
     var zoneSource: ZoneSource
     /// `PASS_ENV=`, like `TZ=` for the lines below it; an empty one resets.
     var passEnvironment: [String] = []
+    /// `ON_FAILURE=`, like `PASS_ENV=` for the lines below it; an empty one resets.
+    var onFailure: String?
     var jobs: [JobDefinition] = []
     /// The line each job name was defined on.
     var jobLines: [String: Int] = [:]

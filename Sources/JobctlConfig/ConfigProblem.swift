@@ -59,6 +59,10 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
     case notAnOverlapPolicy(String)
     case allowForBuiltin
     case environmentForBuiltin
+    // Failure hooks.
+    case needsFailureHook(String)
+    case warnAfterNotBeforeTimeout(warn: Int64, timeout: Int64)
+    case hookTimeoutTooLong(Int64, maximum: Int64)
 
     public var description: String { message }
 
@@ -130,6 +134,13 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
         case .allowForBuiltin:
             "'allow' is refused for built-in jobs: they move money and never run twice at once (use skip or queue)"
         case .environmentForBuiltin: "only command jobs start processes; built-in jobs take no env="
+        case .needsFailureHook(let key):
+            "\(key)= needs a failure hook: set on_failure=\"…\" on this line or ON_FAILURE= above it"
+        case .warnAfterNotBeforeTimeout(let warn, let timeout):
+            "\(Self.duration(warn)) is not shorter than timeout=\(Self.duration(timeout)): the run would be stopped "
+                + "before it is overdue"
+        case .hookTimeoutTooLong(let limit, let maximum):
+            "\(Self.duration(limit)) is longer than \(Self.duration(maximum)), the most a hook may run"
         }
     }
 

@@ -48,6 +48,7 @@ extension ConfigReader {
         {
             lineOK = false
         }
+        if !checkHooks(job, options: options, line: line, into: &draft) { lineOK = false }
         switch target {
         case .builtin(let kind):
             job.action = .builtin(kind, options: builtinOptions)
@@ -157,6 +158,7 @@ extension ConfigReader {
             overlap: .skip, catchupMilliseconds: builtin?.defaultCatchupMilliseconds, jitterMilliseconds: 0,
             enabled: true, line: line.number)
         job.passEnvironment = draft.passEnvironment
+        job.hooks.onFailure = draft.onFailure
         return job
     }
 }

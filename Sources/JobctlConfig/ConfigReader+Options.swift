@@ -92,7 +92,7 @@ extension ConfigReader {
         case "enabled":
             job.enabled = try OptionValueParser.boolean(value)
         default:
-            return false
+            return try applyHookOption(option, to: &job)
         }
         return true
     }

@@ -1,7 +1,7 @@
 import JobctlTime
 
-/// Settings: `NAME=value` lines. `TZ=` (or `CRON_TZ=`) and `PASS_ENV=` apply to the job lines
-/// below them and may be repeated; every other setting may be set once.
+/// Settings: `NAME=value` lines. `TZ=` (or `CRON_TZ=`), `PASS_ENV=` and `ON_FAILURE=` apply to
+/// the job lines below them and may be repeated; every other setting may be set once.
 extension ConfigReader {
     func readSetting(_ name: String, _ value: String, token: Token, line: ConfigLine, into draft: inout ConfigDraft) {
         if let extra = line.tokens.dropFirst().first {
@@ -23,6 +23,8 @@ extension ConfigReader {
                     at: valueColumn + problem.offset, width: problem.width)
             }
             draft.passEnvironment = list.names
+        case "ON_FAILURE":
+            draft.onFailure = JobHooks.command(value)
         case "TZ", "CRON_TZ":
             do {
                 draft.zone = try Zones.named(value)
@@ -74,6 +76,10 @@ extension ConfigReader {
         case "HISTORY_RETENTION":
             guard let milliseconds = DurationText.milliseconds(value) else { return .retentionNotADuration(value) }
             if milliseconds == 0 { return .retentionZero }
+        case "MAX_CONCURRENT":
+            guard let number = Int(value), maxConcurrentRange.contains(number) else {
+                return .value(of: name, .notInRange(value, maxConcurrentRange))
+            }
         default:
             break
         }

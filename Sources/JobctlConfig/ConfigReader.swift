@@ -38,10 +38,11 @@ public struct ConfigReader: Sendable {
     static let pathSettings: Set<String> = ["STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE"]
     static let settings: [String] = [
         "TZ", "CRON_TZ", "STATE_DB", "APP_DB", "LOCK_DIR", "HISTORY_RETENTION", "HTTP_LISTEN", "HTTP_TOKEN_FILE",
-        "PASS_ENV",
+        "PASS_ENV", "ON_FAILURE", "MAX_CONCURRENT",
     ]
     static let commonOptions: [String] = [
         "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command", "env",
+        "on_failure", "on_recovery", "alert_after", "warn_after", "hook_timeout",
     ]
 
     /// Parses config text (the file's contents).
@@ -93,6 +94,7 @@ public struct ConfigReader: Sendable {
             historyRetentionMilliseconds: retention,
             httpListen: values["HTTP_LISTEN"], httpTokenFile: values["HTTP_TOKEN_FILE"], jobs: draft.jobs)
         config.appDatabaseLocation = draft.appDatabaseLocation
+        config.maxConcurrent = values["MAX_CONCURRENT"].flatMap { Int($0) }
         return config
     }
 

@@ -20,6 +20,8 @@ public struct JobDefinition: Sendable {
     /// Variables passed to the job's processes beyond `ChildEnvironment.allowed` (`PASS_ENV=`
     /// above the job plus its `env=`).
     public var passEnvironment: [String] = []
+    /// `on_failure=`, `on_recovery=` and the rest of the failure hooks (`JobHooks`).
+    public var hooks = JobHooks()
 
     public func nextFire(after date: Date) -> Date? {
         schedule.nextFire(after: date, in: zone)

@@ -14,6 +14,8 @@ public struct JobsConfig: Sendable {
     public var httpListen: String?
     public var httpTokenFile: String?
     public var jobs: [JobDefinition]
+    /// `MAX_CONCURRENT`: at most this many runs of one scheduler at once; nil = unlimited.
+    public var maxConcurrent: Int? = nil
 
     public func job(named name: String) -> JobDefinition? {
         jobs.first { $0.name == name }

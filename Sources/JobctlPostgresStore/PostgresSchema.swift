@@ -21,7 +21,32 @@ enum PostgresSchema {
         Migration(name: "pg v1 create jobctl tables", sql: tablesSQL),
         Migration(name: "pg v2 create jobctl summaries", sql: PostgresSummarySchema.migrationSQL),
         Migration(name: "pg v3 create jobctl pauses", sql: pausesSQL),
+        Migration(name: "pg v4 create jobctl hook runs", sql: hookRunsSQL),
     ]
+
+    /// Failure hooks' runs and the `backfill` trigger (issue 12), as SQLite's "v7-hook-runs".
+    static let hookRunsSQL = """
+        CREATE TABLE jobctl_hook_run (
+          id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          run_id      bigint      NOT NULL REFERENCES jobctl_execution (id) ON DELETE CASCADE,
+          job         text        NOT NULL,
+          event       text        NOT NULL CHECK (event IN ('failure','overdue','recovery')),
+          status      text        NOT NULL CHECK (status IN ('running','succeeded','failed','timed_out','interrupted')),
+          started_at  timestamptz NOT NULL,
+          finished_at timestamptz,
+          duration_ms bigint,
+          exit_code   integer,
+          error       text,
+          output      text,
+          host        text        NOT NULL,
+          pid         integer     NOT NULL
+        );
+        CREATE INDEX jobctl_hook_run_run ON jobctl_hook_run (run_id);
+        CREATE INDEX jobctl_hook_run_job_event ON jobctl_hook_run (job, event, started_at);
+        ALTER TABLE jobctl_execution DROP CONSTRAINT jobctl_execution_triggered_by_check;
+        ALTER TABLE jobctl_execution ADD CONSTRAINT jobctl_execution_triggered_by_check
+          CHECK (triggered_by IN ('schedule','catchup','retry','manual','backfill'));
+        """
 
     /// Pauses (issue 12): one row per paused job; `resume` deletes it.
     static let pausesSQL = """

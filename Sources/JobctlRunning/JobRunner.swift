@@ -26,6 +26,8 @@ public struct JobRunner: Sendable {
     public var runGuard: any RunGuard
     /// The built-in jobs this runner can make (the config names them; the registry has the code).
     public var jobs: BuiltinJobRegistry
+    /// Where this runner's failure hooks run (`JobRunner+Hooks.swift`); a scheduler shares one.
+    public var hookTasks = HookTasks()
 
     public init(
         config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
@@ -40,17 +42,22 @@ public struct JobRunner: Sendable {
         self.runGuard = LockFileRunGuard(directory: config.lockDirectory)
     }
 
-    /// Runs `job` for `fire` (nil for a manual run). `nextFire` bounds the retries: a retry
-    /// never starts at or after the job's next scheduled fire.
+    /// Runs `job` for `fire` (nil for a manual run) under its lock, from attempt `firstAttempt`
+    /// (a backfill of a fire recorded before starts after its last attempt). `nextFire` bounds
+    /// the retries: a retry never starts at or after the job's next scheduled fire. The lock is
+    /// released when this returns; `run` (`JobRunner+Hooks.swift`) then starts the hooks.
     ///
-    /// Long (86 lines): the retry loop with its history writes and log lines. The narrow runner
-    /// of issue 10 (`run(request) -> outcome`) is where it gets split.
-    public func run(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?) async -> RunOutcome {
-        if let skipped = skipIfPaused(job, fire: fire, trigger: trigger, attempt: 1) { return skipped }
+    /// Long (about 90 lines): the retry loop with its history writes and log lines. The narrow
+    /// runner of issue 10 (`run(request) -> outcome`) is where it gets split.
+    func runUnderLock(
+        _ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?, firstAttempt: Int
+    ) async -> RunOutcome {
+        if let skipped = skipIfPaused(job, fire: fire, trigger: trigger, attempt: firstAttempt) { return skipped }
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
-        // `overlap=allow` runs share the lock among themselves; everything else is exclusive.
-        let exclusive = !(job.overlap == .allow && trigger != .manual)
+        // `overlap=allow` runs share the lock among themselves; everything else (manual runs and
+        // backfills included) is exclusive.
+        let exclusive = !(job.overlap == .allow && trigger != .manual && trigger != .backfill)
         let lock: any HeldRunGuard
         do {
             switch try await acquireGuard(job, exclusive: exclusive, owner: owner) {
@@ -62,7 +69,7 @@ public struct JobRunner: Sendable {
         }
         defer { withExtendedLifetime(lock) {} }
 
-        var attempt = 1
+        var attempt = firstAttempt
         var currentTrigger = trigger
         while true {
             let startedAt = clock.now()
@@ -86,8 +93,10 @@ public struct JobRunner: Sendable {
                 metadata: meta(
                     job, id, fire,
                     ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
-            if attempt == 1 { onStart?(id) }
+            if attempt == firstAttempt { onStart?(id) }
+            let overdue = watchOverdue(job, runID: id, fire: fire, startedAt: startedAt)
             let result = await perform(job, runID: id, fire: fire, startedAt: startedAt, lock: lock)
+            overdue?.cancel()
             let finishedAt = clock.now()
             do {
                 let end = ExecutionEnd(
@@ -101,12 +110,12 @@ public struct JobRunner: Sendable {
             logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
 
             // A manual run is one attempt: the person who asked wants the outcome now.
-            guard result.status == .failed || result.status == .timedOut, trigger != .manual, attempt <= job.retries,
-                !Task.isCancelled
+            guard result.status == .failed || result.status == .timedOut, trigger != .manual,
+                attempt - firstAttempt < job.retries, !Task.isCancelled
             else {
                 return .finished(result.status, runID: id)
             }
-            let delay = retryDelay(job, attempt: attempt, fire: fire)
+            let delay = retryDelay(job, attempt: attempt - firstAttempt + 1, fire: fire)
             let retryAt = clock.now().addingMilliseconds(delay)
             if let nextFire, retryAt >= nextFire {
                 logger.warning(

@@ -8,7 +8,7 @@ import Foundation
 /// holds a given file open. Zombies count as gone (they hold nothing and run nothing, and an
 /// init that never reaps must not make jobctl wait forever). Processes of other users that
 /// we can't inspect are skipped: jobctl only ever ends processes of its own runs.
-enum ProcessTable {
+public enum ProcessTable {
     /// The pids of live (not zombie) processes whose process group is `group`.
     static func liveMembers(ofGroup group: pid_t) -> [pid_t] {
         // Fast path: no process at all in the group.
@@ -20,7 +20,7 @@ enum ProcessTable {
     }
 
     /// True when `pid` is a live process (not a zombie).
-    static func isAlive(_ pid: pid_t) -> Bool {
+    public static func isAlive(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM, let stat = processStat(of: pid) else { return false }
         return stat.state != "Z" && stat.state != "X"
     }

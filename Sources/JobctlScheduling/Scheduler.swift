@@ -14,8 +14,8 @@ public actor Scheduler {
     private var config: JobsConfig
     let store: any StateStore
     let clock: any WallClock
-    private let logger: Logger
-    private let identity: RunnerIdentity
+    let logger: Logger
+    let identity: RunnerIdentity
     private let jobs: BuiltinJobRegistry
     private let loadConfig: @Sendable () throws(ConfigErrors) -> JobsConfig
     private let maxSleep: TimeInterval
@@ -30,6 +30,10 @@ public actor Scheduler {
     private var wakeContinuation: CheckedContinuation<Void, Never>?
     private var pendingWake = false
     private var nextPrune: Date = .distantPast
+    /// Fires waiting for a slot under `MAX_CONCURRENT`, in fire order (`Scheduler+Concurrency`).
+    var waiting: [WaitingFire] = []
+    /// The failure hooks of this scheduler's runs, drained on shutdown.
+    let hookTasks = HookTasks()
 
     public init(
         config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
@@ -103,6 +107,7 @@ public actor Scheduler {
         if let recovered, recovered > 0 {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
+        recoverHookRuns(now: now)
         plan = FirePlan(jobs: config.jobs, after: now)
         logger.info(
             "Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))",
@@ -136,20 +141,25 @@ public actor Scheduler {
 
     // MARK: Dispatch
 
-    private func dispatch(_ due: DueFire, trigger: TriggerKind) {
+    /// `granted`: the fire already waited for its slot (`startWaiting`).
+    func dispatch(_ due: DueFire, trigger: TriggerKind, granted: Bool = false) {
         let job = due.job
         if due.coalesced > 0 {
             logger.warning(
                 "\(due.coalesced) earlier fire(s) were due at once (clock jump or suspend); running the latest once",
                 metadata: ["job": .string(job.name)])
         }
-        if running[job.name, default: 0] > 0 {
+        if running[job.name, default: 0] > 0 || isWaiting(job.name) {
             switch job.overlap {
             case .skip:
+                let reason =
+                    isWaiting(job.name)
+                    ? "previous fire still waiting for a free slot (MAX_CONCURRENT)"
+                    : "previous run still running (overlap=skip)"
                 let start = ExecutionStart(
                     job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger,
                     user: nil, host: identity.host, pid: identity.pid)
-                let skipped = try? store.claimSkipped(start, reason: "previous run still running (overlap=skip)")
+                let skipped = try? store.claimSkipped(start, reason: reason)
                 let run = skipped?.claim.map { String($0.runID) } ?? "-"
                 let scheduled = TimeText.rfc3339(due.fire.unixSeconds, in: job.zone)
                 logger.warning(
@@ -165,6 +175,7 @@ public actor Scheduler {
                 break
             }
         }
+        if !granted, holdForSlot(due, trigger: trigger) { return }
         let clock = self.clock
         track(job.name) { runner in
             if trigger == .schedule {
@@ -190,6 +201,7 @@ public actor Scheduler {
             if let job = config.job(named: name) { current.job = job }
             dispatch(current, trigger: .schedule)
         }
+        if !stopping { startWaiting() }
         if stopping { wakeUp() }
     }
 
@@ -197,6 +209,7 @@ public actor Scheduler {
         var runner = JobRunner(
             config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: jobs)
         runner.killGrace = killGrace
+        runner.hookTasks = hookTasks
         return runner
     }
 
@@ -213,6 +226,7 @@ public actor Scheduler {
                 }
                 config = fresh
                 plan.replace(jobs: fresh.jobs, now: clock.now())
+                startWaiting()  // MAX_CONCURRENT may have grown
                 logger.info(
                     "Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")
             } catch {
@@ -255,6 +269,7 @@ public actor Scheduler {
     /// their `interrupted` rows.
     private func drain() async {
         queued.removeAll()
+        dropWaiting()
         let deadline = ContinuousClock.now + (shutdownGrace ?? .zero)
         while !tasks.isEmpty, ContinuousClock.now < deadline {
             let timer = Task { [weak self] in
@@ -269,6 +284,7 @@ public actor Scheduler {
             for task in tasks.values { task.cancel() }
             for task in tasks.values { await task.value }
         }
+        await drainHooks(deadline: deadline)
         logger.info("Scheduler stopped")
     }
 

@@ -54,7 +54,7 @@ extension HistoryStore {
                 db,
                 sql: """
                     SELECT * FROM job_executions
-                    WHERE job = ? AND scheduled_at = ? AND triggered_by IN ('schedule','catchup','retry')
+                    WHERE job = ? AND scheduled_at = ? AND triggered_by IN \(BackfillTriggerSchema.fireTriggers)
                     ORDER BY attempt, id
                     """,
                 arguments: [job, HistoryTime.milliseconds(scheduledAt)])

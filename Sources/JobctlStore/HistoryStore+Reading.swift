@@ -12,7 +12,7 @@ extension HistoryStore {
                 db,
                 sql: """
                     SELECT scheduled_at FROM job_executions
-                    WHERE job = ? AND triggered_by IN ('schedule','catchup','retry')
+                    WHERE job = ? AND triggered_by IN \(BackfillTriggerSchema.fireTriggers)
                       AND triggered_by IN ('schedule','catchup')
                     ORDER BY scheduled_at DESC LIMIT 1
                     """,

@@ -25,7 +25,9 @@ extension HistoryStore {
         guard start.attempt >= 1 else {
             throw HistoryError.invalidArgument("attempt must be at least 1, got \(start.attempt)")
         }
-        if start.triggeredBy == .schedule || start.triggeredBy == .catchup, start.scheduledFor == nil {
+        if start.triggeredBy == .schedule || start.triggeredBy == .catchup || start.triggeredBy == .backfill,
+            start.scheduledFor == nil
+        {
             throw HistoryError.invalidArgument(
                 "a \(start.triggeredBy.rawValue) run of \(start.job) needs its fire time")
         }

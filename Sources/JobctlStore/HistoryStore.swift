@@ -255,6 +255,12 @@ public final class HistoryStore: Sendable {
             // Paused jobs (issue 12; see `PauseSchema`).
             try db.execute(sql: PauseSchema.migrationSQL)
         },
+        Migration(name: "v7-hook-runs") { db in
+            // Failure hooks' runs (`HookRunSchema`), and the `backfill` trigger of `jobctl
+            // backfill` (`BackfillTriggerSchema`): both issue 12, one migration by assignment.
+            try db.execute(sql: HookRunSchema.migrationSQL)
+            try BackfillTriggerSchema.allowBackfill(db)
+        },
     ]
 
     /// Upper bounds of the duration histogram kept by "v3 create job_totals", in milliseconds.

@@ -25,9 +25,11 @@ import Foundation
 /// - **Pause state** (issue 12) lives here, so that a pause holds on every host: a job has at
 ///   most one pause; `pause` of a paused job and `resume` of a running one write nothing. A
 ///   scheduler reads `activePause(job:)` at each fire before claiming it (one indexed read).
+/// - **Hook runs and fire ledger** (issue 12): `HookRunStore` records failure hooks;
+///   `FireLedger` tells `jobctl backfill` which fires are recorded and their last attempt.
 /// - **Reads** see one consistent state per call. Times are milliseconds since the Unix epoch in
 ///   the store (`HistoryTime`: a `Date` is rounded down to its millisecond).
-public protocol StateStore: ExecutionSummaries {
+public protocol StateStore: ExecutionSummaries, HookRunStore, FireLedger {
     // MARK: Claims and runs
 
     /// Claims `start`'s fire and records it `running`. `.alreadyClaimed` when that fire (job,

@@ -48,9 +48,13 @@ struct TriggerCommand: AsyncParsableCommand {
         let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
         // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.
         let signals = Task {
-            for await _ in Signals.stream([SIGINT, SIGTERM]) { task.cancel() }
+            for await _ in Signals.stream([SIGINT, SIGTERM]) {
+                task.cancel()
+                runner.hookTasks.cancelAll()
+            }
         }
         let outcome = await task.value
+        await runner.hookTasks.wait()  // the run's failure hook, if any, after its lock is released
         signals.cancel()
         switch outcome {
         case .finished(.succeeded, _):

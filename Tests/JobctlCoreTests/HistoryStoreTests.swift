@@ -199,7 +199,7 @@ import Testing
         _ = try store.begin(executionStart("report", fire: 99_999))
         #expect(try store.lastScheduledFire(job: "backup") == atSecond(7200))
         let plan = try store.queryPlan(
-            "SELECT scheduled_at FROM job_executions WHERE job = 'backup' AND triggered_by IN ('schedule','catchup','retry') AND triggered_by IN ('schedule','catchup') ORDER BY scheduled_at DESC LIMIT 1"
+            "SELECT scheduled_at FROM job_executions WHERE job = 'backup' AND triggered_by IN \(BackfillTriggerSchema.fireTriggers) AND triggered_by IN ('schedule','catchup') ORDER BY scheduled_at DESC LIMIT 1"
         )
         #expect(plan.joined().contains("job_executions_fire"))
     }
@@ -460,7 +460,7 @@ import Testing
             ExecutionStatus.allCases.map(\.rawValue) == [
                 "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted", "abandoned",
             ])
-        #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual"])
+        #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual", "backfill"])
         #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted, .abandoned])
     }
 }

@@ -11,7 +11,7 @@ import Testing
 
 /// The pause part of the `StateStore` contract (issue 12) and the attempts of one fire
 /// (`jobctl show`), run against every implementation (`StoreFactory.all`) through the protocol.
-@Suite struct PauseConformanceTests {
+@Suite(.postgresCluster) struct PauseConformanceTests {
     typealias Fixture = ConformanceFixture
 
     @Test(arguments: StoreFactory.all)
@@ -127,7 +127,7 @@ import Testing
         let attempts = try store.queryPlan(
             """
             SELECT * FROM job_executions
-            WHERE job = ? AND scheduled_at = ? AND triggered_by IN ('schedule','catchup','retry')
+            WHERE job = ? AND scheduled_at = ? AND triggered_by IN \(BackfillTriggerSchema.fireTriggers)
             ORDER BY attempt, id
             """, arguments: ["a", 1])
         #expect(attempts.contains { $0.contains("job_executions_fire") }, "\(attempts)")

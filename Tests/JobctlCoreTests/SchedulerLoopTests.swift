@@ -41,15 +41,17 @@ struct Harness {
 
     init(
         jobs: [JobDefinition], start: Date, maxSleep: TimeInterval = 3600,
-        seed: (HistoryStore) throws -> Void = { _ in }
+        seed: (HistoryStore) throws -> Void = { _ in }, configure: (inout JobsConfig) -> Void = { _ in }
     ) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-loop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let config = JobsConfig(
+        var draft = JobsConfig(
             path: dir.appendingPathComponent("jobs.conf").path,
             stateDatabasePath: dir.appendingPathComponent("jobctl.db").path,
             appDatabasePath: nil, lockDirectory: dir.path, historyRetentionMilliseconds: 90 * 86_400_000,
             httpListen: nil, httpTokenFile: nil, jobs: jobs)
+        configure(&draft)
+        let config = draft
         clock = ManualWallClock(start)
         store = try HistoryStore(path: config.stateDatabasePath)
         try seed(store)
@@ -57,7 +59,8 @@ struct Harness {
         logger.logLevel = .critical
         scheduler = Scheduler(
             config: config, store: store, clock: clock, logger: logger,
-            identity: RunnerIdentity(host: "test", pid: 1, user: "tester"), jobs: BuiltinJobRegistry([TestJob.self]),
+            identity: RunnerIdentity(host: "test", pid: 1, user: "tester"),
+            jobs: BuiltinJobRegistry([TestJob.self, GateJob.self]),
             maxSleep: maxSleep,
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in config })
         let (stream, continuation) = AsyncStream.makeStream(of: SchedulerEvent.self)
