@@ -7,10 +7,12 @@
 #     7d (peer: one full-table aggregate), metrics. The peer is timed twice: as a whole process
 #     (interpreter start, import, connect, query: what a script costs) and in process (the query
 #     alone, after a warm-up in the same connection);
-#   - GET /api/v1/jobs/status of a `jobctl run --http` at 1,000 and at ROWS rows, after a commit
-#     each time (so the answer is rebuilt, not cached), with the SQL statements each request runs
-#     counted (Benchmarks/sqlite_count.c, when a C compiler is there);
 #   - the migration of that database from v3 (summaries built by the backfill);
+#   - GET /api/v1/jobs/status of a `jobctl run --http` (HISTORY_RETENTION of 10 years: nothing
+#     pruned) at 1,000 and at ROWS rows: the first answer of a fresh server (built from the
+#     database), with the SQL statements it runs counted (Benchmarks/sqlite_count.c, when a C
+#     compiler is there); then answers after a commit by another process, and whether each
+#     shows that commit;
 #   - BIG_ROWS (10,000,000; 0 skips it) loaded the same way: stats again, to show it is flat.
 # The loaded databases are cached in .build/bench/ (a 10M load takes minutes), keyed by the
 # generator (history_rows.py) and the schema jobctl creates, and remade after BENCH_CACHE_HOURS
