@@ -6,8 +6,8 @@
 #    and a croniter loop (Benchmarks/idle_peers.py, from the venv of `make bench-deps`), and
 #    Debian's cron (its package unpacked by `make bench-deps`, run in a private mount namespace
 #    so that it reads our crontab and nothing of the machine's; root only). For each: RSS
-#    (VmRSS after the window), its peak (/usr/bin/time -v), CPU time and wakeups (voluntary
-#    context switches of all threads) during the window. Then where jobctl's RSS goes
+#    (VmRSS after the window), its peak (/usr/bin/time -v), CPU time (schedstat, ns) and wakeups
+#    (voluntary context switches of all threads) during the window. Then where jobctl's RSS goes
 #    (Benchmarks/smaps.py).
 set -eu
 cd "$(dirname "$0")/.."
@@ -85,34 +85,37 @@ done
 [ -z "$PY" ] && echo "APScheduler and croniter: not measured (no venv: make bench-deps)"
 [ -z "$CRON" ] && echo "Debian cron: not measured (not unpacked by make bench-deps, or not root)"
 
-# threads PID: "tid voluntary_context_switches" of each thread now.
+# threads PID: "tid voluntary_context_switches cpu_ns" of each thread now (cpu_ns: the first
+# field of /proc/PID/task/TID/schedstat, nanoseconds on a CPU: finer than the 10 ms clock ticks).
 threads() {
     for t in /proc/"$1"/task/*; do
-        awk -v t="${t##*/}" '/^voluntary_ctxt_switches/ { print t, $2 }' "$t/status" 2>/dev/null || true
+        switches=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status" 2>/dev/null) || continue
+        ns=$(awk '{ print $1 }' "$t/schedstat" 2>/dev/null) || continue
+        echo "${t##*/} $switches $ns"
     done
 }
-# wakeups BEFORE AFTER: context switches during the window, summed over the threads alive at its
-# end (a thread started meanwhile counts all of its own; one that ended is not seen).
-wakeups() { awk 'NR == FNR { b[$1] = $2; next } { s += $2 - ($1 in b ? b[$1] : 0) } END { print s + 0 }' "$1" "$2"; }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# delta BEFORE AFTER COLUMN: the growth of COLUMN during the window, summed over the threads
+# alive at its end (a thread started meanwhile counts all of its own; one that ended is not seen).
+delta() {
+    awk -v c="$3" 'NR == FNR { b[$1] = $c; next } { s += $c - ($1 in b ? b[$1] : 0) } END { printf "%d", s }' "$1" "$2"
+}
 sleep "$SETTLE"
 for kind in $KINDS; do
     n=1
     while [ $n -le "$INSTANCES" ]; do
         d="$DIR/$kind-$n" pid=$(cat "$DIR/$kind-$n/pid")
-        ticks "$pid" > "$d/ticks"; threads "$pid" > "$d/threads"
+        threads "$pid" > "$d/threads"
         n=$((n + 1))
     done
 done
 sleep "$IDLE_SECONDS"
-hz=$(getconf CLK_TCK)
 for kind in $KINDS; do
     rss="" cpu="" wake="" n=1
     while [ $n -le "$INSTANCES" ]; do
         d="$DIR/$kind-$n" pid=$(cat "$DIR/$kind-$n/pid")
         threads "$pid" > "$d/threads.after"
-        cpu="$cpu $(( ($(ticks "$pid") - $(cat "$d/ticks")) * 1000 / hz ))"
-        wake="$wake $(wakeups "$d/threads" "$d/threads.after")"
+        cpu="$cpu $(awk -v ns="$(delta "$d/threads" "$d/threads.after" 3)" 'BEGIN { printf "%.2f", ns / 1e6 }')"
+        wake="$wake $(delta "$d/threads" "$d/threads.after" 2)"
         awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" > "$d/rss"
         rss="$rss $(cat "$d/rss")"
         n=$((n + 1))
@@ -156,12 +159,12 @@ while read -r kind rss hwm cpu wake; do
     result "idle run, 1,000 jobs: RSS" "$j_rss" MB "< 20" "$(label "$kind")" "$rss"
     [ "$hwm" != 0 ] && result "idle run, 1,000 jobs: peak RSS (time -v)" "$j_peak" MB "" "$(label "$kind")" \
         "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')"
-    result "idle run, 1,000 jobs: CPU in ${IDLE_SECONDS} s" "$j_cpu" ms "= 0" "$(label "$kind")" "$cpu"
+    result "idle run, 1,000 jobs: CPU in ${IDLE_SECONDS} s" "$j_cpu" ms "< 10" "$(label "$kind")" "$cpu"
     result "idle run, 1,000 jobs: wakeups in ${IDLE_SECONDS} s" "$j_wake" "" "" "$(label "$kind")" "$wake"
 done < "$DIR/medians.txt"
 if [ "$KINDS" = jobctl ]; then
     result "idle run, 1,000 jobs: RSS" "$j_rss" MB "< 20"
-    result "idle run, 1,000 jobs: CPU in ${IDLE_SECONDS} s" "$j_cpu" ms "= 0"
+    result "idle run, 1,000 jobs: CPU in ${IDLE_SECONDS} s" "$j_cpu" ms "< 10"
 fi
 if [ -s "$DIR/smaps.txt" ]; then
     echo "where jobctl's RSS goes (/proc/PID/smaps of the median process):"
