@@ -127,7 +127,8 @@ verify: model-deps
 	DEEP=1 sh docs/model/check.sh
 
 # Every Benchmarks/bench-*.sh, then one table of their figures, jobctl beside its peers
-# (docs/benchmarks.md). About 6 minutes, 10 more the first time (the 10M-row history is cached).
+# (docs/benchmarks.md). About 4.5 minutes; the first run adds the release build and about 7
+# minutes to load the 1M- and 10M-row histories (cached in .build/bench for a day).
 bench: release bench-deps
 	@mkdir -p $(BENCH_DIR); results="$$(pwd)/$(BENCH_DIR)/results.tsv"; rm -f "$$results" "$$results.sections"; \
 	start=$$(date +%s); \
