@@ -4,6 +4,7 @@ CONFIG     ?= jobs.conf.example
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
+BENCH_DIR   = .build/bench
 
 .PHONY: lint deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run test model-check verify bench clean
 
@@ -54,12 +55,28 @@ alerts-check: alert-deps
 	  (cd docs && promtool test rules prometheus-alerts.test.yml); \
 	else echo "skipped: promtool is not installed (make alert-deps)"; fi
 
-# wrk for Benchmarks/bench-http.sh.
+# What `make bench` compares jobctl with, each skipped by its script with a message when it cannot
+# be had: wrk (bench-http); APScheduler 3 and croniter from PyPI in a venv of our own
+# ($(BENCH_DIR)/venv; python3-venv from Debian when venv is missing); Debian's cron, downloaded and
+# unpacked into $(BENCH_DIR)/cron, not installed (no daemon is started, nothing is configured).
 bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "installing: wrk"; \
 	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends wrk; } \
 	    || echo "wrk could not be installed: bench-http will skip"; }
+	@$(BENCH_DIR)/venv/bin/python -c 'import apscheduler, croniter' 2>/dev/null || { \
+	  echo "installing: APScheduler and croniter (pip, into $(BENCH_DIR)/venv)"; \
+	  rm -rf $(BENCH_DIR)/venv; \
+	  python3 -m venv $(BENCH_DIR)/venv >/dev/null 2>&1 || { rm -rf $(BENCH_DIR)/venv; \
+	    $(APT_GET) install -y -qq --no-install-recommends python3-venv && python3 -m venv $(BENCH_DIR)/venv; }; \
+	  $(BENCH_DIR)/venv/bin/pip install -q 'apscheduler>=3.10,<4' 'croniter>=2' \
+	    || echo "APScheduler and croniter could not be installed: their figures will be skipped"; }
+	@[ -x $(BENCH_DIR)/cron/usr/sbin/cron ] || { \
+	  echo "unpacking: Debian's cron (apt-get download, into $(BENCH_DIR)/cron; not installed)"; \
+	  rm -rf $(BENCH_DIR)/debs && mkdir -p $(BENCH_DIR)/debs && \
+	  (cd $(BENCH_DIR)/debs && apt-get download -qq cron 2>/dev/null) && \
+	  dpkg-deb -x $(BENCH_DIR)/debs/cron_*.deb $(BENCH_DIR)/cron \
+	    || echo "Debian's cron could not be downloaded: its figures will be skipped"; }
 
 # Debian's spin, and gcc (spin preprocesses with it and compiles its verifiers), for the model
 # check. Unlike chromium, a tool that cannot be installed fails: the check is part of the proof.
@@ -76,10 +93,17 @@ model-deps:
 build: deps
 	$(SWIFT) build
 
+# The release build links the Swift runtime and Foundation statically, with lld, packed relative
+# relocations (RELR, glibc 2.36 or later) and no exported symbols: an idle `jobctl run` holds about
+# 7 MB less (docs/benchmarks.md#idle-memory). The binary is bigger: about 70 MB stripped (ICU's
+# data is in it) instead of 16 MB plus the toolchain's shared libraries.
+RELEASE_FLAGS = --static-swift-stdlib -Xswiftc -use-ld=lld \
+	-Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic
+
 release: deps
-	$(SWIFT) build -c release --product jobctl
-	$(SWIFT) build -c release --product jobctl-dev
-	$(SWIFT) build -c release --product jobctl-bench
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl-dev
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl-bench
 
 # Creates the demo arcade database on first use (APP_DB of jobs.conf.example), then runs the
 # scheduler in the foreground: the first run finalizes yesterday's pools by catch-up.
@@ -105,8 +129,15 @@ model-check: model-deps
 verify: model-deps
 	DEEP=1 sh docs/model/check.sh
 
+# Every Benchmarks/bench-*.sh, then one table of their figures, jobctl beside its peers
+# (docs/benchmarks.md). About 4.5 minutes; the first run adds the release build and about 7
+# minutes to load the 1M- and 10M-row histories (cached in .build/bench for a day).
 bench: release bench-deps
-	@for b in Benchmarks/bench-*.sh; do echo "== $$b"; sh $$b || exit 1; done
+	@mkdir -p $(BENCH_DIR); results="$$(pwd)/$(BENCH_DIR)/results.tsv"; rm -f "$$results" "$$results.sections"; \
+	start=$$(date +%s); \
+	for b in Benchmarks/bench-*.sh; do echo "== $$b"; BENCH_RESULTS="$$results" sh $$b || exit 1; done; \
+	echo; echo "== make bench: the figures ($$(( $$(date +%s) - start )) s in all)"; \
+	python3 Benchmarks/report.py "$$results"
 
 clean:
 	rm -rf .build

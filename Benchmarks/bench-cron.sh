@@ -3,6 +3,7 @@
 # croniter producing the same lines.
 set -eu
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 BIN=.build/release/jobctl
 .build/release/jobctl-bench cron
 
@@ -16,14 +17,9 @@ for i in 1 2 3 4 5; do
 done
 echo "jobctl next '*/5 * * * *' --count 100000 (whole process, best of 5): ${best} ms"
 
-# croniter, the Python peer, producing the same lines (installed into a local venv if missing).
-PY=python3
-if ! $PY -c 'import croniter' 2>/dev/null; then
-  if [ ! -x .build/bench-venv/bin/python ]; then
-    python3 -m venv .build/bench-venv >/dev/null && .build/bench-venv/bin/pip install -q croniter >/dev/null 2>&1 || true
-  fi
-  PY=.build/bench-venv/bin/python
-fi
+# croniter, the Python peer, producing the same lines (from the venv of `make bench-deps`).
+PY=$(bench_python)
+[ -n "$PY" ] || PY=python3
 if $PY -c 'import croniter' 2>/dev/null; then
   s=$(date +%s%N)
   $PY - > /tmp/croniter-next.txt <<'PYEOF'
@@ -39,6 +35,7 @@ PYEOF
   c=$(ms $s $e)
   same=$(cmp -s /tmp/jobctl-next.txt /tmp/croniter-next.txt && echo "identical output" || echo "OUTPUT DIFFERS")
   echo "croniter, same 100,000 lines: ${c} ms ($same); jobctl is $(( c / (best > 0 ? best : 1) ))x faster (target >= 30x)"
+  result "next --count 100000 (best of 5)" "$best" ms "" "croniter, same lines ($same)" "$c"
 else
   echo "croniter not available (no PyPI?): ratio not measured"
 fi

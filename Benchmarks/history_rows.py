@@ -4,7 +4,10 @@
                                    failed, one fire each every (2 years / ROWS*2), ending now;
                                    one INSERT ... SELECT from a recursive CTE in one
                                    transaction, so the database's triggers keep the summaries.
-  history_rows.py touch DB         append one finished execution (a commit the status sees).
+  history_rows.py touch DB         append one finished execution (a commit the status should
+                                   see); prints its id.
+  history_rows.py schema DB        print the schema (tables, indexes, triggers): with this file,
+                                   the key of the databases bench-history.sh caches.
   history_rows.py downgrade DB     take the database back to migration v3 (drop the summaries
                                    and their triggers, restore v2's duration index), so that the
                                    next jobctl migrates it and backfills the summaries.
@@ -54,12 +57,13 @@ def load(path, rows):
 def touch(path):
     db = sqlite3.connect(path, timeout=10)
     now = int(time.time() * 1000)
-    db.execute(
+    cursor = db.execute(
         "INSERT INTO job_executions (job, status, started_at, finished_at, duration_ms, triggered_by, host, pid)"
         " VALUES ('touch', 'succeeded', ?, ?, 1, 'manual', 'bench', 1)",
         (now, now + 1),
     )
     db.commit()
+    return cursor.lastrowid
 
 
 def downgrade(path):
@@ -76,12 +80,22 @@ def downgrade(path):
     db.execute("COMMIT")
 
 
+def schema(path):
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    for row in db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name"):
+        print(*row, sep="\t")
+    for row in db.execute("SELECT * FROM grdb_migrations ORDER BY 1"):
+        print(*row, sep="\t")
+
+
 if __name__ == "__main__":
     command, path = sys.argv[1], sys.argv[2]
     if command == "load":
         print(f"{load(path, int(sys.argv[3])):.1f}")
     elif command == "touch":
-        touch(path)
+        print(touch(path))
+    elif command == "schema":
+        schema(path)
     elif command == "downgrade":
         downgrade(path)
     else:
