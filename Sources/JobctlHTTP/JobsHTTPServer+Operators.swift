@@ -172,6 +172,7 @@ extension RunDetailJSON {
         var copy = self
         copy.run = run.redacted
         copy.otherAttempts = otherAttempts.map(\.redacted)
+        copy.hooks = hooks.map(\.redacted)
         copy.redacted = true
         return copy
     }

@@ -16,6 +16,7 @@ public enum RunDetailText {
         if let metrics = run.metrics { out += "\nmetrics\n" + metricLines(metrics, readings: readings) }
         out += "\nerror\n" + block(run.error)
         out += "\noutput (the last \(HistoryStore.outputLimitBytes / 1024) KiB recorded)\n" + block(run.output)
+        out += "\nhooks\n" + hookLines(detail.hooks, tz: tz)
         if run.scheduledAt != nil {
             out += "\nother attempts of this fire\n"
             out +=
@@ -46,6 +47,20 @@ public enum RunDetailText {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { name, value in
             name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + TerminalSafeText.escaped(value) + "\n"
+        }.joined()
+    }
+
+    /// One line per hook run: event, status, start, duration, exit code, error (escaped).
+    static func hookLines(_ hooks: [HookRunRecord], tz: TimeZone) -> String {
+        guard !hooks.isEmpty else { return "    none\n" }
+        return hooks.map { hook in
+            var parts = [
+                hook.event.option + " (" + hook.event.rawValue + ")", hook.status.rawValue,
+                HistoryTime.local(hook.startedAt, in: tz), DurationText.readable(milliseconds: hook.durationMs),
+            ]
+            if let code = hook.exitCode { parts.append("exit \(code)") }
+            if let error = hook.error { parts.append(TerminalSafeText.escaped(HistoryFormat.firstLine(error))) }
+            return "    " + parts.joined(separator: "  ") + "\n"
         }.joined()
     }
 

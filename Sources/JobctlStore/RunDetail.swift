@@ -7,10 +7,13 @@ public struct RunDetail: Sendable, Equatable {
     public var execution: ExecutionRecord
     /// By attempt, then id; without `execution` itself.
     public var otherAttempts: [ExecutionRecord]
+    /// The failure hooks this run fired (`on_failure`, `on_recovery`), oldest first.
+    public var hooks: [HookRunRecord]
 
-    public init(execution: ExecutionRecord, otherAttempts: [ExecutionRecord]) {
+    public init(execution: ExecutionRecord, otherAttempts: [ExecutionRecord], hooks: [HookRunRecord] = []) {
         self.execution = execution
         self.otherAttempts = otherAttempts
+        self.hooks = hooks
     }
 
     /// A run id as typed or sent: 1 to 18 ASCII digits, not zero; nil otherwise (a sign, a
@@ -25,8 +28,11 @@ public struct RunDetail: Sendable, Equatable {
     /// The run `id` and its fire's other attempts; nil when no run has that id.
     public static func load(id: Int64, from store: any StateStore) throws -> RunDetail? {
         guard let execution = try store.execution(id: id) else { return nil }
-        guard let fire = execution.scheduledAt else { return RunDetail(execution: execution, otherAttempts: []) }
+        let hooks = try store.hookRuns(runID: id)
+        guard let fire = execution.scheduledAt else {
+            return RunDetail(execution: execution, otherAttempts: [], hooks: hooks)
+        }
         let others = try store.fireAttempts(job: execution.job, scheduledAt: fire).filter { $0.id != id }
-        return RunDetail(execution: execution, otherAttempts: others)
+        return RunDetail(execution: execution, otherAttempts: others, hooks: hooks)
     }
 }

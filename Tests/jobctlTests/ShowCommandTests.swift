@@ -60,7 +60,7 @@ import Testing
         let json = try Binary.run(["show", String(retryID), "--config", config, "--json"])
         #expect(json.status == 0)
         let detail = try PauseCommandTests.object(json.stdout)
-        #expect(Set(detail.keys) == Set(retry.keys).union(["otherAttempts", "redacted"]))
+        #expect(Set(detail.keys) == Set(retry.keys).union(["otherAttempts", "hooks", "redacted"]))
         for (key, value) in retry {
             #expect("\(detail[key] ?? "missing")" == "\(value)", "\(key)")
         }
