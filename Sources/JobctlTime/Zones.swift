@@ -45,14 +45,34 @@ public enum Zones {
         }
     }
 
-    /// The machine's zone. A copied `/etc/localtime` reads as GMT on Linux Foundation; the
-    /// config's `TZ=` should win, and `jobctl list` says which zone each job uses.
-    public static func current(environment: [String: String]) -> ZoneRules {
+    /// The machine's zone: `TZ`, else the zone `/etc/localtime` links to, read with the tzdata
+    /// reader, else Foundation's `TimeZone.current` (a copied `/etc/localtime` reads as GMT on
+    /// Linux Foundation; the config's `TZ=` should win, and `jobctl list` says which zone each
+    /// job uses). Decision: the symlink first because asking Foundation loads ICU's zone data,
+    /// which an idle `jobctl run` otherwise never touches (2 to 3.5 MB of RSS, docs/benchmarks.md).
+    public static func current(environment: [String: String], localtime: String = "/etc/localtime") -> ZoneRules {
         if let tz = environment["TZ"], let zone = try? named(tz.hasPrefix(":") ? String(tz.dropFirst()) : tz) {
+            return zone
+        }
+        if let identifier = linkedIdentifier(localtime), let zone = try? named(identifier), zone.hasTZdata {
             return zone
         }
         let current = ZoneRules.foundation.withLock { _ in TimeZone.current }
         return (try? named(current.identifier)) ?? ZoneRules(current)
+    }
+
+    /// The zone identifier a `/etc/localtime` symlink names (`…/zoneinfo/Europe/Berlin` →
+    /// `Europe/Berlin`); nil when it is not a symlink into a `zoneinfo` directory.
+    static func linkedIdentifier(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let range = target.range(of: "zoneinfo/", options: .backwards) else { return nil }
+        var identifier = String(target[range.upperBound...])
+        if identifier.hasPrefix("posix/") { identifier.removeFirst("posix/".count) }
+        // `right/` zones count leap seconds, which jobctl's schedules do not: Foundation decides.
+        return identifier.isEmpty || identifier.hasPrefix("right/") ? nil : identifier
     }
 
     static let knownIdentifiers: Set<String> = {
