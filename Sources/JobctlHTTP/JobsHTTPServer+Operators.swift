@@ -36,14 +36,7 @@ extension JobsHTTPServer {
                 body: Data(body.readableBytesView))
         }
         router.post("/api/v1/jobs/resume/:jobName") { request, context in
-            var request = request
-            // The route takes no body; read at most the cap so that a client cannot stream forever.
-            do {
-                _ = try await request.collectBody(upTo: self.options.maxBodyBytes)
-            } catch {
-                return Self.failure(
-                    .contentTooLarge, "the request body is larger than \(self.options.maxBodyBytes) bytes")
-            }
+            if let refused = await self.refuseBody(request) { return refused }
             return await self.resume(
                 job: context.parameters.get("jobName") ?? "", authorization: request.headers[.authorization])
         }

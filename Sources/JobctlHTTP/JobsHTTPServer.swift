@@ -166,14 +166,7 @@ public struct JobsHTTPServer: Sendable {
             return await self.history(access: self.access(request)) { parameters[$0[...]].map(String.init) }
         }
         router.post("/api/v1/jobs/trigger/:jobName") { request, context in
-            var request = request
-            // The route takes no body; read at most the cap so that a client cannot stream forever.
-            do {
-                _ = try await request.collectBody(upTo: self.options.maxBodyBytes)
-            } catch {
-                return Self.failure(
-                    .contentTooLarge, "the request body is larger than \(self.options.maxBodyBytes) bytes")
-            }
+            if let refused = await self.refuseBody(request) { return refused }
             return await self.trigger(
                 job: context.parameters.get("jobName") ?? "", authorization: request.headers[.authorization])
         }
@@ -311,6 +304,18 @@ public struct JobsHTTPServer: Sendable {
         var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store"]
         headers.append(contentsOf: extraHeaders)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// For a route that takes no body: reads at most the cap, so that a client cannot stream
+    /// forever; a 413 answer when the body is larger, else nil.
+    func refuseBody(_ request: Request) async -> Response? {
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: options.maxBodyBytes)
+            return nil
+        } catch {
+            return Self.failure(.contentTooLarge, "the request body is larger than \(options.maxBodyBytes) bytes")
+        }
     }
 
     static func failure(_ status: HTTPResponse.Status, _ message: String, extraHeaders: HTTPFields = [:]) -> Response {
