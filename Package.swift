@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "JobctlTime"),
         // Config: reads and checks `jobs.conf` into `JobsConfig`. Knows built-in jobs only through
         // the `BuiltinJobCatalog` it is given (their names and options), never the jobs themselves.
-        .target(name: "JobctlConfig", dependencies: ["JobctlTime"]),
+        // It parses a PostgreSQL STATE_DB with the leaf client's `PostgresURL`.
+        .target(name: "JobctlConfig", dependencies: ["JobctlTime", "JobctlPostgres"]),
         // Store: the `StateStore` contract and its SQLite implementation (history, summaries,
         // Prometheus figures, alert markers), `JobMetrics` and how counters read.
         .target(
@@ -86,7 +87,7 @@ let package = Package(
             name: "jobctl",
             dependencies: [
                 "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlReports", "JobctlRunning", "JobctlArcade",
-                "JobctlScheduling", "JobctlHTTP",
+                "JobctlScheduling", "JobctlHTTP", "JobctlPostgres", "JobctlPostgresStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -151,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "jobctlTests",
-            dependencies: ["JobctlStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["JobctlStore", "JobctlPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -35,6 +35,8 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
     case builtinNeedsAppDatabase(job: String)
     case listenAddress(HTTPListenAddress.ParseError)
     case appDatabase(String)
+    case stateDatabaseURL(String)
+    case lease(String)
     // Schedule and name.
     case schedule(CronError)
     case missingJobName(foundOption: String?)
@@ -104,6 +106,8 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
             "built-in job '\(job)' needs the arcade database: set APP_DB=PATH above it"
         case .listenAddress(let error): "HTTP_LISTEN: \(error.description)"
         case .appDatabase(let detail): "APP_DB: \(detail)"
+        case .stateDatabaseURL(let detail): "STATE_DB: \(detail)"
+        case .lease(let detail): "LEASE: \(detail)"
         case .schedule(let error): error.message
         case .missingJobName(let option):
             "missing job name after the schedule\(option.map { " (found option '\($0)')" } ?? "")"

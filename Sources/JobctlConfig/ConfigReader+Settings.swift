@@ -56,7 +56,9 @@ extension ConfigReader {
             draft.report(problem, on: line, at: valueColumn, width: value.count)
             return
         }
-        draft.values[name] = Self.pathSettings.contains(name) ? Self.resolve(value, relativeTo: baseDirectory) : value
+        // A PostgreSQL URL in STATE_DB is kept as is: it names no file to resolve or check.
+        let keep = !Self.pathSettings.contains(name) || (name == "STATE_DB" && StateDatabaseURL.isURL(value))
+        draft.values[name] = keep ? value : Self.resolve(value, relativeTo: baseDirectory)
         if name == "APP_DB" {
             draft.appDatabaseLocation = ConfigLocation(path: path, line: line.number, column: valueColumn)
         }
@@ -76,6 +78,10 @@ extension ConfigReader {
         case "HISTORY_RETENTION":
             guard let milliseconds = DurationText.milliseconds(value) else { return .retentionNotADuration(value) }
             if milliseconds == 0 { return .retentionZero }
+        case "STATE_DB":
+            return StateDatabaseURL.problem(value).map { .stateDatabaseURL($0) }
+        case "LEASE":
+            return StateDatabaseURL.leaseProblem(value).map { .lease($0) }
         case "MAX_CONCURRENT":
             guard let number = Int(value), maxConcurrentRange.contains(number) else {
                 return .value(of: name, .notInRange(value, maxConcurrentRange))

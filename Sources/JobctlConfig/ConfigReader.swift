@@ -35,10 +35,12 @@ public struct ConfigReader: Sendable {
         return try ConfigReader(path: path, machineZone: zone, catalog: catalog).parse(text)
     }
 
-    static let pathSettings: Set<String> = ["STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE"]
+    static let pathSettings: Set<String> = [
+        "STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE", "STATE_DB_PASSWORD_FILE",
+    ]
     static let settings: [String] = [
         "TZ", "CRON_TZ", "STATE_DB", "APP_DB", "LOCK_DIR", "HISTORY_RETENTION", "HTTP_LISTEN", "HTTP_TOKEN_FILE",
-        "PASS_ENV", "ON_FAILURE", "MAX_CONCURRENT",
+        "PASS_ENV", "ON_FAILURE", "MAX_CONCURRENT", "STATE_DB_PASSWORD_FILE", "LEASE",
     ]
     static let commonOptions: [String] = [
         "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command", "env",
@@ -88,13 +90,18 @@ public struct ConfigReader: Sendable {
         }
         let values = draft.values
         let stateDB = values["STATE_DB"] ?? Self.resolve("jobctl.db", relativeTo: baseDirectory)
+        // With a PostgreSQL STATE_DB, lock files (trigger's, backfill's) default to the config's directory.
+        let stateDirectory =
+            StateDatabaseURL.isURL(stateDB) ? baseDirectory : (stateDB as NSString).deletingLastPathComponent
         var config = JobsConfig(
             path: path, stateDatabasePath: stateDB, appDatabasePath: values["APP_DB"],
-            lockDirectory: values["LOCK_DIR"] ?? (stateDB as NSString).deletingLastPathComponent,
+            lockDirectory: values["LOCK_DIR"] ?? stateDirectory,
             historyRetentionMilliseconds: retention,
             httpListen: values["HTTP_LISTEN"], httpTokenFile: values["HTTP_TOKEN_FILE"], jobs: draft.jobs)
         config.appDatabaseLocation = draft.appDatabaseLocation
         config.maxConcurrent = values["MAX_CONCURRENT"].flatMap { Int($0) }
+        config.statePasswordFile = values["STATE_DB_PASSWORD_FILE"]
+        config.leaseMilliseconds = values["LEASE"].flatMap { DurationText.milliseconds($0) }
         return config
     }
 

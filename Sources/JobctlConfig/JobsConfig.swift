@@ -16,6 +16,13 @@ public struct JobsConfig: Sendable {
     public var jobs: [JobDefinition]
     /// `MAX_CONCURRENT`: at most this many runs of one scheduler at once; nil = unlimited.
     public var maxConcurrent: Int? = nil
+    /// `STATE_DB_PASSWORD_FILE`: the password of a PostgreSQL `STATE_DB` (mode 0600).
+    public var statePasswordFile: String? = nil
+    /// `LEASE`: how long a run's claim holds on a PostgreSQL `STATE_DB`; nil = 30 s.
+    public var leaseMilliseconds: Int64? = nil
+
+    /// `STATE_DB` is a PostgreSQL URL (`postgresql://` or `postgres://`), not a SQLite file.
+    public var usesPostgres: Bool { StateDatabaseURL.isURL(stateDatabasePath) }
 
     public func job(named name: String) -> JobDefinition? {
         jobs.first { $0.name == name }
@@ -29,6 +36,7 @@ extension JobsConfig {
     static let startOnlySettings: [(name: String, value: @Sendable (JobsConfig) -> String?)] = [
         ("STATE_DB", { $0.stateDatabasePath }), ("APP_DB", { $0.appDatabasePath }), ("LOCK_DIR", { $0.lockDirectory }),
         ("HTTP_LISTEN", { $0.httpListen }), ("HTTP_TOKEN_FILE", { $0.httpTokenFile }),
+        ("STATE_DB_PASSWORD_FILE", { $0.statePasswordFile }), ("LEASE", { $0.leaseMilliseconds.map { "\($0) ms" } }),
     ]
 
     /// Why a reload to `fresh` is refused, in one line, or nil when it may be applied.

@@ -63,8 +63,6 @@ public struct JobsHTTPServer: Sendable {
     /// `historyPath`: the state database, opened here read-only (the scheduler has created and
     /// migrated it).
     public init(options: Options, scheduler: Scheduler, historyPath: String, logger: Logger) throws {
-        self.options = options
-        self.scheduler = scheduler
         let store: HistoryStore
         // The scheduler has the file open in this process: no header read (see the parameter).
         do {
@@ -72,6 +70,13 @@ public struct JobsHTTPServer: Sendable {
         } catch HistoryError.needsMigration {
             store = try HistoryStore(path: historyPath, mustExist: true, openElsewhereInProcess: true)
         }
+        self.init(options: options, scheduler: scheduler, store: store, logger: logger)
+    }
+
+    /// Reads `store` (a PostgreSQL `STATE_DB`: the scheduler's own store, shared).
+    public init(options: Options, scheduler: Scheduler, store: any StateStore, logger: Logger) {
+        self.options = options
+        self.scheduler = scheduler
         self.reader = HistoryReader(store: store)
         self.cache = StatusCache(maxAge: options.statusMaxAge)
         self.logger = logger

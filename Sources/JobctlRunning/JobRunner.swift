@@ -28,6 +28,8 @@ public struct JobRunner: Sendable {
     public var jobs: BuiltinJobRegistry
     /// Where this runner's failure hooks run (`JobRunner+Hooks.swift`); a scheduler shares one.
     public var hookTasks = HookTasks()
+    /// The claims under way, for a store with leases to renew (`LiveClaims`); nil: not tracked.
+    public var liveClaims: LiveClaims?
 
     public init(
         config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
@@ -95,7 +97,7 @@ public struct JobRunner: Sendable {
                     ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
             if attempt == firstAttempt { onStart?(id) }
             let overdue = watchOverdue(job, runID: id, fire: fire, startedAt: startedAt)
-            let result = await perform(job, runID: id, fire: fire, startedAt: startedAt, lock: lock)
+            let result = await performTracked(job, claim: claim, fire: fire, startedAt: startedAt, lock: lock)
             overdue?.cancel()
             let finishedAt = clock.now()
             do {
@@ -167,11 +169,28 @@ public struct JobRunner: Sendable {
     }
 
     /// How one attempt ended (named so as not to shadow `Swift.Result`).
-    struct AttemptResult {
+    struct AttemptResult: Sendable {
         var status: ExecutionStatus
         var metrics: JobMetrics?
         var error: String?
         var output: String?
+    }
+
+    /// `perform`, with the claim in `liveClaims` meanwhile, so that a lost lease can cancel it.
+    private func performTracked(
+        _ job: JobDefinition, claim: RunClaim, fire: Date?, startedAt: Date, lock: any HeldRunGuard
+    ) async -> AttemptResult {
+        guard let liveClaims else {
+            return await perform(job, runID: claim.runID, fire: fire, startedAt: startedAt, lock: lock)
+        }
+        let work = Task { await perform(job, runID: claim.runID, fire: fire, startedAt: startedAt, lock: lock) }
+        liveClaims.add(claim, job: job.name, fire: fire) { work.cancel() }
+        defer { liveClaims.remove(claim) }
+        return await withTaskCancellationHandler {
+            await work.value
+        } onCancel: {
+            work.cancel()
+        }
     }
 
     private func perform(

@@ -34,12 +34,19 @@ public actor Scheduler {
     var waiting: [WaitingFire] = []
     /// The failure hooks of this scheduler's runs, drained on shutdown.
     let hookTasks = HookTasks()
+    /// Set for a PostgreSQL `STATE_DB` (`jobctl run`): the runs' guard (`FreeRunGuard`) and
+    /// the registry of their claims that the node's lease renewal reads.
+    private let runGuard: (any RunGuard)?
+    private let liveClaims: LiveClaims?
 
     public init(
         config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
         jobs: BuiltinJobRegistry, maxSleep: TimeInterval = 30, killGrace: Duration = .seconds(5),
+        runGuard: (any RunGuard)? = nil, liveClaims: LiveClaims? = nil,
         loadConfig: @escaping @Sendable () throws(ConfigErrors) -> JobsConfig
     ) {
+        self.runGuard = runGuard
+        self.liveClaims = liveClaims
         self.config = config
         self.store = store
         self.clock = clock
@@ -210,6 +217,8 @@ public actor Scheduler {
             config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: jobs)
         runner.killGrace = killGrace
         runner.hookTasks = hookTasks
+        if let runGuard { runner.runGuard = runGuard }
+        runner.liveClaims = liveClaims
         return runner
     }
 

@@ -38,7 +38,7 @@ struct HistoryCommand: ParsableCommand {
         let sinceDate = try HistoryCLI.since(since)
         let resolved = try database.resolve()
         try HistoryCLI.run {
-            guard let store = try HistoryCLI.openForReading(resolved.path) else {
+            guard let store = try StateStoreOpener.openForReading(resolved.path, config: resolved.config) else {
                 HistoryCLI.write(json ? try HistoryRenderer.json([]) : HistoryCLI.noExecutionsYet(resolved.path))
                 return
             }

@@ -18,6 +18,7 @@ struct Jobctl: AsyncParsableCommand {
             PauseCommand.self,
             ResumeCommand.self,
             ShowCommand.self,
+            NodesCommand.self,
             BackfillCommand.self,
             NextCommand.self,
             CheckCommand.self,

@@ -21,7 +21,7 @@ struct ListCommand: ParsableCommand {
         var lastRuns: [String: ExecutionRecord] = [:]
         var pauses: [JobPause] = []
         do {
-            if let store = try HistoryCLI.openForReading(config.stateDatabasePath) {
+            if let store = try StateStoreOpener.openForReading(config.stateDatabasePath, config: config) {
                 lastRuns = try store.summaryReport(SummaryRequest(durations: false, lastRuns: true)).lastRuns
                 pauses = try store.pauses()
             }

@@ -17,7 +17,7 @@ struct MetricsCommand: ParsableCommand {
         let resolved = try database.resolve()
         try HistoryCLI.run {
             // Before the first run: the families with no samples (a valid, empty exposition).
-            let store = try HistoryCLI.openForReading(resolved.path)
+            let store = try StateStoreOpener.openForReading(resolved.path, config: resolved.config)
             let now = Date()
             let alerts = AlertMetrics(
                 generatedAt: now, expectations: resolved.config.map { JobExpectation.all($0, now: now) } ?? [],

@@ -26,7 +26,7 @@ struct ResumeCommand: ParsableCommand {
     func run() throws {
         let config = try options.load()
         // No database yet: nothing is paused, and nothing is created to say so.
-        guard FileManager.default.fileExists(atPath: config.stateDatabasePath) else {
+        guard config.usesPostgres || FileManager.default.fileExists(atPath: config.stateDatabasePath) else {
             try PauseCommand.report(
                 config.job(named: job) == nil
                     ? .unknownJob(job: job, known: config.jobs.map(\.name)) : .notPaused(job: job))

@@ -3,6 +3,7 @@ import Foundation
 import JobctlConfig
 import JobctlHTTP
 import JobctlScheduling
+import JobctlStore
 import Logging
 
 /// `jobctl run --http HOST:PORT` (or `HTTP_LISTEN=` in the config): the HTTP API and status
@@ -23,7 +24,9 @@ extension RunCommand {
 
     /// Starts the server when asked; nil when not. Exits 2 on a bad address or token, 1 when
     /// the address cannot be bound.
-    func startHTTP(config: JobsConfig, scheduler: Scheduler, logger: Logger) async throws -> JobsHTTPServer.Running? {
+    func startHTTP(
+        config: JobsConfig, scheduler: Scheduler, store: any StateStore, logger: Logger
+    ) async throws -> JobsHTTPServer.Running? {
         let setting = http.map { ("--http", $0) } ?? config.httpListen.map { ("HTTP_LISTEN", $0) }
         guard let (origin, text) = setting else { return nil }
         let address: HTTPListenAddress
@@ -41,9 +44,12 @@ extension RunCommand {
         }
         let running: JobsHTTPServer.Running
         do {
-            let server = try JobsHTTPServer(
-                options: JobsHTTPServer.Options(address: address, token: token), scheduler: scheduler,
-                historyPath: config.stateDatabasePath, logger: logger)
+            let options = JobsHTTPServer.Options(address: address, token: token)
+            let server =
+                config.usesPostgres
+                ? JobsHTTPServer(options: options, scheduler: scheduler, store: store, logger: logger)
+                : try JobsHTTPServer(
+                    options: options, scheduler: scheduler, historyPath: config.stateDatabasePath, logger: logger)
             running = try await server.start()
         } catch {
             throw fail("HTTP: \(error)", code: ExitStatus.failure)

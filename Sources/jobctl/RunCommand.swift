@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobctlArcade
 import JobctlConfig
+import JobctlPostgresStore
 import JobctlRunning
 import JobctlScheduling
 import JobctlStore
@@ -40,27 +41,25 @@ struct RunCommand: AsyncParsableCommand {
         let store = try openStore(config)
         let identity = RunnerIdentity.current
         let clock = SystemWallClock()
-        let owner =
-            "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(clock.now().unixSeconds, in: try Zones.named("UTC")))"
-        let instance: JobLock?
+        // Several `run` share a PostgreSQL STATE_DB (that is its point): no instance lock there.
+        let node = (store as? PostgresStateStore).map { PostgresNode(store: $0, logger: logger, claims: LiveClaims()) }
+        let instance = node == nil ? try acquireInstanceLock(config, identity: identity, clock: clock) : nil
         do {
-            instance = try JobLock.tryAcquire(at: config.instanceLockPath, owner: owner)
+            try node?.start(config)
         } catch {
-            throw fail(error.description, code: ExitStatus.failure)
-        }
-        guard let instance else {
-            let holder = JobLock.holder(at: config.instanceLockPath) ?? "another process"
-            throw fail("another 'jobctl run' is using \(config.stateDatabasePath) (\(holder))", code: ExitStatus.busy)
+            throw fail("cannot start this node on STATE_DB: \(error)", code: ExitStatus.failure)
         }
         let path = options.path
         let scheduler = Scheduler(
             config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: ArcadeJobs.registry,
+            runGuard: node.map { _ in FreeRunGuard() }, liveClaims: node?.claims,
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in
                 try ConfigReader.load(
                     path: path, environment: ProcessInfo.processInfo.environment,
                     catalog: ArcadeJobs.registry.catalog)
             })
-        let httpServer = try await startHTTP(config: config, scheduler: scheduler, logger: logger)
+        let httpServer = try await startHTTP(config: config, scheduler: scheduler, store: store, logger: logger)
+        let nodeLoops = node?.loops(config)
         let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
         let grace = Duration.seconds(grace)
         let signalTask = Task {
@@ -81,15 +80,38 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         await scheduler.run(events: events)
+        nodeLoops?.cancel()
+        await nodeLoops?.value
+        node?.stop()
         await httpServer?.stop()
         signalTask.cancel()
         withExtendedLifetime(instance) {}
+    }
+
+    /// One `jobctl run` per SQLite STATE_DB: its lock file, or exit 75 naming the holder.
+    private func acquireInstanceLock(_ config: JobsConfig, identity: RunnerIdentity, clock: SystemWallClock) throws
+        -> JobLock
+    {
+        let since = TimeText.rfc3339(clock.now().unixSeconds, in: try Zones.named("UTC"))
+        let owner = "pid \(identity.pid) on \(identity.host) since \(since)"
+        let instance: JobLock?
+        do {
+            instance = try JobLock.tryAcquire(at: config.instanceLockPath, owner: owner)
+        } catch {
+            throw fail(error.description, code: ExitStatus.failure)
+        }
+        guard let instance else {
+            let holder = JobLock.holder(at: config.instanceLockPath) ?? "another process"
+            throw fail("another 'jobctl run' is using \(config.stateDatabasePath) (\(holder))", code: ExitStatus.busy)
+        }
+        return instance
     }
 }
 
 /// Opens the history database, or exits 1 with a one-line message naming the file.
 func openStore(_ config: JobsConfig) throws -> any StateStore {
     do {
+        if config.usesPostgres { return try StateStoreOpener.postgres(config) }
         let directory = (config.stateDatabasePath as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -31,7 +31,7 @@ struct ShowCommand: ParsableCommand {
         }
         let resolved = try database.resolve()
         try HistoryCLI.run {
-            guard let store = try HistoryCLI.openForReading(resolved.path) else {
+            guard let store = try StateStoreOpener.openForReading(resolved.path, config: resolved.config) else {
                 throw HistoryCLI.fail("no run \(id): no history database at \(resolved.path)", code: ExitStatus.usage)
             }
             guard let detail = try RunDetail.load(id: id, from: store) else {

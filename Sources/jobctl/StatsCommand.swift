@@ -23,7 +23,7 @@ struct StatsCommand: ParsableCommand {
         let sinceDate = try HistoryCLI.since(since)
         let resolved = try database.resolve()
         try HistoryCLI.run {
-            guard let store = try HistoryCLI.openForReading(resolved.path) else {
+            guard let store = try StateStoreOpener.openForReading(resolved.path, config: resolved.config) else {
                 let none = HistoryStats(since: sinceDate, jobs: [], overall: JobStats(job: nil))
                 HistoryCLI.write(json ? try HistoryRenderer.statsJSON(none) : HistoryCLI.noExecutionsYet(resolved.path))
                 return

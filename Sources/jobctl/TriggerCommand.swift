@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobctlArcade
 import JobctlConfig
+import JobctlPostgresStore
 import JobctlReports
 import JobctlRunning
 import JobctlScheduling
@@ -42,9 +43,21 @@ struct TriggerCommand: AsyncParsableCommand {
             let line = "jobctl: warning: job '\(job)' is paused (\(pause.summary)); running it anyway"
             FileHandle.standardError.write(Data((TerminalSafeText.escaped(line) + "\n").utf8))
         }
-        let runner = JobRunner(
+        var made = JobRunner(
             config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
             jobs: ArcadeJobs.registry)
+        // On PostgreSQL: the job's overlap holds across nodes, and the run's lease is renewed.
+        let node = (store as? PostgresStateStore).map {
+            PostgresNode(store: $0, logger: Logger(label: "jobctl"), claims: LiveClaims())
+        }
+        if let node {
+            node.store.setJobPolicies(ConfigDigest.policies(config))
+            made.runGuard = FreeRunGuard()
+            made.liveClaims = node.claims
+        }
+        let runner = made
+        let renewal = node?.renewing()
+        defer { renewal?.cancel() }
         let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
         // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.
         let signals = Task {

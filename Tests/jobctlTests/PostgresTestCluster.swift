@@ -1,0 +1,1 @@
+../JobctlPostgresTests/PostgresTestCluster.swift
