@@ -9,10 +9,11 @@ import PackageDescription
 //   JobctlScheduling  JobctlArcade      the scheduler loop │ the arcade's built-in jobs
 //   JobctlRunning                       one run: guard, claim, process or built-in job, record
 //   JobctlReports                       tables and JSON of config and history
-//   JobctlStore                         StateStore, SQLite history, metrics, counter readings
+//   JobctlStore       JobctlPostgresStore  StateStore + SQLite │ the same contract on PostgreSQL
 //   JobctlConfig                        jobs.conf, given the catalog of built-in jobs
 //   JobctlTime                          cron, zones, civil time, WallClock, RFC 3339, durations
-//   (JobctlPostgres: a leaf over libpq that depends on nothing of ours)
+//   (JobctlPostgres: a leaf over libpq that depends on nothing of ours; Config parses STATE_DB
+//   URLs with it)
 let package = Package(
     name: "jobctl",
     platforms: [.macOS(.v14)],
