@@ -1,8 +1,9 @@
 import Foundation
+import JobctlStore
 
 /// What the PostgreSQL store refuses or cannot decide. Connection and server failures are
 /// `JobctlPostgres.PostgresError` (one line, never a password).
-public enum PostgresStateStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum PostgresStateStoreError: FireNotDueError, Sendable, Equatable, CustomStringConvertible {
     /// The database holds migrations this binary does not know: a newer jobctl migrated it.
     case newerSchema(migrations: [String])
     /// A value the store cannot record (a `running` finish, an attempt below 1, a time out of
@@ -18,6 +19,12 @@ public enum PostgresStateStoreError: Error, Sendable, Equatable, CustomStringCon
     case claimRace(job: String)
     /// A row the store cannot read (an unknown status or trigger).
     case unreadableRow(String)
+
+    /// `notDue`: the gap between the fire and the database's `now()`, at least 1 ms.
+    public var notDueWait: Duration? {
+        guard case .notDue(_, let fire, let now) = self else { return nil }
+        return .milliseconds(max(1, HistoryTime.milliseconds(fire) - HistoryTime.milliseconds(now)))
+    }
 
     public var description: String {
         switch self {

@@ -73,6 +73,7 @@ public struct JobRunner: Sendable {
 
         var attempt = firstAttempt
         var currentTrigger = trigger
+        var notDueClaims = 0
         while true {
             let startedAt = clock.now()
             let claim: RunClaim
@@ -84,6 +85,7 @@ public struct JobRunner: Sendable {
                 }
                 claim = claimed
             } catch {
+                if await waitIfNotDue(error, job: job, fire: fire, claims: &notDueClaims) { continue }
                 logger.error(
                     "Cannot record the run; not starting it",
                     metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
@@ -357,7 +359,7 @@ public struct JobRunner: Sendable {
         return .finished(.failed, runID: id)
     }
 
-    private func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Date?, _ extra: Logger.Metadata) -> Logger.Metadata {
+    func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Date?, _ extra: Logger.Metadata) -> Logger.Metadata {
         var m: Logger.Metadata = ["job": .string(job.name)]
         if let id { m["run"] = .stringConvertible(id) }
         if let fire { m["scheduled"] = .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)) }
