@@ -3,7 +3,7 @@ import GRDB
 /// Reading arcade values without trusting the declared column types.
 ///
 /// SQLite keeps any value in any column: a TEXT score, a REAL amount, a BLOB address. GRDB's
-/// `row["x"] as Int64` traps on a value it cannot convert, so arcade code never decodes that
+/// typed row subscript traps on a value it cannot convert, so arcade code never decodes that
 /// way: it reads the `DatabaseValue` (which never fails) and decides from its storage class.
 /// Money and scores count only as INTEGER; REAL 12.0 is not an integer here.
 extension DatabaseValue {

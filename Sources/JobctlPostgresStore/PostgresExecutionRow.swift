@@ -58,16 +58,4 @@ enum PostgresExecutionRow {
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(metrics), as: UTF8.self)
     }
-
-    /// The most output kept per execution: the last 4 KiB, cut at a character boundary (as
-    /// SQLite's `HistoryStore.tail(of:)`).
-    static func tail(of text: String, limit: Int = 4096) -> String {
-        let utf8 = text.utf8
-        guard utf8.count > limit else { return text }
-        var start = utf8.index(utf8.endIndex, offsetBy: -limit)
-        while start < utf8.endIndex, UTF8.isContinuation(utf8[start]) {
-            start = utf8.index(after: start)
-        }
-        return String(text[start...])
-    }
 }

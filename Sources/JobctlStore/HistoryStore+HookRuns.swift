@@ -109,13 +109,4 @@ extension HistoryStore: HookRunStore, FireLedger {
             }
         }
     }
-
-    /// The last `limit` bytes of `text`, cut at a character boundary.
-    public static func tail(of text: String, limit: Int) -> String {
-        let utf8 = text.utf8
-        guard utf8.count > limit else { return text }
-        var start = utf8.index(utf8.endIndex, offsetBy: -limit)
-        while start < utf8.endIndex, UTF8.isContinuation(utf8[start]) { start = utf8.index(after: start) }
-        return String(text[start...])
-    }
 }

@@ -83,17 +83,18 @@ extension HistoryStore {
             ).execute(
                 arguments: [
                     status.rawValue, finished, finished, metricsJSON, metrics.map { Int64($0.processed) },
-                    error, output.map(Self.tail(of:)), id,
+                    error, output.map { Self.tail(of: $0) }, id,
                 ])
             return db.changesCount > 0
         }
     }
 
-    /// The last `outputLimitBytes` bytes of `text`, cut at a character boundary.
-    static func tail(of text: String) -> String {
+    /// The last `limit` bytes of `text` (an execution's: `outputLimitBytes`), cut at a
+    /// character boundary. Both stores keep run and hook output through this one function.
+    public static func tail(of text: String, limit: Int = outputLimitBytes) -> String {
         let utf8 = text.utf8
-        guard utf8.count > outputLimitBytes else { return text }
-        var start = utf8.index(utf8.endIndex, offsetBy: -outputLimitBytes)
+        guard utf8.count > limit else { return text }
+        var start = utf8.index(utf8.endIndex, offsetBy: -limit)
         while start < utf8.endIndex, UTF8.isContinuation(utf8[start]) {
             start = utf8.index(after: start)
         }
