@@ -6,7 +6,7 @@ APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 BENCH_DIR   = .build/bench
 
-.PHONY: lint deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run test model-check verify bench clean
+.PHONY: lint deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run run-cluster test model-check verify bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
@@ -111,6 +111,12 @@ run: build
 	@mkdir -p demo
 	@[ -f demo/arcade.db ] || .build/debug/jobctl demo-data --app-db demo/arcade.db
 	.build/debug/jobctl run --config $(CONFIG)
+
+# Three `jobctl run` nodes on one throw-away PostgreSQL with the demo arcade data, the status page
+# on the first (its token printed), and what to try (kill a node, SIGSTOP one, watch the fires carry
+# on). Ctrl-C stops and removes everything. Jobs: cluster.conf.example; README "Several hosts".
+run-cluster: build pg-deps
+	sh scripts/run-cluster.sh
 
 # The committed .swift-format (line length 120), enforced: `swift format -i -r Sources Tests` fixes
 # most findings. The toolchain ships swift-format.

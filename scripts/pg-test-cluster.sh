@@ -8,8 +8,10 @@
 #                                          postgresql://postgres@127.0.0.1:PORT/postgres
 #   pg-test-cluster.sh stop DIR            stop everything started in DIR (immediate mode) and
 #                                          remove DIR; safe after a failed start, or twice
-#   pg-test-cluster.sh restart DIR [SECS]  crash-stop the server (immediate mode), stay down SECS
-#                                          seconds (default 0), start it again on the same port
+#   pg-test-cluster.sh restart DIR [SECS] [MODE]
+#                                          stop the server (MODE `immediate`, like a crash, the
+#                                          default; or `fast`: pg_ctl's clean shutdown), stay down
+#                                          SECS seconds (default 0), start it again on the same port
 #   pg-test-cluster.sh pgbouncer DIR       start PgBouncer (transaction pooling) in front of the
 #                                          cluster; prints its URL (again if already running)
 #   pg-test-cluster.sh url DIR             prints the server's URL
@@ -30,7 +32,7 @@ die() { echo "pg-test-cluster: $*" >&2; exit 1; }
 note() { echo "pg-test-cluster: $*" >&2; }
 
 usage() {
-    echo "usage: $0 start|stop|restart|pgbouncer|url DIR [SECS]" >&2
+    echo "usage: $0 start|stop|restart|pgbouncer|url DIR [SECS [immediate|fast]]" >&2
     exit 2
 }
 
@@ -152,12 +154,13 @@ start_server() {
         >/dev/null 2>&1
 }
 
-# Stops the server in immediate mode (like a crash; fast), and kills it if pg_ctl could not.
+# Stops the server in immediate mode (like a crash; fast) or the mode given, and kills it if
+# pg_ctl could not.
 stop_server() {
     [ -f "$DIR/data/postmaster.pid" ] || return 0
     pid=$(head -n 1 "$DIR/data/postmaster.pid" 2>/dev/null) || pid=""
     if bindir=$(find_bindir 2>/dev/null); then
-        as_owner "$bindir/pg_ctl" -D "$DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+        as_owner "$bindir/pg_ctl" -D "$DIR/data" -m "${1:-immediate}" -w -t 30 stop >/dev/null 2>&1 || true
     fi
     case "$pid" in
         '' | *[!0-9]*) ;;
@@ -193,10 +196,12 @@ cmd_stop() {
 
 cmd_restart() {
     secs=${1:-0}
+    mode=${2:-immediate}
     case "$secs" in '' | *[!0-9]*) die "SECS must be a whole number of seconds" ;; esac
+    case "$mode" in immediate | fast) ;; *) die "MODE must be immediate or fast" ;; esac
     [ -f "$DIR/port" ] || die "no cluster in $DIR"
     bindir=$(find_bindir)
-    stop_server
+    stop_server "$mode"
     [ "$secs" = 0 ] || sleep "$secs"
     start_server "$bindir" || {
         tail -n 20 "$DIR/postgres.log" >&2 || true
@@ -293,7 +298,7 @@ case "$DIR" in /*) ;; *) DIR="$(pwd)/$DIR" ;; esac
 case "$ACTION" in
     start) cmd_start ;;
     stop) cmd_stop ;;
-    restart) cmd_restart "${1:-0}" ;;
+    restart) cmd_restart "${1:-0}" "${2:-immediate}" ;;
     pgbouncer) cmd_pgbouncer ;;
     url) cmd_url ;;
     *) usage ;;

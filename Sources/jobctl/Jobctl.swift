@@ -37,6 +37,10 @@ struct Jobctl: AsyncParsableCommand {
         // directories jobctl creates and the metrics file are 0600/0700. Command jobs inherit
         // this umask (a command that shares files sets its own, e.g. `umask 022; …`).
         umask(0o077)
+        if case .failure(let problem) = ClockOffset.current {
+            FileHandle.standardError.write(Data("jobctl: error: \(problem)\n".utf8))
+            Foundation.exit(ExitStatus.usage)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
