@@ -5,14 +5,14 @@ import Testing
 /// cluster database, with `LEASE=3s` (short, to keep the tests short; the default is 30 s),
 /// checked with independent SQL over a direct connection (`ThreeNodeRun`).
 @Suite(.postgresCluster) struct ClusterEndToEndTests {
-    /// About 32 s: 8 s quiet with the clocks at 0, +5 s and −5 s, `kill -9` of one node while
-    /// it runs a fire, SIGSTOP of another for longer than its lease, SIGCONT, 7 s more.
+    /// About 30 s: 10 s quiet with the clocks at 0, +5 s and −5 s, `kill -9` of one node while
+    /// it runs a fire, SIGSTOP of another for longer than its lease, SIGCONT, 10 s more.
     @Test func threeNodesRunEachFireOnceThroughKillStopAndSkewedClocks() async throws {
         let cluster = try PostgresTestCluster.require()
         let found = try await offPool {
             let db = try ClusterDatabase(in: cluster, jobs: [], header: ["LEASE=3s"])
             try Self.writeConfig(db, jobs: ThreeNodeRun.jobLines(db))
-            return try ThreeNodeRun(db, offsets: [nil, "+5s", "-5s"]).run(quiet: 8, disturb: true, tail: 7)
+            return try ThreeNodeRun(db, offsets: [nil, "+5s", "-5s"]).run(quiet: 10, disturb: true, tail: 10)
         }
         try #require(found.started, "\(found.logs)")
         #expect(found.doubles == 0, "one row per (job, fire, attempt)")
