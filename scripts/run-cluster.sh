@@ -60,6 +60,8 @@ trap 'exit 129' HUP
 URL=$(PG_TEST_OWNER_PID=$$ sh "$PG" start "$PG_DIR")
 [ "${RUN_CLUSTER_PGBOUNCER:-0}" != 1 ] || STATE_URL=$(sh "$PG" pgbouncer "$PG_DIR")
 STATE_URL=${STATE_URL:-$URL}
+VIA=""
+[ "$STATE_URL" = "$URL" ] || VIA=", the nodes through PgBouncer at $STATE_URL"
 
 # The demo arcade in the same database as the state (the shared-database case of issue 11).
 # A build whose demo-data cannot write PostgreSQL yet gets a SQLite APP_DB instead, and says so.
@@ -110,7 +112,7 @@ PAGE=$(sed -n 's/.*HTTP listening on \([^ ]*\).*/\1/p' "$DIR/node1.log" | head -
 
 cat <<EOF
 
-Three jobctl nodes on one PostgreSQL ($URL), LEASE=$LEASE, APP_DB $APP_DB
+Three jobctl nodes on one PostgreSQL ($URL$VIA), LEASE=$LEASE, APP_DB $APP_DB
   node 1  pid $PID1  log $DIR/node1.log   status page http://$PAGE/
   node 2  pid $PID2  log $DIR/node2.log
   node 3  pid $PID3  log $DIR/node3.log

@@ -19,7 +19,7 @@ final class ThreeNodeRun {
     /// before the end a fire must be for its run to be over when the nodes stop: the run's
     /// length, plus 5 s (the late node may be the one running it), plus 3 s of slack.
     static let jobs: [(name: String, period: Int, sleep: Int, margin: Int)] = [
-        ("tick", 1, 0, 8), ("slow", 3, 2, 10), ("long", 5, 10, 18),
+        ("tick", 1, 0, 8), ("slow", 3, 2, 10), ("long", 5, 15, 23),
     ]
 
     struct Findings: Sendable {
@@ -115,7 +115,7 @@ final class ThreeNodeRun {
             let id = try db.connection.query(
                 """
                 SELECT id FROM jobctl_execution WHERE job = 'long' AND status = 'running' AND owner_node = $1::text
-                  AND started_at > now() - interval '1500 milliseconds' ORDER BY id DESC LIMIT 1
+                  AND started_at > now() - interval '2 seconds' ORDER BY id DESC LIMIT 1
                 """, [.text(owner)]
             ).first?.int64("id")
             return id.flatMap { db.pids(ofRun: $0).count == 2 ? $0 : nil }
