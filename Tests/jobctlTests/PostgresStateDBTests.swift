@@ -95,6 +95,8 @@ import Testing
             try Daemon(["run", "--grace", "1"], directory: setup.directory, environment: env),
             try Daemon(["run", "--grace", "1"], directory: setup.directory, environment: env),
         ]
+        // The nodes create the tables: polling before they have (under load) found no table.
+        try #require(daemons.allSatisfy { $0.waitFor("Scheduler started") }, "\(daemons.map(\.output))")
         var owner: PostgresRow?
         let started = Date().addingTimeInterval(20)
         while owner == nil, Date() < started {
