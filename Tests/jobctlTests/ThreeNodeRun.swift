@@ -50,6 +50,7 @@ final class ThreeNodeRun {
     let names: [String]
     var findings = Findings()
     private var victims: [String] = []
+    private var stoppedNode: Daemon?
 
     /// The job lines for `db` (every job `overlap=allow`: a fire of a job whose previous run is
     /// still live on a frozen node runs instead of being recorded `skipped`).
@@ -122,6 +123,7 @@ final class ThreeNodeRun {
         }
         guard let fresh else { return }
         node.signal(SIGSTOP)
+        stoppedNode = node
         victims.append(owner)
         findings.stoppedRun = fresh
         let frozen = try db.connection.query(
@@ -151,13 +153,11 @@ final class ThreeNodeRun {
         } catch {
             findings.logs += "\nreading the database failed: \(error)"
         }
-        if let stopped = findings.stoppedRun, nodes.count > 1 {
-            let log = nodes.map(\.output).first { $0.contains("run=\(stopped) ") || $0.contains("run \(stopped) ") }
+        if let stopped = findings.stoppedRun, let log = stoppedNode?.output {
             findings.stoppedNodeLogsRefusal =
-                log?.split(separator: "\n").contains { line in
-                    (line.contains("run \(stopped) ") || line.contains("run=\(stopped) "))
-                        && (line.contains("lost its lease") || line.contains("refused"))
-                } ?? false
+                log.split(separator: "\n").contains { line in
+                    Self.line(line, names: stopped) && (line.contains("lost its lease") || line.contains("refused"))
+                }
         }
         return findings
     }
@@ -201,6 +201,12 @@ final class ThreeNodeRun {
                   AND (e.status = 'succeeded' OR (e.status = 'abandoned' AND e.owner_node = ANY($3::text[]))))
             ORDER BY g.s, j.job
             """
+    }
+
+    /// True when a log line names run `id` (`run 42 (job) …` or the `run=42` metadata).
+    static func line(_ line: Substring, names id: Int64) -> Bool {
+        let words = line.split(separator: " ")
+        return words.contains("run=\(id)") || zip(words, words.dropFirst()).contains { $0 == "run" && $1 == "\(id)" }
     }
 
     /// Waits `seconds` of wall time (`sleep` returns early on a signal).
