@@ -24,11 +24,15 @@ import Foundation
 /// dependency. It is in `jobctl` itself, run from a constructor when `argv[1]` is `__guard`
 /// before Swift's main, and in a tiny executable `jobctl-guard` built next to it, which the
 /// node prefers: loading `jobctl` (its Swift runtime, Foundation, NIO, GRDB, libpq: 130,000
-/// relocations) is what costs, not the guard. Measured on this 2-core machine with a load
-/// average of 14 to 16 (other helpers' builds), debug builds, 200 spawns each, spawn to the
-/// exit of `/bin/sh -c 'exit 0'` under the guard: `jobctl-guard` p50 7 ms, p99 24 ms;
-/// `jobctl __guard` p50 45 ms, p99 82 ms; `/bin/sh` alone p50 0.7 ms, p99 9 ms. The guard is
-/// only used with a lease (PostgreSQL); SQLite runs start `/bin/sh` directly as before.
+/// relocations) is what costs, not the guard, so `jobctl-guard` is a static executable.
+/// Measured on this 2-core machine with a load average of 12 to 16 (other helpers' builds),
+/// 300 spawns each, spawn to the exit of `/bin/sh -c 'exit 0'` under the guard:
+/// - `jobctl-guard`, static, release: p50 1.1 ms, p99 10 ms (debug the same: 1.1 ms, 25 ms);
+///   alone, refusing a passed deadline: p50 0.5 ms;
+/// - `jobctl-guard` linked dynamically (Swift runtime, libstdc++): p50 7–9 ms, p99 24–39 ms;
+/// - `jobctl __guard`, debug: p50 45 ms, p99 82 ms;
+/// - `/bin/sh` alone, no guard: p50 0.7 ms, p99 8–15 ms (the p99s are the machine's load).
+/// The guard is only used with a lease (PostgreSQL); SQLite runs start `/bin/sh` directly.
 enum RunGuardProcess {
     static let argument = "__guard"
 
