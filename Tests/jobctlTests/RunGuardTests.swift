@@ -124,6 +124,23 @@ import Testing
         }
     }
 
+    /// The guard sits between the node and the command: the command must still get only the
+    /// allow-listed environment (no secret of the node's) and no descriptor of the guard's.
+    @Test func aGuardedCommandGetsTheAllowListedEnvironmentAndNoDescriptorOfItsGuard() throws {
+        let setup = try Setup(
+            #"@daily show command="env; ls /proc/$$/fd; printf 'parent '; tr '\0' ' ' < /proc/$PPID/cmdline; echo" env=FOO"#)
+        let secrets = ["JOBCTL_TEST_SECRET": "s3cret", "FOO": "bar", "BAR": "baz"]
+        let trigger = try Binary.run(["trigger", "show", "--config", setup.config], environment: secrets)
+        #expect(trigger.status == 0, "\(trigger.stderr)")
+        let output = try setup.connection.query("SELECT output FROM jobctl_execution WHERE job = 'show'")
+            .first?.string("output") ?? ""
+        #expect(output.contains("JOBCTL_JOB=show\n") && output.contains("FOO=bar\n"), "\(output)")
+        #expect(!output.contains("JOBCTL_TEST_SECRET") && !output.contains("BAR="), "\(output)")
+        #expect(output.contains("parent jobctl __guard 3 "), "not run under its guard: \(output)")
+        let descriptors = output.split(separator: "\n").filter { $0.allSatisfy(\.isNumber) }
+        #expect(descriptors == ["0", "1", "2"], "\(output)")
+    }
+
     /// A guard kills the group at its deadline, unless the node sent it a later one; it passes
     /// the command's own exit status on.
     @Test func aGuardKillsAtItsDeadlineButHonoursALaterOneFromItsNode() throws {
