@@ -128,7 +128,8 @@ import Testing
     /// allow-listed environment (no secret of the node's) and no descriptor of the guard's.
     @Test func aGuardedCommandGetsTheAllowListedEnvironmentAndNoDescriptorOfItsGuard() throws {
         let setup = try Setup(
-            #"@daily show command="env; ls /proc/$$/fd; printf 'parent '; tr '\0' ' ' < /proc/$PPID/cmdline; echo" env=FOO"#)
+            #"@daily show command="env; ls /proc/$$/fd; printf 'parent '; "#
+                + #"tr '\0' ' ' < /proc/$PPID/cmdline; echo" env=FOO"#)
         let secrets = ["JOBCTL_TEST_SECRET": "s3cret", "FOO": "bar", "BAR": "baz"]
         let trigger = try Binary.run(["trigger", "show", "--config", setup.config], environment: secrets)
         #expect(trigger.status == 0, "\(trigger.stderr)")
