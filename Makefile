@@ -102,6 +102,7 @@ RELEASE_FLAGS = --static-swift-stdlib -Xswiftc -use-ld=lld \
 
 release: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl-guard
 	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl-dev
 	$(SWIFT) build -c release $(RELEASE_FLAGS) --product jobctl-bench
 

@@ -59,6 +59,7 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
     case notInRange(String, ClosedRange<Int>)
     case notABoolean(String)
     case notAnOverlapPolicy(String)
+    case notAnOnLostPolicy(String)
     case allowForBuiltin
     case environmentForBuiltin
     // Failure hooks.
@@ -135,6 +136,7 @@ public indirect enum ConfigProblem: Error, Sendable, Equatable, CustomStringConv
             "'\(value)' is not a number from \(range.lowerBound) to \(range.upperBound)"
         case .notABoolean(let value): "'\(value)' is not true or false"
         case .notAnOverlapPolicy(let value): "'\(value)' is not one of skip, queue, allow"
+        case .notAnOnLostPolicy(let value): "'\(value)' is not one of abandon, retry"
         case .allowForBuiltin:
             "'allow' is refused for built-in jobs: they move money and never run twice at once (use skip or queue)"
         case .environmentForBuiltin: "only command jobs start processes; built-in jobs take no env="

@@ -91,6 +91,9 @@ extension ConfigReader {
             job.jitterMilliseconds = try OptionValueParser.duration(value, allowZero: true)
         case "enabled":
             job.enabled = try OptionValueParser.boolean(value)
+        case "on_lost":
+            guard let policy = OnLostPolicy(rawValue: value) else { throw .notAnOnLostPolicy(value) }
+            job.onLost = policy
         default:
             return try applyHookOption(option, to: &job)
         }

@@ -44,7 +44,7 @@ public struct ConfigReader: Sendable {
     ]
     static let commonOptions: [String] = [
         "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command", "env",
-        "on_failure", "on_recovery", "alert_after", "warn_after", "hook_timeout",
+        "on_failure", "on_recovery", "alert_after", "warn_after", "hook_timeout", "on_lost",
     ]
 
     /// Parses config text (the file's contents).

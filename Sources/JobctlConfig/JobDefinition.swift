@@ -22,6 +22,8 @@ public struct JobDefinition: Sendable {
     public var passEnvironment: [String] = []
     /// `on_failure=`, `on_recovery=` and the rest of the failure hooks (`JobHooks`).
     public var hooks = JobHooks()
+    /// `on_lost=`: what the reaper does with a run that lost its lease (`OnLostPolicy`).
+    public var onLost = OnLostPolicy.abandon
 
     public func nextFire(after date: Date) -> Date? {
         schedule.nextFire(after: date, in: zone)

@@ -37,10 +37,16 @@ public enum CommandProcess {
         clock: any WallClock, grace: Duration = .seconds(5), onLine: @escaping @Sendable (String, Bool) -> Void
     ) async throws(LaunchError) -> CommandOutcome {
         ChildSignals.restoreDefaults()
-        let (child, outFD, errFD) = try launch(command, environment: environment, lockDescriptor: lockDescriptor)
+        // A leased run (PostgreSQL STATE_DB) runs under its guard (`RunGuardProcess`).
+        let lease = RunLease.current
+        let (child, outFD, errFD, guardSocket) = try launch(
+            command, environment: environment, lockDescriptor: lockDescriptor, lease: lease)
         let group = ProcessGroup(id: child)
         RunningProcessGroups.insert(child)
-        defer { RunningProcessGroups.remove(child) }
+        defer {
+            RunningProcessGroups.remove(child)
+            if let guardSocket { lease?.detach(guardSocket) }
+        }
         let tail = OutputTail(limit: tailLimit)
         let readers = [(outFD, false), (errFD, true)].map { fd, isError in
             PipeReader(fd: fd) { line in
@@ -110,10 +116,11 @@ public enum CommandProcess {
         }
     }
 
-    /// Pipes, then the shell; returns its pid and the read ends of stdout and stderr.
+    /// Pipes, then the shell (or, with a lease, the guard that starts it); returns its pid, the
+    /// read ends of stdout and stderr, and the node's end of the guard's socket.
     private static func launch(
-        _ command: String, environment: [String: String], lockDescriptor: Int32?
-    ) throws(LaunchError) -> (pid_t, Int32, Int32) {
+        _ command: String, environment: [String: String], lockDescriptor: Int32?, lease: RunLease?
+    ) throws(LaunchError) -> (pid_t, Int32, Int32, Int32?) {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0 else { throw .spawn(String(cString: strerror(errno))) }
@@ -126,18 +133,46 @@ public enum CommandProcess {
         // it to 3 in the child is a real dup2 that clears close-on-exec.
         let lockCopy = lockDescriptor.map { fcntl($0, F_DUPFD_CLOEXEC, 10) } ?? -1
         var pid: pid_t = 0
+        var sockets: [Int32] = [-1, -1]
+        var program = Program.shell(command)
+        if let lease {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0
+            else {
+                (outPipe + errPipe).forEach { close($0) }
+                throw .spawn("cannot make the guard's socket: \(String(cString: strerror(errno)))")
+            }
+            // Above the descriptors the child sets up, so that moving it is a real dup2 (as the lock).
+            let guardEnd = fcntl(sockets[1], F_DUPFD_CLOEXEC, 10)
+            close(sockets[1])
+            sockets[1] = guardEnd
+            program = RunGuardProcess.program(command, lease: lease, socket: guardEnd, lockInChild: lockCopy >= 0)
+        }
         let result = spawn(
-            command, environment: environment, stdout: outPipe[1], stderr: errPipe[1],
+            program, environment: environment, stdout: outPipe[1], stderr: errPipe[1],
             lock: lockCopy >= 0 ? lockCopy : nil, pid: &pid)
         close(outPipe[1])
         close(errPipe[1])
         if lockCopy >= 0 { close(lockCopy) }
+        if sockets[1] >= 0 { close(sockets[1]) }
         guard result == 0 else {
             close(outPipe[0])
             close(errPipe[0])
+            if sockets[0] >= 0 { close(sockets[0]) }
             throw .spawn(String(cString: strerror(result)))
         }
-        return (pid, outPipe[0], errPipe[0])
+        if let lease, sockets[0] >= 0 { lease.attach(sockets[0]) }
+        return (pid, outPipe[0], errPipe[0], sockets[0] >= 0 ? sockets[0] : nil)
+    }
+
+    /// What `spawn` starts: the path, its arguments, and a descriptor to pass at a fixed number.
+    struct Program {
+        var path: String
+        var arguments: [String]
+        var passing: (descriptor: Int32, as: Int32)?
+
+        static func shell(_ command: String) -> Program {
+            Program(path: "/bin/sh", arguments: ["/bin/sh", "-c", command])
+        }
     }
 
     /// posix_spawn with a new process group, default signal dispositions (the scheduler ignores
@@ -145,7 +180,8 @@ public enum CommandProcess {
     /// an empty signal mask, stdin from /dev/null, the lock (if any) as descriptor 3, and no
     /// other descriptor of ours.
     private static func spawn(
-        _ command: String, environment: [String: String], stdout: Int32, stderr: Int32, lock: Int32?, pid: inout pid_t
+        _ program: Program, environment: [String: String], stdout: Int32, stderr: Int32, lock: Int32?,
+        pid: inout pid_t
     ) -> Int32 {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -168,19 +204,23 @@ public enum CommandProcess {
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         if let lock { posix_spawn_file_actions_adddup2(&actions, lock, lockDescriptorInChild) }
+        var firstClosed: Int32 = lock == nil ? 3 : lockDescriptorInChild + 1
+        if let passing = program.passing {
+            posix_spawn_file_actions_adddup2(&actions, passing.descriptor, passing.as)
+            firstClosed = max(firstClosed, passing.as + 1)
+        }
         // Nothing else of ours leaks into the job: descriptors the scheduler inherited without
         // close-on-exec (a supervisor's pipes, say) would otherwise outlive it in the job.
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, lock == nil ? 3 : lockDescriptorInChild + 1) }
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, firstClosed) }
 
-        let argv: [UnsafeMutablePointer<CChar>?] =
-            [String](["/bin/sh", "-c", command]).map { (arg: String) in strdup(arg) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = program.arguments.map { (arg: String) in strdup(arg) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] =
             environment.map { (key: String, value: String) in strdup("\(key)=\(value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        return posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
+        return posix_spawn(&pid, program.path, &actions, &attributes, argv, envp)
     }
 
     /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module

@@ -77,6 +77,7 @@ public struct JobRunner: Sendable {
         while true {
             let startedAt = clock.now()
             let claim: RunClaim
+            let claimStart = BootClock.now()  // before CLAIM is sent: the lease's deadline counts from here
             do {
                 let begun = start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)
                 guard let claimed = try store.claim(begun).claim else {
@@ -99,9 +100,12 @@ public struct JobRunner: Sendable {
                     ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
             if attempt == firstAttempt { onStart?(id) }
             let overdue = watchOverdue(job, runID: id, fire: fire, startedAt: startedAt)
-            let result = await performTracked(job, claim: claim, fire: fire, startedAt: startedAt, lock: lock)
+            let result = await performTracked(
+                job, claim: claim, claimStart: claimStart, fire: fire, startedAt: startedAt, lock: lock)
             overdue?.cancel()
             let finishedAt = clock.now()
+            // SELF_FENCE: a run past its lease deadline writes nothing more (LiveClaims logged it).
+            if let liveClaims, !liveClaims.release(claim) { return .finished(result.status, runID: id) }
             do {
                 let end = ExecutionEnd(
                     status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error,
@@ -178,16 +182,22 @@ public struct JobRunner: Sendable {
         var output: String?
     }
 
-    /// `perform`, with the claim in `liveClaims` meanwhile, so that a lost lease can cancel it.
-    private func performTracked(
-        _ job: JobDefinition, claim: RunClaim, fire: Date?, startedAt: Date, lock: any HeldRunGuard
+    /// `perform`, with the claim in `liveClaims` meanwhile, so that a lost lease can cancel it,
+    /// and its lease (`RunLease.current`) for the command's guard; the caller `release`s it.
+    func performTracked(
+        _ job: JobDefinition, claim: RunClaim, claimStart: UInt64, fire: Date?, startedAt: Date,
+        lock: any HeldRunGuard
     ) async -> AttemptResult {
         guard let liveClaims else {
             return await perform(job, runID: claim.runID, fire: fire, startedAt: startedAt, lock: lock)
         }
-        let work = Task { await perform(job, runID: claim.runID, fire: fire, startedAt: startedAt, lock: lock) }
-        liveClaims.add(claim, job: job.name, fire: fire) { work.cancel() }
-        defer { liveClaims.remove(claim) }
+        let lease = liveClaims.lease(claimedAt: claimStart)
+        let work = Task {
+            await RunLease.$current.withValue(lease) {
+                await perform(job, runID: claim.runID, fire: fire, startedAt: startedAt, lock: lock)
+            }
+        }
+        liveClaims.add(claim, job: job.name, fire: fire, lease: lease) { work.cancel() }
         return await withTaskCancellationHandler {
             await work.value
         } onCancel: {
@@ -366,7 +376,7 @@ public struct JobRunner: Sendable {
         return m.merging(extra) { $1 }
     }
 
-    private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
+    func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
         var extra: Logger.Metadata = [
             "status": .string(result.status.rawValue),
             "duration": .string(DurationText.readable(milliseconds: duration)),

@@ -7,7 +7,7 @@ import JobctlPostgresStore
 ///
 /// Decision: a digest is FNV-1a (64 bits, 16 hex digits) over the job's canonical text: its
 /// name, schedule text, zone, action (a built-in's options sorted by name), timeout, retries,
-/// backoff, overlap, catch-up, jitter, enabled, the passed environment names and the hooks, one
+/// backoff, overlap, catch-up, jitter, enabled, on_lost, the passed environment names and the hooks, one
 /// field a line. Not the config line itself: moving a job or writing `TZ=` above it instead of
 /// `tz=` changes no behaviour and must not make nodes disagree. Not a cryptographic hash: it
 /// detects an accidental difference between nodes' files, nothing adversarial (whoever writes
@@ -28,7 +28,7 @@ enum ConfigDigest {
             "timeout \(job.timeoutMilliseconds.map(String.init) ?? "-")", "retries \(job.retries)",
             "backoff \(job.backoffMilliseconds)", "overlap \(job.overlap)",
             "catchup \(job.catchupMilliseconds.map(String.init) ?? "-")", "jitter \(job.jitterMilliseconds)",
-            "enabled \(job.enabled)", "env \(job.passEnvironment.joined(separator: ","))",
+            "enabled \(job.enabled)", "on_lost \(job.onLost)", "env \(job.passEnvironment.joined(separator: ","))",
             "hooks \(hooks.onFailure ?? "-") \(hooks.onRecovery ?? "-") \(hooks.alertAfter) "
                 + "\(hooks.warnAfterMilliseconds.map(String.init) ?? "-") \(hooks.timeoutMilliseconds)",
         ].joined(separator: "\n")

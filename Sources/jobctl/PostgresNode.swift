@@ -7,20 +7,35 @@ import Logging
 
 /// What `jobctl run` does as a node of a PostgreSQL `STATE_DB` beside the scheduler
 /// (docs/several-hosts.md §5): `NODE_START` at start, `HEARTBEAT` every 10 s, `RENEW` of its
-/// runs' leases every third of the lease, `REAP_ABANDON` every 2 s, and the clean stop. The
-/// loops make blocking libpq calls on Swift's cooperative pool, as the scheduler's own store
-/// calls do: each is short and bounded by the statement timeout.
+/// runs' leases every third of the lease (every second after a failure, until the deadlines
+/// pass), the `SELF_FENCE` check every 200 ms, `REAP_ABANDON` and `REAP_RETRY` every 2 s (each
+/// retry started here), and the clean stop. The loops make blocking libpq calls on Swift's
+/// cooperative pool, as the scheduler's own store calls do: each is short and bounded by the
+/// statement timeout.
 ///
-/// Not built yet (issue 11): the guard process with its monotonic deadline (a run whose
-/// renewal keeps failing keeps running until the reaper of another node abandons it; its
-/// late `FINISH` is then refused), `on_lost=retry` (the reaper abandons only), the node's
-/// catch-up by the database clock, and housekeeping of old node rows.
+/// Each run has its own deadline (`RunLease`: claim or renewal attempt start + LEASE − MARGIN,
+/// `LeaseTimings`), enforced twice: by the node (`LiveClaims.fenceExpired`: the run is
+/// cancelled and nothing more is written about it) and by the run's guard process, which
+/// outlives a SIGSTOP of the node and kills the command's process group (`RunGuardProcess`).
+///
+/// Not built yet (issue 11): the node's catch-up by the database clock, housekeeping of old
+/// node rows, and `PAYOUT_TX` (a built-in job's own writes are not yet fenced by the token; it
+/// is cancelled at its deadline).
 struct PostgresNode: Sendable {
     let store: PostgresStateStore
     let logger: Logger
     let claims: LiveClaims
     static let heartbeatEvery: Duration = .seconds(10)
     static let reapEvery: Duration = .seconds(2)
+    static let fenceCheckEvery: Duration = .milliseconds(200)
+
+    init(store: PostgresStateStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+        claims = LiveClaims(timings: LeaseTimings(lease: store.lease), logger: logger)
+    }
+
+    var timings: LeaseTimings { LeaseTimings(lease: store.lease) }
 
     /// `NODE_START`: this node's row and its job digests; the claims use the same policies.
     func start(_ config: JobsConfig) throws {
@@ -32,22 +47,51 @@ struct PostgresNode: Sendable {
             metadata: ["configDigest": .string(ConfigDigest.whole(policies))])
     }
 
-    /// The three loops; cancel the task to stop them.
-    func loops(_ config: JobsConfig) -> Task<Void, Never> {
+    /// The node's loops; cancel the task to stop them (and the retries they started).
+    /// `runner` starts the `REAP_RETRY` attempts of `on_lost=retry` jobs.
+    func loops(_ config: JobsConfig, runner: JobRunner) -> Task<Void, Never> {
         let digest = ConfigDigest.whole(ConfigDigest.policies(config))
+        let retrying = Self.retryDigests(config)
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await every(Self.heartbeatEvery) { heartbeat(digest) } }
-                group.addTask { await every(store.lease / 3) { renew() } }
-                group.addTask { await every(Self.reapEvery) { reap() } }
+                group.addTask { await renewLoop() }
+                group.addTask { await every(Self.fenceCheckEvery) { claims.fenceExpired() } }
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.reapEvery)
+                    if Task.isCancelled { break }
+                    for (retry, claimStart) in reap(retrying) {
+                        guard let job = config.job(named: retry.job) else { continue }
+                        group.addTask {
+                            _ = await runner.runClaimed(
+                                job, claim: retry.claim, claimStart: claimStart, fire: retry.scheduledAt,
+                                attempt: retry.attempt)
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// `jobctl trigger` and `backfill`: only the renewal of their own runs' leases (a run
-    /// longer than the lease would otherwise be reaped by the `run` nodes).
+    /// `jobctl trigger` and `backfill`: the renewal of their own runs' leases (a run longer
+    /// than the lease would otherwise be reaped by the `run` nodes) and the self-fence.
     func renewing() -> Task<Void, Never> {
-        Task { await every(store.lease / 3) { renew() } }
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await renewLoop() }
+                group.addTask { await every(Self.fenceCheckEvery) { claims.fenceExpired() } }
+            }
+        }
+    }
+
+    /// The `on_lost=retry` jobs with their digests (`REAP_RETRY` re-claims a fire only when the
+    /// lost run had the same definition).
+    static func retryDigests(_ config: JobsConfig) -> [String: String] {
+        var digests: [String: String] = [:]
+        for (name, policy) in ConfigDigest.policies(config) where config.job(named: name)?.onLost == .retry {
+            digests[name] = policy.digest
+        }
+        return digests
     }
 
     func stop() {
@@ -74,35 +118,65 @@ struct PostgresNode: Sendable {
         }
     }
 
-    /// `RENEW` of every run under way; each one not renewed was reaped: `SELF_FENCE`.
-    func renew() {
-        let running = claims.claims
-        guard !running.isEmpty else { return }
+    /// `RENEW` every `LEASE / 3`; after a failure every `RENEW_RETRY` (1 s) until it succeeds or
+    /// the deadlines pass (then the runs self-fence).
+    private func renewLoop() async {
+        var wait = timings.renewEvery
+        while !Task.isCancelled {
+            try? await Task.sleep(for: wait)
+            if Task.isCancelled { return }
+            wait = renew() ? timings.renewEvery : timings.renewRetry
+        }
+    }
+
+    /// PROTOCOL: RENEW — of every run under way whose deadline has not passed; each one renewed
+    /// gets `attemptStart + LEASE − MARGIN`, each one not renewed was reaped: `SELF_FENCE`.
+    /// False when the statement failed (the deadlines stay).
+    func renew() -> Bool {
+        let running = claims.claims  // the expired ones are fenced first (WRITE_BEFORE_DEADLINE)
+        guard !running.isEmpty else { return true }
+        let attemptStart = BootClock.now()  // before sending: the deadline counts from here
         let renewed: Set<RunClaim>
         do {
             renewed = try store.renew(running)
         } catch {
-            logger.error("Cannot renew the leases of running runs", metadata: ["error": .string("\(error)")])
-            return
+            logger.error(
+                "Cannot renew the leases of running runs; retrying every \(timings.renewRetry) until their deadlines",
+                metadata: ["error": .string("\(error)")])
+            return false
         }
+        claims.renewed(renewed, attemptStart: attemptStart)
         for claim in running where !renewed.contains(claim) {
             guard let entry = claims.fence(claim) else { continue }  // ended meanwhile
             logger.error(
                 "run \(claim.runID) (\(entry.job)) lost its lease: reaped while this node was away; its late writes are refused; stopping it",
                 metadata: ["job": .string(entry.job), "run": .stringConvertible(claim.runID)])
         }
+        return true
     }
 
-    /// `REAP_ABANDON`: expired leases of any node become `abandoned`.
-    func reap() {
+    /// PROTOCOL: REAP_ABANDON, REAP_RETRY — expired leases of any node become `abandoned`; the
+    /// fires of `on_lost=retry` jobs among them are claimed again by this node, which starts
+    /// each (returned with the transaction's start, from which its deadline counts).
+    func reap(_ retrying: [String: String]) -> [(RetryClaim, UInt64)] {
+        let attemptStart = BootClock.now()
+        let outcome: ReapOutcome
         do {
-            for run in try store.reap(retrying: [:]).abandoned {
-                logger.warning(
-                    "run \(run.runID) (\(run.job)) abandoned: its lease expired; node \(run.ownerNode) stopped renewing",
-                    metadata: ["job": .string(run.job), "run": .stringConvertible(run.runID)])
-            }
+            outcome = try store.reap(retrying: retrying)
         } catch {
             logger.error("Cannot reap expired leases", metadata: ["error": .string("\(error)")])
+            return []
         }
+        for run in outcome.abandoned {
+            logger.warning(
+                "run \(run.runID) (\(run.job)) abandoned: its lease expired; node \(run.ownerNode) stopped renewing",
+                metadata: ["job": .string(run.job), "run": .stringConvertible(run.runID)])
+        }
+        for retry in outcome.retries {
+            logger.warning(
+                "run \(retry.lostRunID) (\(retry.job)) retried as run \(retry.claim.runID) (attempt \(retry.attempt), on_lost=retry)",
+                metadata: ["job": .string(retry.job), "run": .stringConvertible(retry.claim.runID)])
+        }
+        return outcome.retries.map { ($0, attemptStart) }
     }
 }

@@ -42,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         let identity = RunnerIdentity.current
         let clock = SystemWallClock()
         // Several `run` share a PostgreSQL STATE_DB (that is its point): no instance lock there.
-        let node = (store as? PostgresStateStore).map { PostgresNode(store: $0, logger: logger, claims: LiveClaims()) }
+        let node = (store as? PostgresStateStore).map { PostgresNode(store: $0, logger: logger) }
         let instance = node == nil ? try acquireInstanceLock(config, identity: identity, clock: clock) : nil
         do {
             try node?.start(config)
@@ -59,7 +59,13 @@ struct RunCommand: AsyncParsableCommand {
                     catalog: ArcadeJobs.registry.catalog)
             })
         let httpServer = try await startHTTP(config: config, scheduler: scheduler, store: store, logger: logger)
-        let nodeLoops = node?.loops(config)
+        let nodeLoops = node.map { node in
+            var retries = JobRunner(
+                config: config, store: store, clock: clock, logger: logger, identity: identity,
+                jobs: ArcadeJobs.registry)
+            (retries.runGuard, retries.liveClaims) = (FreeRunGuard(), node.claims)
+            return node.loops(config, runner: retries)
+        }
         let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
         let grace = Duration.seconds(grace)
         let signalTask = Task {

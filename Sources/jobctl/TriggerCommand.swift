@@ -48,7 +48,7 @@ struct TriggerCommand: AsyncParsableCommand {
             jobs: ArcadeJobs.registry)
         // On PostgreSQL: the job's overlap holds across nodes, and the run's lease is renewed.
         let node = (store as? PostgresStateStore).map {
-            PostgresNode(store: $0, logger: Logger(label: "jobctl"), claims: LiveClaims())
+            PostgresNode(store: $0, logger: Logger(label: "jobctl"))
         }
         if let node {
             node.store.setJobPolicies(ConfigDigest.policies(config))
