@@ -33,7 +33,8 @@ final class ThreeNodeRun {
         /// The processes of the stopped node's `long` run were gone, and it had not finished,
         /// just before SIGCONT.
         var stoppedChildKilled = false
-        /// The stopped node's log says its late writes about that run were refused.
+        /// The stopped node's log says it stopped writing about that run: it self-fenced at its
+        /// deadline, or its late writes were refused.
         var stoppedNodeLogsRefusal = false
         var doubles: Int64 = -1
         var early: Int64 = -1
@@ -156,7 +157,8 @@ final class ThreeNodeRun {
         if let stopped = findings.stoppedRun, let log = stoppedNode?.output {
             findings.stoppedNodeLogsRefusal =
                 log.split(separator: "\n").contains { line in
-                    Self.line(line, names: stopped) && (line.contains("lost its lease") || line.contains("refused"))
+                    Self.line(line, names: stopped) && (line.contains("lost its lease") || line.contains("refused")
+                        || line.contains("passed its lease deadline"))
                 }
         }
         return findings
