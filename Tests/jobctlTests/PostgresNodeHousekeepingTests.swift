@@ -71,4 +71,21 @@ import Testing
         #expect(dom.status == 0, "chromium --dump-dom failed: \(dom.output.suffix(500))")
         return dom.output
     }
+
+    @Test func aBackfillLongerThanItsLeaseIsNotReaped() throws {
+        let setup = try Setup(#"@hourly slow command="sleep 6""#, lease: "3s")
+        let reaper = try Daemon(
+            ["run", "--grace", "1"], directory: setup.directory, environment: ["JOBCTL_CONFIG": setup.config])
+        defer { reaper.stop() }
+        #expect(reaper.waitFor("Scheduler started"))
+        let to = Int(Date().timeIntervalSince1970) / 3600 * 3600
+        let backfill = try setup.jobctl(["backfill", "slow", "--from", Self.utc(to - 3600), "--to", Self.utc(to)])
+        #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)\n\(reaper.output)")
+        let succeeded = try setup.count(
+            "SELECT count(*) AS n FROM jobctl_execution WHERE job = 'slow' AND triggered_by = 'backfill' "
+                + "AND status = 'succeeded'")
+        #expect(succeeded == 1)
+        #expect(try setup.count("SELECT count(*) AS n FROM jobctl_execution WHERE status = 'abandoned'") == 0)
+        #expect(reaper.stop() == 0)
+    }
 }
