@@ -19,6 +19,10 @@ struct PostgresNode: Sendable {
     let store: PostgresStateStore
     let logger: Logger
     let claims: LiveClaims
+    /// The config and digest told to the others (`NODE_START`, SIGHUP: `PostgresNode+Reload`).
+    let published = PublishedConfig()
+    /// The failure hooks of runs this node reaped (`PostgresNode+Housekeeping`).
+    let hooks = HookTasks()
     static let heartbeatEvery: Duration = .seconds(10)
     static let reapEvery: Duration = .seconds(2)
 
@@ -30,6 +34,7 @@ struct PostgresNode: Sendable {
         logger.info(
             "Node \(store.node.id) started on the shared STATE_DB (lease \(store.lease))",
             metadata: ["configDigest": .string(ConfigDigest.whole(policies))])
+        published.set(config, digest: ConfigDigest.whole(policies))
     }
 
     /// The three loops; cancel the task to stop them.
@@ -37,9 +42,10 @@ struct PostgresNode: Sendable {
         let digest = ConfigDigest.whole(ConfigDigest.policies(config))
         return Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await every(Self.heartbeatEvery) { heartbeat(digest) } }
+                group.addTask { await every(Self.heartbeatEvery) { heartbeat(published.digest ?? digest) } }
                 group.addTask { await every(store.lease / 3) { renew() } }
                 group.addTask { await every(Self.reapEvery) { reap() } }
+                group.addTask { await housekeeping() }
             }
         }
     }
@@ -100,6 +106,7 @@ struct PostgresNode: Sendable {
                 logger.warning(
                     "run \(run.runID) (\(run.job)) abandoned: its lease expired; node \(run.ownerNode) stopped renewing",
                     metadata: ["job": .string(run.job), "run": .stringConvertible(run.runID)])
+                fireFailureHook(run)
             }
         } catch {
             logger.error("Cannot reap expired leases", metadata: ["error": .string("\(error)")])

@@ -54,9 +54,11 @@ struct RunCommand: AsyncParsableCommand {
             config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: ArcadeJobs.registry,
             runGuard: node.map { _ in FreeRunGuard() }, liveClaims: node?.claims,
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in
-                try ConfigReader.load(
+                let fresh = try ConfigReader.load(
                     path: path, environment: ProcessInfo.processInfo.environment,
                     catalog: ArcadeJobs.registry.catalog)
+                try node?.publishReload(fresh)  // SIGHUP on PostgreSQL: the new digests (§5.1)
+                return fresh
             })
         let httpServer = try await startHTTP(config: config, scheduler: scheduler, store: store, logger: logger)
         let nodeLoops = node?.loops(config)
@@ -82,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
         await scheduler.run(events: events)
         nodeLoops?.cancel()
         await nodeLoops?.value
+        await node?.hooks.drain(within: grace)  // the hooks of runs it reaped
         node?.stop()
         await httpServer?.stop()
         signalTask.cancel()
