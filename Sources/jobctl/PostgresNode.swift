@@ -37,7 +37,7 @@ struct PostgresNode: Sendable {
         published.set(config, digest: ConfigDigest.whole(policies))
     }
 
-    /// The three loops; cancel the task to stop them.
+    /// The loops (heartbeat, renewal, reaper, housekeeping); cancel the task to stop them.
     func loops(_ config: JobsConfig) -> Task<Void, Never> {
         let digest = ConfigDigest.whole(ConfigDigest.policies(config))
         return Task {
