@@ -205,8 +205,10 @@ public struct JobsHTTPServer: Sendable {
     /// runner records the end before it tells the scheduler).
     func buildStatus(previous: StatusCache.HistoryPart?) async throws -> (StatusBodies, StatusCache.HistoryPart) {
         let recentCount = options.recentExecutions
-        let part = try await reader.read { store in
-            try StatusCache.HistoryPart.read(store, recent: recentCount, previous: previous)
+        // The nodes are read at every build, beside the history part: a heartbeat changes no
+        // data version, so they cannot ride on its cache (SQLite: no statement at all).
+        let (part, nodes) = try await reader.read { store in
+            (try StatusCache.HistoryPart.read(store, recent: recentCount, previous: previous), try store.nodes())
         }
         let (snapshot, now, money) = await scheduler.statusView(moneyJobsOnly: true)
         let jobs = snapshot.jobs.map { job in
@@ -220,7 +222,8 @@ public struct JobsHTTPServer: Sendable {
         let data = StatusData(
             stats: StatusStats(part.overall), jobs: jobs, recentExecutions: part.recent.map(ExecutionJSON.init),
             redacted: false,
-            warnings: IdleWarning.evaluate(money, figures: part.figures, now: now).map(IdleWarningJSON.init))
+            warnings: IdleWarning.evaluate(money, figures: part.figures, now: now).map(IdleWarningJSON.init),
+            nodes: nodes.map(NodeStatus.init))
         let bodies = StatusBodies(
             full: APIJSON.encode(Success(data: data)), redacted: APIJSON.encode(Success(data: data.anonymous)))
         return (bodies, part)

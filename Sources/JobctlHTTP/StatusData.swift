@@ -11,6 +11,9 @@ struct StatusData: Encodable, Sendable {
     var redacted: Bool
     /// Money jobs that found nothing to do for too long (`IdleWarning`; as in `stats`).
     var warnings: [IdleWarningJSON] = []
+    /// The nodes of a PostgreSQL `STATE_DB` (`NodeStatus`; shown to anonymous readers too);
+    /// `[]` on SQLite.
+    var nodes: [NodeStatus] = []
 
     /// The same answer for an anonymous reader.
     var anonymous: StatusData {

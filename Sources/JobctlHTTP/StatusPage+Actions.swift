@@ -194,6 +194,7 @@ extension StatusPage {
             renderWarnings(status.warnings);
             renderJobs();
             renderRuns(status.recentExecutions);
+            renderNodes(status.nodes);
             connection(true, "live · updated " + new Date().toLocaleTimeString()
               + (status.redacted ? " · output and errors hidden (they need the API token)" : ""));
           } catch (e) {

@@ -192,6 +192,26 @@ extension StatusPage {
           }
         }
 
+        // The nodes of a PostgreSQL STATE_DB (issue 11); the section stays hidden when there are none.
+        function renderNodes(nodes) {
+          const body = document.getElementById("nodes");
+          body.replaceChildren();
+          document.getElementById("nodesbox").hidden = !nodes || nodes.length === 0;
+          for (const n of nodes || []) {
+            const tr = el("tr", { class: "node " + n.state, "data-node": n.id });
+            tr.appendChild(el("td", {}, n.id));
+            tr.appendChild(el("td", {}, n.host));
+            tr.appendChild(el("td", { class: "num" }, n.pid));
+            tr.appendChild(el("td", {}, n.version));
+            tr.appendChild(el("td", { title: n.lastHeartbeat }, ago(n.lastHeartbeat)));
+            tr.appendChild(el("td", {}, n.configDigest));
+            tr.appendChild(el("td", { class: "st" }, n.state));
+            const runs = n.running.map((r) => r.job + " #" + r.id).join(", ");
+            tr.appendChild(el("td", { class: "summary" }, runs || "–"));
+            body.appendChild(tr);
+          }
+        }
+
         function tick() {
           for (const c of document.querySelectorAll(".countdown")) c.textContent = countdown(Date.parse(c.dataset.next) - Date.now());
         }

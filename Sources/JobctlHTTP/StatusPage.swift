@@ -15,6 +15,10 @@ import Hummingbird
 /// first needs it, and kept in the tab's `sessionStorage` (gone with the tab; never a cookie,
 /// never in a URL). Reads then carry it too, so outputs and errors show; without it the page
 /// reads anonymously (`ReadAccess`) and says so. A refused token (401) is forgotten at once.
+///
+/// With a PostgreSQL `STATE_DB` (issue 11) a compact "Nodes" table follows the recent runs:
+/// each node's id, host, pid, version, last heartbeat, config digest, state and running runs.
+/// It stays hidden while the status has no nodes (always on SQLite).
 enum StatusPage {
     static let headers: HTTPFields = [
         .contentSecurityPolicy:
@@ -116,6 +120,7 @@ enum StatusPage {
         #dialog .row { display: flex; gap: 8px; justify-content: flex-end; }
         #dialog .hint { color: var(--muted); font-size: 12.5px; }
         pre.out { white-space: pre-wrap; word-break: break-word; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; max-height: 340px; overflow: auto; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; margin: 4px 0 12px; }
+        tr.node.live .st { color: var(--ok); } tr.node.silent .st { color: var(--partial); } tr.node.stopped { color: var(--muted); }
         .section { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .6px; margin-top: 10px; }
         </style>
         </head>
@@ -144,6 +149,13 @@ enum StatusPage {
             <thead><tr><th>Started</th><th>Job</th><th>Status</th><th>Duration</th><th>Trigger</th><th>Run</th><th>Summary</th></tr></thead>
             <tbody id="runs"><tr><td colspan="7" class="empty">loading…</td></tr></tbody>
           </table>
+          <section id="nodesbox" hidden>
+            <h2>Nodes</h2>
+            <table>
+              <thead><tr><th>Node</th><th>Host</th><th>PID</th><th>Version</th><th>Heartbeat</th><th>Config</th><th>State</th><th>Running</th></tr></thead>
+              <tbody id="nodes"></tbody>
+            </table>
+          </section>
           <footer>Refreshes every 5 s from <code>/api/v1/jobs/status</code> and <code>/api/v1/jobs/history</code>. Times are in each job's zone; countdowns use this computer's clock. Click a run for its detail. The API token is kept in this tab only (sessionStorage).</footer>
         </main>
         <div id="modal"><div id="dialog" role="dialog" aria-modal="true"></div></div>

@@ -98,6 +98,12 @@ public protocol StateStore: ExecutionSummaries, HookRunStore, FireLedger {
 
     /// The pause of one job, or nil: what a scheduler reads at each fire (one indexed read).
     func activePause(job: String) throws -> JobPause?
+
+    // MARK: Nodes (issue 11)
+
+    /// The nodes sharing this store, newest start first, each with its running runs (`jobctl
+    /// nodes`, the HTTP status). SQLite has no nodes: `[]`, without a statement.
+    func nodes() throws -> [NodeRecord]
 }
 
 extension StateStore {

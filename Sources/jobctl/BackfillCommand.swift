@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobctlArcade
 import JobctlConfig
+import JobctlPostgresStore
 import JobctlReports
 import JobctlRunning
 import JobctlScheduling
@@ -86,9 +87,22 @@ struct BackfillCommand: AsyncParsableCommand {
         _ = try? store.recoverInterrupted(now: clock.now()) {
             OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
         }
-        let runner = JobRunner(
+        var made = JobRunner(
             config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
             jobs: ArcadeJobs.registry)
+        // On PostgreSQL, as `trigger`: the job's digest and overlap hold across nodes, and each
+        // run's lease is renewed, so a run longer than `LEASE` is not reaped by the `run` nodes.
+        let node = (store as? PostgresStateStore).map {
+            PostgresNode(store: $0, logger: Logger(label: "jobctl"), claims: LiveClaims())
+        }
+        if let node {
+            node.store.setJobPolicies(ConfigDigest.policies(config))
+            made.runGuard = FreeRunGuard()
+            made.liveClaims = node.claims
+        }
+        let runner = made
+        let renewal = node?.renewing()
+        defer { renewal?.cancel() }
         let zone = definition.zone
         let task = Task {
             await Backfill(runner: runner).run(plan, job: definition) { result in

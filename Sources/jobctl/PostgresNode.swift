@@ -18,13 +18,19 @@ import Logging
 /// cancelled and nothing more is written about it) and by the run's guard process, which
 /// outlives a SIGSTOP of the node and kills the command's process group (`RunGuardProcess`).
 ///
-/// Not built yet (issue 11): the node's catch-up by the database clock, housekeeping of old
-/// node rows, and `PAYOUT_TX` (a built-in job's own writes are not yet fenced by the token; it
-/// is cancelled at its deadline).
+/// Gone nodes' rows are deleted at start and hourly (`housekeeping`); a run this node reaps
+/// fires its job's `on_failure` here (`fireFailureHook`).
+///
+/// Not built yet (issue 11): the node's catch-up by the database clock (fires due while the
+/// database was unreachable are not claimed later).
 struct PostgresNode: Sendable {
     let store: PostgresStateStore
     let logger: Logger
     let claims: LiveClaims
+    /// The config and digest told to the others (`NODE_START`, SIGHUP: `PostgresNode+Reload`).
+    let published = PublishedConfig()
+    /// The failure hooks of runs this node reaped (`PostgresNode+Housekeeping`).
+    let hooks = HookTasks()
     static let heartbeatEvery: Duration = .seconds(10)
     static let reapEvery: Duration = .seconds(2)
     static let fenceCheckEvery: Duration = .milliseconds(200)
@@ -45,16 +51,19 @@ struct PostgresNode: Sendable {
         logger.info(
             "Node \(store.node.id) started on the shared STATE_DB (lease \(store.lease))",
             metadata: ["configDigest": .string(ConfigDigest.whole(policies))])
+        published.set(config, digest: ConfigDigest.whole(policies))
     }
 
-    /// The node's loops; cancel the task to stop them (and the retries they started).
-    /// `runner` starts the `REAP_RETRY` attempts of `on_lost=retry` jobs.
+    /// The node's loops (heartbeat, renewal, fence check, housekeeping, reaper); cancel the task
+    /// to stop them (and the retries they started). `runner` starts the `REAP_RETRY` attempts
+    /// of `on_lost=retry` jobs.
     func loops(_ config: JobsConfig, runner: JobRunner) -> Task<Void, Never> {
         let digest = ConfigDigest.whole(ConfigDigest.policies(config))
         let retrying = Self.retryDigests(config)
         return Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await every(Self.heartbeatEvery) { heartbeat(digest) } }
+                group.addTask { await every(Self.heartbeatEvery) { heartbeat(published.digest ?? digest) } }
+                group.addTask { await housekeeping() }
                 group.addTask { await renewLoop() }
                 group.addTask { await every(Self.fenceCheckEvery) { claims.fenceExpired() } }
                 while !Task.isCancelled {
@@ -171,6 +180,7 @@ struct PostgresNode: Sendable {
             logger.warning(
                 "run \(run.runID) (\(run.job)) abandoned: its lease expired; node \(run.ownerNode) stopped renewing",
                 metadata: ["job": .string(run.job), "run": .stringConvertible(run.runID)])
+            fireFailureHook(run)
         }
         for retry in outcome.retries {
             logger.warning(

@@ -49,14 +49,20 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw fail("cannot start this node on STATE_DB: \(error)", code: ExitStatus.failure)
         }
+        // The signal sources exist before anything is started or logged (a test or a supervisor
+        // that signals on the first log line found the default action still in place: the
+        // process died without "Shutting down"); a signal until the loop reads it is buffered.
+        let signals = Signals.stream([SIGINT, SIGTERM, SIGHUP])
         let path = options.path
         let scheduler = Scheduler(
             config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: ArcadeJobs.registry,
             runGuard: node.map { _ in FreeRunGuard() }, liveClaims: node?.claims,
             loadConfig: { () throws(ConfigErrors) -> JobsConfig in
-                try ConfigReader.load(
+                let fresh = try ConfigReader.load(
                     path: path, environment: ProcessInfo.processInfo.environment,
                     catalog: ArcadeJobs.registry.catalog)
+                try node?.publishReload(fresh)  // SIGHUP on PostgreSQL: the new digests (§5.1)
+                return fresh
             })
         let httpServer = try await startHTTP(config: config, scheduler: scheduler, store: store, logger: logger)
         let nodeLoops = node.map { node in
@@ -70,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         let grace = Duration.seconds(grace)
         let signalTask = Task {
             var stopping = false
-            for await signal in Signals.stream([SIGINT, SIGTERM, SIGHUP]) {
+            for await signal in signals {
                 if signal == SIGHUP {
                     eventSink.yield(.reload)
                 } else if stopping {
@@ -88,6 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         await scheduler.run(events: events)
         nodeLoops?.cancel()
         await nodeLoops?.value
+        await node?.hooks.drain(within: grace)  // the hooks of runs it reaped
         node?.stop()
         await httpServer?.stop()
         signalTask.cancel()

@@ -27,7 +27,7 @@ import Testing
         let top = try reply.object()
         #expect(Set(top.keys) == ["success", "data"])
         #expect(top["success"] as? Bool == true)
-        #expect(Set(data.keys) == ["stats", "jobs", "recentExecutions", "redacted", "warnings"])
+        #expect(Set(data.keys) == ["stats", "jobs", "recentExecutions", "redacted", "warnings", "nodes"])
         #expect(data["redacted"] as? Bool == false)
         let stats = try #require(data["stats"] as? [String: Any])
         #expect(Set(stats.keys) == ["totalExecutions", "successfulExecutions", "failedExecutions", "successRate"])

@@ -1,7 +1,9 @@
 import Foundation
 
 /// One row of `jobctl_node` as `jobctl nodes` and the HTTP status show it: who, which version
-/// and config, when it last said it was alive, and what it is running now.
+/// and config, when it last said it was alive, and what it is running now. Only a PostgreSQL
+/// `STATE_DB` has nodes (`StateStore.nodes()`); it lives here, beside the protocol, so that the
+/// HTTP status reads it through `any StateStore`.
 public struct NodeRecord: Sendable, Equatable {
     public var nodeID: String
     public var host: String

@@ -1,0 +1,20 @@
+import JobctlConfig
+import Synchronization
+
+/// What a `run` node has told the other nodes (docs/several-hosts.md §5.1): the config it
+/// claims with and its whole digest, which every `HEARTBEAT` repeats. Set by `NODE_START` and
+/// by each reload the node accepts (SIGHUP), read by the heartbeat and by the reaper (the hooks
+/// of the jobs it abandons come from the config in force).
+final class PublishedConfig: Sendable {
+    private let state = Mutex<(config: JobsConfig, digest: String)?>(nil)
+
+    init() {}
+
+    func set(_ config: JobsConfig, digest: String) {
+        state.withLock { $0 = (config, digest) }
+    }
+
+    /// Nil before `NODE_START`.
+    var config: JobsConfig? { state.withLock { $0?.config } }
+    var digest: String? { state.withLock { $0?.digest } }
+}
