@@ -93,7 +93,7 @@ struct BackfillCommand: AsyncParsableCommand {
         // On PostgreSQL, as `trigger`: the job's digest and overlap hold across nodes, and each
         // run's lease is renewed, so a run longer than `LEASE` is not reaped by the `run` nodes.
         let node = (store as? PostgresStateStore).map {
-            PostgresNode(store: $0, logger: Logger(label: "jobctl"), claims: LiveClaims())
+            PostgresNode(store: $0, logger: Logger(label: "jobctl"))
         }
         if let node {
             node.store.setJobPolicies(ConfigDigest.policies(config))
