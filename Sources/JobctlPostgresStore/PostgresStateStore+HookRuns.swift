@@ -35,7 +35,7 @@ extension PostgresStateStore {
         let output = end.output.map { HistoryStore.tail(of: $0, limit: HistoryStore.hookOutputLimitBytes) }
         let parameters: [PostgresValue?] = [
             .int64(id), .text(end.status.rawValue), try recorded(end.finishedAt), end.exitCode.map(PostgresValue.int),
-            end.error.map(PostgresValue.captured), output.map(PostgresValue.captured),
+            end.error.map { .text(StoredText.clean($0)) }, output.map(PostgresValue.text),
         ]
         return try transaction { tx in
             try tx.query(

@@ -21,7 +21,7 @@ extension PostgresStateStore {
             .int64(claim.token), .text(node.id), .text(end.status.rawValue), try recorded(end.finishedAt),
             end.metrics.map { .int64(Int64($0.processed)) },
             try end.metrics.map { .text(try PostgresExecutionRow.encode($0)) },
-            end.error.map(PostgresValue.captured), end.output.map { .captured(HistoryStore.tail(of: $0)) },
+            end.error.map { .text(StoredText.clean($0)) }, end.output.map { .text(HistoryStore.tail(of: $0)) },
         ]
         return try transaction { tx in try tx.query(Self.finishSQL, parameters).count == 1 }
     }

@@ -83,15 +83,17 @@ extension HistoryStore {
             ).execute(
                 arguments: [
                     status.rawValue, finished, finished, metricsJSON, metrics.map { Int64($0.processed) },
-                    error, output.map { Self.tail(of: $0) }, id,
+                    error.map(StoredText.clean), output.map { Self.tail(of: $0) }, id,
                 ])
             return db.changesCount > 0
         }
     }
 
     /// The last `limit` bytes of `text` (an execution's: `outputLimitBytes`), cut at a
-    /// character boundary. Both stores keep run and hook output through this one function.
-    public static func tail(of text: String, limit: Int = outputLimitBytes) -> String {
+    /// character boundary, NULs replaced (`StoredText`). Both stores keep run and hook output
+    /// through this one function.
+    public static func tail(of output: String, limit: Int = outputLimitBytes) -> String {
+        let text = StoredText.clean(output)
         let utf8 = text.utf8
         guard utf8.count > limit else { return text }
         var start = utf8.index(utf8.endIndex, offsetBy: -limit)
