@@ -1,4 +1,5 @@
 import Foundation
+import JobctlStore
 import JobctlTime
 import Logging
 
@@ -16,6 +17,9 @@ public struct JobContext: Sendable {
     public var now: @Sendable () -> Date
     /// Run id in the history, for log lines.
     public var runID: Int64
+    /// The run's fence when its state is in PostgreSQL (`PAYOUT_TX`): a job whose writes go to
+    /// that same database checks it first in each transaction. nil on SQLite, or outside a run.
+    public var fence: RunFence? = nil
 
     public init(
         appDatabasePath: String?, logger: Logger, zone: ZoneRules, scheduledAt: Date?,
