@@ -76,7 +76,8 @@ public struct ConfigReader: Sendable {
     /// The checks that need the whole file, then the config, or every error in line order.
     func finish(_ draft: ConfigDraft, lines: [Substring]) throws(ConfigErrors) -> JobsConfig {
         var errors = draft.errors
-        if let missing = draft.missingAppDatabase, draft.values["APP_DB"] == nil {
+        // An APP_DB with an error of its own is reported there, not as missing.
+        if let missing = draft.missingAppDatabase, draft.values["APP_DB"] == nil, draft.settingLines["APP_DB"] == nil {
             errors.append(missing)
         }
         let retention =
