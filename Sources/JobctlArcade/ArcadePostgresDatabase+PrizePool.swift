@@ -35,7 +35,8 @@ extension ArcadePostgresDatabase: PrizePoolDatabase {
     /// cannot be read makes the pool malformed, never a crash.
     static func decodePool(_ row: PostgresRow) -> PrizePoolJob.Due {
         guard let id = try? row.int64("id") else {
-            return .malformed(label: "pool with id \((try? row.string("id")) ?? "NULL")", reason: "id is not an integer")
+            let shown = (try? row.string("id")) ?? "NULL"
+            return .malformed(label: "pool with id \(shown)", reason: "id is not an integer")
         }
         let label = "pool \(id)"
         let game = try? row.string("game_type")

@@ -30,7 +30,11 @@ public final class ArcadePostgresDatabase {
 
     init(url: String, fence: RunFence?) throws {
         let parsed: PostgresURL
-        do { parsed = try PostgresURL(url) } catch { throw ArcadeDatabaseError(path: "(APP_DB URL)", message: "\(error)") }
+        do {
+            parsed = try PostgresURL(url)
+        } catch {
+            throw ArcadeDatabaseError(path: "(APP_DB URL)", message: "\(error)")
+        }
         name = parsed.description
         var configuration = PostgresConfiguration(url: parsed, applicationName: "jobctl-arcade")
         if let fence, fence.isSameDatabase(parsed) {

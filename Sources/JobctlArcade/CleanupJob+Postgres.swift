@@ -13,80 +13,26 @@ extension CleanupJob {
         let logger = context.logger
         let database = try ArcadePostgresDatabase.open(context)
         let cut = cutoffs(now: started, zone: context.zone)
-        logger.info(
-            "cleanup: start — active sessions created before \(cut.sessionCreatedBefore), orphaned entries, daily entries up to \(cut.lastArchivedDaily) and weekly up to \(cut.lastArchivedWeekly) to archive (batches of \(batchSize), PostgreSQL)"
-        )
-        var metrics = JobMetrics()
-        for counter in [
-            "sessions_deleted", "orphans_deleted", "entries_archived", "entries_kept_for_open_pools", "batches",
-            "longest_transaction_ms", "longest_lock_wait_ms",
-        ] {
-            metrics[counter: counter] = 0
-        }
-        let limit = Int64(batchSize)
-        func batch(_ body: (PostgresConnection) throws -> Int) throws -> Int {
-            try context.checkCancellation()
-            let t0 = context.now()
-            let count = try database.write(body)
-            metrics[counter: "batches"] += 1
-            let ms = context.now().milliseconds(since: t0)
-            metrics[counter: "longest_transaction_ms"] = max(metrics[counter: "longest_transaction_ms"], ms)
-            return count
-        }
-        while true {
-            let n = try batch { c in
-                try c.execute(
-                    """
-                    DELETE FROM game_sessions WHERE id IN (
-                      SELECT id FROM game_sessions WHERE status = 'active' AND created_at < $1 LIMIT $2)
-                    """, [.text(cut.sessionCreatedBefore), .int64(limit)])
-            }
-            metrics[counter: "sessions_deleted"] += Int64(n)
-            if n < batchSize { break }
-        }
-        logger.info("cleanup: deleted \(metrics[counter: "sessions_deleted"]) expired active sessions")
-        while true {
-            let n = try batch { c in
-                try c.execute(
-                    """
-                    DELETE FROM leaderboard_entries WHERE id IN (
-                      SELECT e.id FROM leaderboard_entries e
-                      WHERE NOT EXISTS (SELECT 1 FROM game_sessions s WHERE s.id = e.session_id) LIMIT $1)
-                    """, [.int64(limit)])
-            }
-            metrics[counter: "orphans_deleted"] += Int64(n)
-            if n < batchSize { break }
-        }
-        logger.info("cleanup: deleted \(metrics[counter: "orphans_deleted"]) orphaned leaderboard entries")
-        let archivedAt = ArcadeTime.timestamp(started)
-        for (period, lastDate) in [("daily", cut.lastArchivedDaily), ("weekly", cut.lastArchivedWeekly)] {
-            var cursor: (date: String, id: Int64) = ("", Int64.min)
-            while true {
-                var step = PostgresArchiveStep(scanned: 0, archived: 0, kept: 0)
-                _ = try batch { c in
-                    step = try Self.archiveStep(
-                        c, period: period, lastDate: lastDate, after: cursor, limit: limit, archivedAt: archivedAt)
-                    return step.scanned
-                }
-                metrics[counter: "entries_archived"] += step.archived
-                metrics[counter: "entries_kept_for_open_pools"] += step.kept
-                guard let last = step.last, step.scanned == batchSize else { break }
-                cursor = last
-            }
-        }
-        if metrics[counter: "entries_kept_for_open_pools"] > 0 {
-            let kept = metrics[counter: "entries_kept_for_open_pools"]
-            logger.warning("cleanup: kept \(kept) old entries whose pool is not finalized yet (is prizepool behind?)")
-        }
-        logger.info("cleanup: archived \(metrics[counter: "entries_archived"]) leaderboard entries")
+        let start =
+            "cleanup: start — active sessions created before \(cut.sessionCreatedBefore), orphaned entries, "
+            + "daily entries up to \(cut.lastArchivedDaily) and weekly up to \(cut.lastArchivedWeekly) to archive "
+            + "(batches of \(batchSize), PostgreSQL)"
+        logger.info("\(start)")
+        let pass = CleanupPostgresPass(database: database, context: context, batchSize: batchSize)
+        try pass.deleteExpiredSessions(createdBefore: cut.sessionCreatedBefore)
+        try pass.deleteOrphanedEntries()
+        try pass.archiveEntries(cut, archivedAt: ArcadeTime.timestamp(started))
+        var metrics = pass.metrics
         metrics.processed = Int(
             metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
                 + metrics[counter: "entries_archived"])
         metrics.created = Int(metrics[counter: "entries_archived"])
         let elapsed = context.now().milliseconds(since: started)
-        logger.info(
-            "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions, in \(elapsed) ms"
-        )
+        let done =
+            "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, "
+            + "\(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) "
+            + "entries archived in \(metrics[counter: "batches"]) transactions, in \(elapsed) ms"
+        logger.info("\(done)")
         return JobResult(metrics: metrics)
     }
 

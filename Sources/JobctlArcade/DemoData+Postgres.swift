@@ -14,7 +14,8 @@ extension DemoData {
     public static func create(
         url: String, now: Date, options: DemoDataOptions, progress: ((String) -> Void)? = nil
     ) throws -> DemoDataSummary {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jobctl-demo-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("jobctl-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("demo.db").path
@@ -33,7 +34,10 @@ extension DemoData {
                 try ArcadePostgresSchema.createIndexes(c)
                 for table in ["leaderboard_entries", "prize_pools", "prize_payouts"] {
                     try c.execute(
-                        "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM \(table)), false)"
+                        """
+                        SELECT setval(pg_get_serial_sequence('\(table)', 'id'),
+                                      (SELECT COALESCE(max(id), 0) + 1 FROM \(table)), false)
+                        """
                     )
                 }
             }
@@ -53,9 +57,11 @@ extension DemoData {
         guard !present.isEmpty else { return }
         guard force else {
             throw ArcadeDatabaseError(
-                path: name, message: "already has arcade tables (\(present.joined(separator: ", "))); use --force to replace them")
+                path: name,
+                message: "already has arcade tables (\(present.joined(separator: ", "))); use --force to replace them")
         }
-        try c.executeScript("DROP TABLE IF EXISTS prize_payouts, prize_pools, leaderboard_archive, leaderboard_entries, game_sessions")
+        try c.executeScript(
+            "DROP TABLE IF EXISTS prize_payouts, prize_pools, leaderboard_archive, leaderboard_entries, game_sessions")
     }
 
     /// Copies a table in statements of up to 1,000 rows, values by storage class.

@@ -6,7 +6,9 @@ import Foundation
 protocol PrizePoolDatabase {
     /// The active pools that have ended (or are malformed), and `sessions_seen` for the 24 hours
     /// before `seenBefore`, from one snapshot.
-    func duePools(lastDaily: String, lastWeekly: String, seenBefore: Date) throws -> (due: [PrizePoolJob.Due], seen: Int64)
+    func duePools(
+        lastDaily: String, lastWeekly: String, seenBefore: Date
+    ) throws -> (due: [PrizePoolJob.Due], seen: Int64)
 
     /// Finalizes one pool in a transaction of its own (`PrizePoolJob.finalize`'s contract);
     /// throws `ArcadeRunSuperseded` when the run's fence no longer holds.

@@ -51,7 +51,8 @@ final class ArcadePostgresFixture: @unchecked Sendable {
     static func dump(_ table: String, sqlite queue: DatabaseQueue) throws -> [String] {
         let columns = ArcadeSchema.columns.first { $0.table == table }?.columns ?? []
         return try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY id").map { row in
+            let sql = "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY id"
+            return try Row.fetchAll(db, sql: sql).map { row in
                 columns.indices.map { index -> String in
                     let value = row.stored(index)
                     if let integer = value.exactInteger { return String(integer) }

@@ -43,7 +43,7 @@ import Testing
         try Self.tablesAgree(pg, sqlite.queue)
         #expect(try pg.int("SELECT sum(amount_paid) AS n FROM game_sessions") > 0)
 
-        let jobs: [any BuiltinJob] = [PrizePoolJob(), LeaderboardJob(), CleanupJob()]
+        let jobs: [any BuiltinJob] = [PrizePoolJob(), LeaderboardJob(), CleanupJob(batchSize: 50)]
         for job in jobs {
             let onPostgres = try await job.run(pg.context(now: Self.now))
             let onSQLite = try await job.run(sqlite.context(now: "2026-03-16T00:05:00Z"))
@@ -51,7 +51,8 @@ import Testing
             #expect(onPostgres.partialFailure == onSQLite.partialFailure)
         }
         // The jobs did work: pools finalized and paid, sessions deleted, entries archived.
-        #expect(try pg.int("SELECT count(*) AS n FROM prize_pools WHERE status = 'active' AND period_date < '2026-03-15'") == 0)
+        let leftActive = "SELECT count(*) AS n FROM prize_pools WHERE status = 'active' AND period_date < '2026-03-15'"
+        #expect(try pg.int(leftActive) == 0)
         #expect(try pg.int("SELECT count(*) AS n FROM leaderboard_archive") > 0)
         try Self.tablesAgree(pg, sqlite.queue)
     }
@@ -102,15 +103,22 @@ import Testing
                 [.text("s\(i)"), .text(game), .text(player), .text(t)])
             try pg.connection.execute(
                 """
-                INSERT INTO leaderboard_entries (session_id, game_type, player_address, score, period_type, period_date, created_at)
+                INSERT INTO leaderboard_entries
+                  (session_id, game_type, player_address, score, period_type, period_date, created_at)
                 VALUES ($1, $2, $3, 50, 'daily', $4, $5)
                 """, [.text("s\(i)"), .text(game), .text(player), .text(day), .text(t)])
             try pg.connection.execute(
-                "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ($1, 'daily', $2, $3, 'active')",
+                """
+                INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status)
+                VALUES ($1, 'daily', $2, $3, 'active')
+                """,
                 [.text(game), .text(day), .int64(total)])
         }
         try pg.connection.execute(
-            "INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status) VALUES ('snake', 'weekly', 'not-a-date', 7, 'active')")
+            """
+            INSERT INTO prize_pools (game_type, period_type, period_date, total_amount, status)
+            VALUES ('snake', 'weekly', 'not-a-date', 7, 'active')
+            """)
         let result = try await PrizePoolJob().run(pg.context(now: Self.now))
         let error = try #require(result.partialFailure)
         #expect(result.metrics[counter: "pools_finalized"] == 1)
