@@ -6,8 +6,9 @@ import JobctlStore
 
 /// The arcade's database on PostgreSQL (`APP_DB=postgresql://…` or `postgres://…`).
 ///
-/// - The password comes from `PGPASSWORD` or libpq's passfile, never from the URL (`PostgresURL`
-///   refuses one); when APP_DB is the state's database, also from `STATE_DB_PASSWORD_FILE`.
+/// - The password comes from `APP_DB_PASSWORD_FILE` (mode 0600), else `PGPASSWORD` or libpq's
+///   passfile, never from the URL (`PostgresURL` refuses one); when APP_DB is the state's
+///   database, `STATE_DB_PASSWORD_FILE` serves too (the same rules as STATE_DB).
 /// - Opening connects and checks the schema read-only (`ArcadePostgresSchema.check`); a missing
 ///   or incomplete schema is the same one-line error as on SQLite. Nothing is created: only
 ///   `arcade init` and `demo-data` create the schema. Missing indexes are not created by the jobs
@@ -28,7 +29,7 @@ public final class ArcadePostgresDatabase {
     /// True for `postgresql://…` and `postgres://…` (any case): the same rule as STATE_DB.
     public static func isURL(_ value: String) -> Bool { StateDatabaseURL.isURL(value) }
 
-    init(url: String, fence: RunFence?) throws {
+    init(url: String, passwordFile: String? = nil, fence: RunFence?) throws {
         let parsed: PostgresURL
         do {
             parsed = try PostgresURL(url)
@@ -36,9 +37,10 @@ public final class ArcadePostgresDatabase {
             throw ArcadeDatabaseError(path: "(APP_DB URL)", message: "\(error)")
         }
         name = parsed.description
-        var configuration = PostgresConfiguration(url: parsed, applicationName: "jobctl-arcade")
+        var configuration = PostgresConfiguration(
+            url: parsed, passwordFile: passwordFile, applicationName: "jobctl-arcade")
         if let fence, fence.isSameDatabase(parsed) {
-            configuration.passwordFile = fence.configuration.passwordFile
+            configuration.passwordFile = passwordFile ?? fence.configuration.passwordFile
             self.fence = fence
         } else {
             self.fence = nil
@@ -49,8 +51,10 @@ public final class ArcadePostgresDatabase {
     }
 
     /// Connects and checks the schema; throws a one-line error naming the database.
-    public convenience init(url: String, fence: RunFence? = nil, requireSchema: Bool) throws {
-        try self.init(url: url, fence: fence)
+    public convenience init(
+        url: String, passwordFile: String? = nil, fence: RunFence? = nil, requireSchema: Bool
+    ) throws {
+        try self.init(url: url, passwordFile: passwordFile, fence: fence)
         guard requireSchema else { return }
         let check = try schemaCheck()
         if let problem = check.problem { throw ArcadeDatabaseError(path: name, message: problem) }
@@ -65,7 +69,9 @@ public final class ArcadePostgresDatabase {
 
     /// Opens `context.appDatabasePath` (a URL) with the run's fence.
     static func open(_ context: JobContext) throws -> ArcadePostgresDatabase {
-        try ArcadePostgresDatabase(url: context.appDatabasePath ?? "", fence: context.fence, requireSchema: true)
+        try ArcadePostgresDatabase(
+            url: context.appDatabasePath ?? "", passwordFile: context.appDatabasePasswordFile, fence: context.fence,
+            requireSchema: true)
     }
 
     /// One write transaction (READ COMMITTED), fenced first when the fence applies.

@@ -7,6 +7,8 @@ import Logging
 public struct JobContext: Sendable {
     /// The arcade database (`APP_DB`), nil when the config has none.
     public var appDatabasePath: String?
+    /// `APP_DB_PASSWORD_FILE`, for a PostgreSQL `APP_DB`; nil when the config has none.
+    public var appDatabasePasswordFile: String? = nil
     public var logger: Logger
     /// The job's zone, the rules the scheduler fires it by: period dates ("yesterday", "this
     /// week") are calendar dates in it.

@@ -207,6 +207,7 @@ public struct JobRunner: Sendable {
                 appDatabasePath: config.appDatabasePath, logger: logger, zone: job.zone,
                 scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
             context.fence = (store as? any RunFencing)?.fence(forRun: runID)  // PAYOUT_TX
+            context.appDatabasePasswordFile = config.appPasswordFile
             guard let instance = jobs.make(kind.name, options: options) else {
                 return AttemptResult(status: .failed, error: "no built-in job '\(kind.name)' in this binary")
             }

@@ -35,7 +35,7 @@ struct CheckCommand: AsyncParsableCommand {
         guard usesArcade, let path = config.appDatabasePath else { return nil }
         let detail: String
         if ArcadePostgresDatabase.isURL(path) {
-            guard let problem = postgresProblem(path) else { return nil }
+            guard let problem = postgresProblem(path, passwordFile: config.appPasswordFile) else { return nil }
             detail = problem
         } else {
             do {
@@ -56,10 +56,10 @@ struct CheckCommand: AsyncParsableCommand {
     /// A PostgreSQL APP_DB (its URL was already checked with the config): its schema, read-only,
     /// when the server is reachable. Decision: an unreachable server is not a config error
     /// (the database may be down while the config is checked); it is said on stderr.
-    static func postgresProblem(_ url: String) -> String? {
+    static func postgresProblem(_ url: String, passwordFile: String?) -> String? {
         let database: ArcadePostgresDatabase
         do {
-            database = try ArcadePostgresDatabase(url: url, requireSchema: false)
+            database = try ArcadePostgresDatabase(url: url, passwordFile: passwordFile, requireSchema: false)
         } catch {
             FileHandle.standardError.write(Data("jobctl: note: APP_DB not checked: \(error)\n".utf8))
             return nil

@@ -29,11 +29,11 @@ import Testing
 
         /// A node's config: its own directory (its own lock files), the shared database as
         /// STATE_DB and APP_DB.
-        func config(_ node: String, appDB: String? = nil) throws -> String {
+        func config(_ node: String, appDB: String? = nil, extra: String = "") throws -> String {
             let dir = directory.appendingPathComponent(node)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let path = dir.appendingPathComponent("jobs.conf").path
-            try "STATE_DB=\(url)\nAPP_DB=\(appDB ?? url)\nLEASE=2s\n@daily prizepool\n".write(
+            try "STATE_DB=\(url)\nAPP_DB=\(appDB ?? url)\nLEASE=2s\n\(extra)@daily prizepool\n".write(
                 toFile: path, atomically: true, encoding: .utf8)
             return path
         }
@@ -175,5 +175,23 @@ import Testing
         #expect(refused.stderr.contains("jobs.conf:2:8: error: APP_DB: the URL contains a password"))
         // The setting was there: no second error asking for APP_DB.
         #expect(refused.stderr.contains("1 error\n"), "\(refused.stderr)")
+    }
+
+    /// APP_DB_PASSWORD_FILE reaches the job's connection, with STATE_DB_PASSWORD_FILE's rules:
+    /// a file others can read is refused (the run fails, naming the file), never used.
+    @Test func aWorldReadableAppDBPasswordFileIsRefusedByTheRun() throws {
+        let setup = try Setup()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        #expect(try Binary.run(["arcade", "init", "--app-db", setup.url]).status == 0)
+        let secret = setup.directory.appendingPathComponent("app-password").path
+        try "pw\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        chmod(secret, 0o644)
+        let config = try setup.config("a", extra: "APP_DB_PASSWORD_FILE=\(secret)\n")
+        let refused = try Binary.run(["trigger", "--config", config, "prizepool"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("app-password"), "\(refused.stderr)")
+        chmod(secret, 0o600)
+        let trigger = try Binary.run(["trigger", "--config", config, "prizepool"])
+        #expect(trigger.status == 0, "\(trigger.stderr)")
     }
 }
