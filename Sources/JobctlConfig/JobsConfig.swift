@@ -40,7 +40,8 @@ extension JobsConfig {
     static let startOnlySettings: [(name: String, value: @Sendable (JobsConfig) -> String?)] = [
         ("STATE_DB", { $0.stateDatabasePath }), ("APP_DB", { $0.appDatabasePath }), ("LOCK_DIR", { $0.lockDirectory }),
         ("HTTP_LISTEN", { $0.httpListen }), ("HTTP_TOKEN_FILE", { $0.httpTokenFile }),
-        ("STATE_DB_PASSWORD_FILE", { $0.statePasswordFile }), ("APP_DB_PASSWORD_FILE", { $0.appPasswordFile }), ("LEASE", { $0.leaseMilliseconds.map { "\($0) ms" } }),
+        ("STATE_DB_PASSWORD_FILE", { $0.statePasswordFile }), ("LEASE", { $0.leaseMilliseconds.map { "\($0) ms" } }),
+        ("APP_DB_PASSWORD_FILE", { $0.appPasswordFile }),
     ]
 
     /// Why a reload to `fresh` is refused, in one line, or nil when it may be applied.
