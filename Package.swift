@@ -42,7 +42,9 @@ let package = Package(
         // Prometheus figures, alert markers), `JobMetrics` and how counters read.
         .target(
             name: "JobctlStore",
-            dependencies: ["JobctlTime", "JobctlConfig", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "JobctlTime", "JobctlConfig", "JobctlPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Reports: the tables and JSON that people and programs read (check, list, history, stats).
         .target(name: "JobctlReports", dependencies: ["JobctlTime", "JobctlConfig", "JobctlStore"]),
@@ -65,11 +67,12 @@ let package = Package(
             name: "jobctl-guard", dependencies: ["CJobctlGuard"],
             linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // Arcade: the arcade's built-in jobs (prizepool, leaderboard, cleanup), which register
-        // themselves in `ArcadeJobs.registry`, and the demo data.
+        // themselves in `ArcadeJobs.registry`, and the demo data; on SQLite or PostgreSQL (the leaf
+        // client), never through the PostgreSQL state store (the run's fence is a `RunFence`).
         .target(
             name: "JobctlArcade",
             dependencies: [
-                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlRunning",
+                "JobctlTime", "JobctlConfig", "JobctlStore", "JobctlRunning", "JobctlPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -11,9 +11,14 @@ public struct ArcadeSchemaCheck: Sendable, Equatable {
     /// Tables that are not the arcade's.
     public var otherTables: [String] = []
     public var missingIndexes: [String] = []
+    /// PostgreSQL only: `table.column`s of money, scores or ids whose type is not an integer
+    /// type (there the database enforces types, so the jobs rely on them; SQLite's are not checked).
+    public var notIntegerColumns: [String] = []
 
     /// Every table and column there, the payout uniqueness too.
-    public var isComplete: Bool { missingTables.isEmpty && missingColumns.isEmpty && !payoutsNotUnique }
+    public var isComplete: Bool {
+        missingTables.isEmpty && missingColumns.isEmpty && !payoutsNotUnique && notIntegerColumns.isEmpty
+    }
 
     /// No table at all: a new or empty database.
     public var isEmpty: Bool { missingTables.count == ArcadeSchema.columns.count && otherTables.isEmpty }
@@ -39,6 +44,9 @@ public struct ArcadeSchemaCheck: Sendable, Equatable {
             parts.append("missing column\(plural) \(missingColumns.joined(separator: ", "))")
         }
         if payoutsNotUnique { parts.append("prize_payouts.pool_id is not UNIQUE") }
+        if !notIntegerColumns.isEmpty {
+            parts.append("not an integer type: \(notIntegerColumns.joined(separator: ", "))")
+        }
         return "has an incomplete or older arcade schema: " + parts.joined(separator: "; ")
     }
 }

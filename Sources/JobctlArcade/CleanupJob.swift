@@ -97,6 +97,7 @@ public struct CleanupJob: BuiltinJob {
 
     /// The three steps of the type's note, in order, each in batches (`CleanupPass`).
     public func run(_ context: JobContext) async throws -> JobResult {
+        if ArcadePostgresDatabase.isURL(context.appDatabasePath ?? "") { return try await runOnPostgres(context) }
         let started = context.now()
         let logger = context.logger
         let database = try ArcadeDatabase.open(context, job: Self.name, durable: false)

@@ -42,7 +42,9 @@ public struct LeaderboardJob: BuiltinJob {
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
         let logger = context.logger
-        let database = try ArcadeDatabase.open(context, job: Self.name)
+        let database: any LeaderboardDatabase =
+            ArcadePostgresDatabase.isURL(context.appDatabasePath ?? "")
+            ? try ArcadePostgresDatabase.open(context) : try ArcadeDatabase.open(context, job: Self.name)
         let today = ArcadeTime.localDay(of: started, in: context.zone)
         let periods: [(type: String, date: String)] = [
             ("daily", ArcadeTime.dateString(day: today)),
@@ -52,7 +54,7 @@ public struct LeaderboardJob: BuiltinJob {
         logger.info(
             "leaderboard: start — checking daily \(periods[0].date), weekly \(periods[1].date) and alltime boards (\(context.zone.identifier))"
         )
-        let (games, unnamed) = try database.read { db in try Self.games(db) }
+        let (games, unnamed) = try database.games()
         var metrics = JobMetrics()
         for name in ["boards_checked", "entries_validated", "anomalies"] { metrics[counter: name] = 0 }
         for kind in Self.anomalyKinds { metrics[counter: "anomalies_\(kind)"] = 0 }
@@ -64,12 +66,7 @@ public struct LeaderboardJob: BuiltinJob {
                 try context.checkCancellation()
                 let label = "\(game.escapedForMessage(limit: 40)) \(period.type) \(period.date)"
                 do {
-                    let (board, top) = try database.read { db in
-                        (
-                            try ArcadeBoard.count(db, game: game, period: period.type, date: period.date),
-                            try ArcadeBoard.winner(db, game: game, period: period.type, date: period.date).winner
-                        )
-                    }
+                    let (board, top) = try database.board(game: game, period: period.type, date: period.date)
                     Self.record(board, top: top, label: label, into: &metrics, logger: logger)
                 } catch {
                     failures.append("\(label): \(error)")

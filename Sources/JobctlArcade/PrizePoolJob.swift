@@ -77,19 +77,16 @@ public struct PrizePoolJob: BuiltinJob {
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
         let logger = context.logger
-        let database = try ArcadeDatabase.open(context, job: Self.name)
+        let database: any PrizePoolDatabase =
+            ArcadePostgresDatabase.isURL(context.appDatabasePath ?? "")
+            ? try ArcadePostgresDatabase.open(context) : try ArcadeDatabase.open(context, job: Self.name)
         let today = ArcadeTime.localDay(of: started, in: context.zone)
         let lastDaily = ArcadeTime.dateString(day: today - 1)
         let lastWeekly = ArcadeTime.dateString(day: today - 7)
         logger.info(
             "prizepool: start — finalizing daily pools up to \(lastDaily) and weekly pools up to \(lastWeekly) (\(context.zone.identifier))"
         )
-        let (due, seen) = try database.read { db in
-            (
-                try Self.duePools(db, lastDaily: lastDaily, lastWeekly: lastWeekly),
-                try Self.sessionsSeen(db, before: started)
-            )
-        }
+        let (due, seen) = try database.duePools(lastDaily: lastDaily, lastWeekly: lastWeekly, seenBefore: started)
         var tally = Tally(due: due.count, logger: logger)
         tally.metrics[counter: "sessions_seen"] = seen
         for item in due {
@@ -102,10 +99,12 @@ public struct PrizePoolJob: BuiltinJob {
                 let finalizedAt = ArcadeTime.timestamp(context.now())
                 let paid = tally.payoutTotal
                 do {
-                    let outcome = try database.writeImmediate { db in
-                        try Self.finalize(pool, finalizedAt: finalizedAt, paidSoFar: paid, db)
-                    }
-                    tally.record(outcome, pool: pool, archived: { try Self.archivedEntries(of: pool, database) })
+                    let outcome = try database.finalize(pool, finalizedAt: finalizedAt, paidSoFar: paid)
+                    tally.record(outcome, pool: pool, archived: { try database.archivedEntries(of: pool) })
+                } catch let superseded as ArcadeRunSuperseded {
+                    // PAYOUT_TX: the run lost its lease; pay nothing more.
+                    tally.fail(pool.label, "\(superseded)")
+                    throw JobFailure("prizepool: \(superseded)", metrics: tally.metrics)
                 } catch {
                     tally.fail(pool.label, "\(error)")
                 }
@@ -182,21 +181,14 @@ public struct PrizePoolJob: BuiltinJob {
         }
         let stored = row.stored(0)
         guard let total = stored.exactInteger, total >= 0 else {
-            let reason = "total_amount is \(stored.storedDescription), not an exact non-negative integer of micro-USDC"
-            return .refused(reason: reason + "; nothing paid, pool left active", board: nil)
+            return .refused(reason: badTotal(stored.storedDescription), board: nil)
         }
         let board = try ArcadeBoard.winner(db, game: pool.game, period: pool.periodType, date: pool.periodDate)
         let winner = board.winner
-        var payoutTotal = paidSoFar
-        if winner != nil {
-            let (sum, overflow) = paidSoFar.addingReportingOverflow(total)
-            if overflow {
-                let reason = "adding its \(USDC.format(micro: total)) to this run's payout_total would overflow"
-                return .refused(reason: reason + "; nothing paid, pool left active for the next run", board: board)
-            }
-            payoutTotal = sum
-        } else if total > 0 {
-            return .refused(reason: noEligibleEntry(total: total, board: board), board: board)
+        let payoutTotal: Int64
+        switch judge(total: total, board: board, paidSoFar: paidSoFar) {
+        case .refused(let reason): return .refused(reason: reason, board: board)
+        case .pay(let sum): payoutTotal = sum
         }
         try db.execute(
             sql: """
@@ -216,6 +208,30 @@ public struct PrizePoolJob: BuiltinJob {
                 arguments: [pool.id, winner.address, total, finalizedAt])
         }
         return .finalized(winner: winner, prize: winner == nil ? 0 : total, payoutTotal: payoutTotal, board: board)
+    }
+
+    /// The money decision for one pool, the same on both databases: the run's payout total
+    /// with this prize (checked: an overflow refuses the pool), or why nothing is paid.
+    enum Judgement: Equatable {
+        case pay(payoutTotal: Int64)
+        case refused(String)
+    }
+
+    static func judge(total: Int64, board: ArcadeBoard, paidSoFar: Int64) -> Judgement {
+        guard board.winner != nil else {
+            return total > 0 ? .refused(noEligibleEntry(total: total, board: board)) : .pay(payoutTotal: paidSoFar)
+        }
+        let (sum, overflow) = paidSoFar.addingReportingOverflow(total)
+        if overflow {
+            let reason = "adding its \(USDC.format(micro: total)) to this run's payout_total would overflow"
+            return .refused(reason + "; nothing paid, pool left active for the next run")
+        }
+        return .pay(payoutTotal: sum)
+    }
+
+    /// A total that is not an exact non-negative integer, `described` as stored.
+    static func badTotal(_ described: String) -> String {
+        "total_amount is \(described), not an exact non-negative integer of micro-USDC; nothing paid, pool left active"
     }
 
     static func noEligibleEntry(total: Int64, board: ArcadeBoard) -> String {

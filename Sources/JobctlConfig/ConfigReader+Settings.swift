@@ -56,8 +56,9 @@ extension ConfigReader {
             draft.report(problem, on: line, at: valueColumn, width: value.count)
             return
         }
-        // A PostgreSQL URL in STATE_DB is kept as is: it names no file to resolve or check.
-        let keep = !Self.pathSettings.contains(name) || (name == "STATE_DB" && StateDatabaseURL.isURL(value))
+        // A PostgreSQL URL in STATE_DB or APP_DB is kept as is: it names no file to resolve or check.
+        let isURL = (name == "STATE_DB" || name == "APP_DB") && StateDatabaseURL.isURL(value)
+        let keep = !Self.pathSettings.contains(name) || isURL
         draft.values[name] = keep ? value : Self.resolve(value, relativeTo: baseDirectory)
         if name == "APP_DB" {
             draft.appDatabaseLocation = ConfigLocation(path: path, line: line.number, column: valueColumn)
@@ -80,6 +81,9 @@ extension ConfigReader {
             if milliseconds == 0 { return .retentionZero }
         case "STATE_DB":
             return StateDatabaseURL.problem(value).map { .stateDatabaseURL($0) }
+        case "APP_DB":
+            // The same URL rules as STATE_DB (issue 11): a path stays a SQLite file.
+            return StateDatabaseURL.problem(value).map { .appDatabase($0) }
         case "LEASE":
             return StateDatabaseURL.leaseProblem(value).map { .lease($0) }
         case "MAX_CONCURRENT":

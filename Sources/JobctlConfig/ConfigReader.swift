@@ -36,11 +36,11 @@ public struct ConfigReader: Sendable {
     }
 
     static let pathSettings: Set<String> = [
-        "STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE", "STATE_DB_PASSWORD_FILE",
+        "STATE_DB", "APP_DB", "LOCK_DIR", "HTTP_TOKEN_FILE", "STATE_DB_PASSWORD_FILE", "APP_DB_PASSWORD_FILE",
     ]
     static let settings: [String] = [
         "TZ", "CRON_TZ", "STATE_DB", "APP_DB", "LOCK_DIR", "HISTORY_RETENTION", "HTTP_LISTEN", "HTTP_TOKEN_FILE",
-        "PASS_ENV", "ON_FAILURE", "MAX_CONCURRENT", "STATE_DB_PASSWORD_FILE", "LEASE",
+        "PASS_ENV", "ON_FAILURE", "MAX_CONCURRENT", "STATE_DB_PASSWORD_FILE", "LEASE", "APP_DB_PASSWORD_FILE",
     ]
     static let commonOptions: [String] = [
         "tz", "timeout", "retries", "backoff", "overlap", "catchup", "jitter", "enabled", "job", "command", "env",
@@ -76,7 +76,8 @@ public struct ConfigReader: Sendable {
     /// The checks that need the whole file, then the config, or every error in line order.
     func finish(_ draft: ConfigDraft, lines: [Substring]) throws(ConfigErrors) -> JobsConfig {
         var errors = draft.errors
-        if let missing = draft.missingAppDatabase, draft.values["APP_DB"] == nil {
+        // An APP_DB with an error of its own is reported there, not as missing.
+        if let missing = draft.missingAppDatabase, draft.values["APP_DB"] == nil, draft.settingLines["APP_DB"] == nil {
             errors.append(missing)
         }
         let retention =
@@ -101,6 +102,7 @@ public struct ConfigReader: Sendable {
         config.appDatabaseLocation = draft.appDatabaseLocation
         config.maxConcurrent = values["MAX_CONCURRENT"].flatMap { Int($0) }
         config.statePasswordFile = values["STATE_DB_PASSWORD_FILE"]
+        config.appPasswordFile = values["APP_DB_PASSWORD_FILE"]
         config.leaseMilliseconds = values["LEASE"].flatMap { DurationText.milliseconds($0) }
         return config
     }

@@ -18,6 +18,10 @@ public struct JobsConfig: Sendable {
     public var maxConcurrent: Int? = nil
     /// `STATE_DB_PASSWORD_FILE`: the password of a PostgreSQL `STATE_DB` (mode 0600).
     public var statePasswordFile: String? = nil
+    /// `APP_DB_PASSWORD_FILE`: the password of a PostgreSQL `APP_DB` (mode 0600, read at each
+    /// connect). Without it: `PGPASSWORD`, the passfile, or `STATE_DB_PASSWORD_FILE` when APP_DB
+    /// is the state's database.
+    public var appPasswordFile: String? = nil
     /// `LEASE`: how long a run's claim holds on a PostgreSQL `STATE_DB`; nil = 30 s.
     public var leaseMilliseconds: Int64? = nil
 
@@ -37,6 +41,7 @@ extension JobsConfig {
         ("STATE_DB", { $0.stateDatabasePath }), ("APP_DB", { $0.appDatabasePath }), ("LOCK_DIR", { $0.lockDirectory }),
         ("HTTP_LISTEN", { $0.httpListen }), ("HTTP_TOKEN_FILE", { $0.httpTokenFile }),
         ("STATE_DB_PASSWORD_FILE", { $0.statePasswordFile }), ("LEASE", { $0.leaseMilliseconds.map { "\($0) ms" } }),
+        ("APP_DB_PASSWORD_FILE", { $0.appPasswordFile }),
     ]
 
     /// Why a reload to `fresh` is refused, in one line, or nil when it may be applied.

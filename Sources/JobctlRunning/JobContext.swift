@@ -1,4 +1,5 @@
 import Foundation
+import JobctlStore
 import JobctlTime
 import Logging
 
@@ -6,6 +7,8 @@ import Logging
 public struct JobContext: Sendable {
     /// The arcade database (`APP_DB`), nil when the config has none.
     public var appDatabasePath: String?
+    /// `APP_DB_PASSWORD_FILE`, for a PostgreSQL `APP_DB`; nil when the config has none.
+    public var appDatabasePasswordFile: String? = nil
     public var logger: Logger
     /// The job's zone, the rules the scheduler fires it by: period dates ("yesterday", "this
     /// week") are calendar dates in it.
@@ -16,6 +19,9 @@ public struct JobContext: Sendable {
     public var now: @Sendable () -> Date
     /// Run id in the history, for log lines.
     public var runID: Int64
+    /// The run's fence when its state is in PostgreSQL (`PAYOUT_TX`): a job whose writes go to
+    /// that same database checks it first in each transaction. nil on SQLite, or outside a run.
+    public var fence: RunFence? = nil
 
     public init(
         appDatabasePath: String?, logger: Logger, zone: ZoneRules, scheduledAt: Date?,

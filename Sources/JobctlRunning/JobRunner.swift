@@ -213,9 +213,11 @@ public struct JobRunner: Sendable {
         case .command(let command):
             return await runCommand(command, job: job, runID: runID, fire: fire, deadline: deadline, lock: lock)
         case .builtin(let kind, let options):
-            let context = JobContext(
+            var context = JobContext(
                 appDatabasePath: config.appDatabasePath, logger: logger, zone: job.zone,
                 scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
+            context.fence = (store as? any RunFencing)?.fence(forRun: runID)  // PAYOUT_TX
+            context.appDatabasePasswordFile = config.appPasswordFile
             guard let instance = jobs.make(kind.name, options: options) else {
                 return AttemptResult(status: .failed, error: "no built-in job '\(kind.name)' in this binary")
             }

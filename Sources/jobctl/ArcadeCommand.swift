@@ -18,12 +18,15 @@ struct ArcadeCommand: ParsableCommand {
                 or only part of the schema, is refused (exit 1): nothing is changed.
                 """)
 
-        @Option(name: .customLong("app-db"), help: "The database file.")
+        @Option(name: .customLong("app-db"), help: "The database file, or a postgresql:// URL.")
         var appDB: String
 
         func run() throws {
             do {
-                if try ArcadeDatabase.initialize(path: appDB) {
+                let created =
+                    ArcadePostgresDatabase.isURL(appDB)
+                    ? try ArcadePostgresDatabase.initialize(url: appDB) : try ArcadeDatabase.initialize(path: appDB)
+                if created {
                     print("created the arcade schema in \(appDB)")
                 } else {
                     print("\(appDB) already has the arcade schema; nothing changed")

@@ -34,11 +34,16 @@ struct CheckCommand: AsyncParsableCommand {
         }
         guard usesArcade, let path = config.appDatabasePath else { return nil }
         let detail: String
-        do {
-            guard let problem = try ArcadeSchema.check(path: path).problem else { return nil }
-            detail = ArcadeDatabaseError(path: path, message: problem).description
-        } catch {
-            detail = "\(error)"
+        if ArcadePostgresDatabase.isURL(path) {
+            guard let problem = postgresProblem(path, passwordFile: config.appPasswordFile) else { return nil }
+            detail = problem
+        } else {
+            do {
+                guard let problem = try ArcadeSchema.check(path: path).problem else { return nil }
+                detail = ArcadeDatabaseError(path: path, message: problem).description
+            } catch {
+                detail = "\(error)"
+            }
         }
         let location = config.appDatabaseLocation ?? ConfigLocation(path: config.path, line: 1, column: 1)
         let text = (try? String(contentsOfFile: config.path, encoding: .utf8)) ?? ""
@@ -46,5 +51,24 @@ struct CheckCommand: AsyncParsableCommand {
         let lineText = location.line <= lines.count ? String(lines[location.line - 1]) : ""
         let value = lineText.dropFirst(max(0, location.column - 1)).prefix { $0 != " " && $0 != "\t" && $0 != "#" }
         return ConfigError(location: location, problem: .appDatabase(detail), lineText: lineText, width: value.count)
+    }
+
+    /// A PostgreSQL APP_DB (its URL was already checked with the config): its schema, read-only,
+    /// when the server is reachable. Decision: an unreachable server is not a config error
+    /// (the database may be down while the config is checked); it is said on stderr.
+    static func postgresProblem(_ url: String, passwordFile: String?) -> String? {
+        let database: ArcadePostgresDatabase
+        do {
+            database = try ArcadePostgresDatabase(url: url, passwordFile: passwordFile, requireSchema: false)
+        } catch {
+            FileHandle.standardError.write(Data("jobctl: note: APP_DB not checked: \(error)\n".utf8))
+            return nil
+        }
+        do {
+            guard let problem = try database.schemaCheck().problem else { return nil }
+            return ArcadeDatabaseError(path: database.name, message: problem).description
+        } catch {
+            return "\(error)"
+        }
     }
 }

@@ -8,7 +8,9 @@ struct DemoDataCommand: ParsableCommand {
         commandName: "demo-data",
         abstract: "Create an arcade database (APP_DB) full of realistic, deterministic demo data.")
 
-    @Option(name: .customLong("app-db"), help: "The database file to create.")
+    @Option(
+        name: .customLong("app-db"),
+        help: "The database file to create, or a postgresql:// URL (password from PGPASSWORD or a passfile).")
     var appDB: String
 
     @Option(help: "Days of recent play before now.")
@@ -39,14 +41,17 @@ struct DemoDataCommand: ParsableCommand {
         let zone = TimeZone(identifier: tz) ?? .gmt
         let started = Date()
         do {
-            let summary = try DemoData.create(
-                path: appDB, now: started,
-                options: DemoDataOptions(days: days, sessions: sessions, seed: seed, timeZone: zone, force: force),
-                progress: { phase in
-                    guard verbose else { return }
-                    let ms = Int(Date().timeIntervalSince(started) * 1000)
-                    FileHandle.standardError.write(Data("demo-data: \(phase) done at \(ms) ms\n".utf8))
-                })
+            let options = DemoDataOptions(days: days, sessions: sessions, seed: seed, timeZone: zone, force: force)
+            let progress: (String) -> Void = { phase in
+                guard verbose else { return }
+                let ms = Int(Date().timeIntervalSince(started) * 1000)
+                FileHandle.standardError.write(Data("demo-data: \(phase) done at \(ms) ms\n".utf8))
+            }
+            // A PostgreSQL URL gets the same rows (ArcadePostgresDatabase, DemoData+Postgres).
+            let summary =
+                ArcadePostgresDatabase.isURL(appDB)
+                ? try DemoData.create(url: appDB, now: started, options: options, progress: progress)
+                : try DemoData.create(path: appDB, now: started, options: options, progress: progress)
             let seconds = Date().timeIntervalSince(started)
             print(
                 """
