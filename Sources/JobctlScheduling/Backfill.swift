@@ -50,7 +50,7 @@ public struct Backfill: Sendable {
         var result = Result(fires: [], busy: false, cancelled: false)
         for fire in plan.fires {
             let outcome = await runner.run(
-                job, fire: fire.scheduledAt, trigger: .backfill, nextFire: nil, firstAttempt: fire.attempt)
+                RunRequest(job: job, fire: fire.scheduledAt, trigger: .backfill, firstAttempt: fire.attempt))
             await runner.hookTasks.wait()
             let done = FireResult(fire: fire, outcome: outcome)
             result.fires.append(done)

@@ -8,7 +8,8 @@ import Logging
 
 /// The foreground scheduler of `jobctl run`: sleeps until the next due fire (never more than
 /// `maxSleep`, re-reading the wall clock on each wake), runs due jobs in parallel through the
-/// `JobRunner`, applies each job's overlap policy, catches up fires missed while it was down,
+/// `JobRunner`, acts on each job's overlap policy as the runner decides it (`JobRunner.admit`),
+/// catches up fires missed while it was down,
 /// and prunes old history off the hot path.
 public actor Scheduler {
     private var config: JobsConfig
@@ -92,9 +93,8 @@ public actor Scheduler {
     /// Runs `body` as one of this scheduler's runs of `name` (scheduled, catch-up, or an HTTP
     /// trigger): counted as running, so overlap policies see it, and awaited, then
     /// interrupted, on shutdown.
-    func track(_ name: String, _ body: @escaping @Sendable (JobRunner) async -> Void) {
+    func track(_ name: String, runner: JobRunner, _ body: @escaping @Sendable (JobRunner) async -> Void) {
         running[name, default: 0] += 1
-        let runner = makeRunner()
         let id = UUID()
         tasks[id] = Task { [weak self] in
             await body(runner)
@@ -156,35 +156,22 @@ public actor Scheduler {
                 "\(due.coalesced) earlier fire(s) were due at once (clock jump or suspend); running the latest once",
                 metadata: ["job": .string(job.name)])
         }
-        if running[job.name, default: 0] > 0 || isWaiting(job.name) {
-            switch job.overlap {
-            case .skip:
-                let reason =
-                    isWaiting(job.name)
-                    ? "previous fire still waiting for a free slot (MAX_CONCURRENT)"
-                    : "previous run still running (overlap=skip)"
-                let start = ExecutionStart(
-                    job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger,
-                    user: nil, host: identity.host, pid: identity.pid)
-                let skipped = try? store.claimSkipped(start, reason: reason)
-                let run = skipped?.claim.map { String($0.runID) } ?? "-"
-                let scheduled = TimeText.rfc3339(due.fire.unixSeconds, in: job.zone)
-                logger.warning(
-                    "Job skipped: previous run still running",
-                    metadata: ["job": .string(job.name), "run": .string(run), "scheduled": .string(scheduled)])
-                return
-            case .queue:
-                queued[job.name] = due
-                logger.info(
-                    "Job queued: previous run still running (overlap=queue)", metadata: ["job": .string(job.name)])
-                return
-            case .allow:
-                break
-            }
+        let request = RunRequest(
+            job: job, fire: due.fire, trigger: trigger, nextFire: due.nextFire,
+            local: LocalRuns(running: running[job.name, default: 0], waitingForSlot: isWaiting(job.name)))
+        let runner = makeRunner()
+        switch runner.admit(request) {
+        case .queued?:
+            queued[job.name] = due
+            return
+        case .some:
+            return  // skipped, recorded by the runner
+        case nil:
+            break
         }
         if !granted, holdForSlot(due, trigger: trigger) { return }
         let clock = self.clock
-        track(job.name) { runner in
+        track(job.name, runner: runner) { runner in
             if trigger == .schedule {
                 let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
                 if delay > 0 {
@@ -193,7 +180,7 @@ public actor Scheduler {
                 }
             }
             if !Task.isCancelled {
-                _ = await runner.run(job, fire: due.fire, trigger: trigger, nextFire: due.nextFire)
+                _ = await runner.run(request)
             }
         }
     }
@@ -212,9 +199,10 @@ public actor Scheduler {
         if stopping { wakeUp() }
     }
 
-    private func makeRunner() -> JobRunner {
+    func makeRunner() -> JobRunner {
         var runner = JobRunner(
-            config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: jobs)
+            environment: RunEnvironment(config), store: store, clock: clock, logger: logger, identity: identity,
+            jobs: jobs)
         runner.killGrace = killGrace
         runner.hookTasks = hookTasks
         if let runGuard { runner.runGuard = runGuard }

@@ -87,8 +87,8 @@ struct BackfillCommand: AsyncParsableCommand {
             OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
         }
         let runner = JobRunner(
-            config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
-            jobs: ArcadeJobs.registry)
+            environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
+            identity: .current, jobs: ArcadeJobs.registry)
         let zone = definition.zone
         let task = Task {
             await Backfill(runner: runner).run(plan, job: definition) { result in

@@ -133,7 +133,7 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let runner = JobRunner(
-            config: config, store: store, clock: ManualWallClock(now), logger: logger,
+            environment: RunEnvironment(config), store: store, clock: ManualWallClock(now), logger: logger,
             identity: RunnerIdentity(host: "h", pid: 2, user: "ops"), jobs: BuiltinJobRegistry([TestJob.self]))
         let result = await Backfill(runner: runner).run(plan, job: job)
         #expect(result.allSucceeded && result.fires.count == 2)
