@@ -12,7 +12,7 @@ extension JobRunner {
     public func run(_ request: RunRequest) async -> RunOutcome {
         if let refused = admit(request) { return refused }
         let outcome = await runUnderLock(request)
-        failureHooks.afterRun(request.job, outcome: outcome, fire: request.fire)
+        failureHooks.afterRun(request.job, outcome: outcome, fire: request.fire?.date)
         return outcome
     }
 
@@ -23,7 +23,7 @@ extension JobRunner {
     }
 
     /// `warn_after` for one attempt (see `FailureHooks.watchOverdue`).
-    func watchOverdue(_ job: JobDefinition, runID: Int64, fire: Date?, startedAt: Date) -> Task<Void, Never>? {
-        failureHooks.watchOverdue(job, runID: runID, fire: fire, startedAt: startedAt)
+    func watchOverdue(_ job: JobDefinition, runID: Int64, fire: Instant?, startedAt: Date) -> Task<Void, Never>? {
+        failureHooks.watchOverdue(job, runID: runID, fire: fire?.date, startedAt: startedAt)
     }
 }

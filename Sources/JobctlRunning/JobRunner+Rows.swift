@@ -22,7 +22,7 @@ extension JobRunner {
     }
 
     /// Records the attempt's end (logged when the store refuses it).
-    func recordEnd(_ job: JobDefinition, claim: RunClaim, fire: Date?, result: AttemptResult, at finishedAt: Date) {
+    func recordEnd(_ job: JobDefinition, claim: RunClaim, fire: Instant?, result: AttemptResult, at finishedAt: Date) {
         do {
             let end = ExecutionEnd(
                 status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error,

@@ -101,7 +101,7 @@ public struct JobRunner: Sendable {
                     ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
             if attempt == firstAttempt { request.onStart?(id) }
             let overdue = watchOverdue(job, runID: id, fire: fire, startedAt: startedAt)
-            let result = await performTracked(job, claim: claim, fire: fire, startedAt: startedAt, lock: lock)
+            let result = await performTracked(job, claim: claim, fire: fire?.date, startedAt: startedAt, lock: lock)
             overdue?.cancel()
             let finishedAt = clock.now()
             recordEnd(job, claim: claim, fire: fire, result: result, at: finishedAt)
@@ -128,7 +128,7 @@ public struct JobRunner: Sendable {
         let (job, fire) = (request.job, request.fire)
         let delay = retryDelay(job, attempt: attempt - request.firstAttempt + 1, fire: fire)
         let retryAt = clock.now().addingMilliseconds(delay)
-        if let nextFire = request.nextFire, retryAt >= nextFire {
+        if let nextFire = request.nextFire, Instant(date: retryAt) >= nextFire {
             logger.warning(
                 "Not retrying: the retry would run past the next fire",
                 metadata: meta(
@@ -168,9 +168,10 @@ public struct JobRunner: Sendable {
 
     /// Exponential backoff: `backoff × 2^(attempt−1)`, capped at 32× the first delay, with
     /// "equal jitter" (half fixed, half random) so that retries of many jobs don't align.
-    func retryDelay(_ job: JobDefinition, attempt: Int, fire: Date?) -> Int64 {
+    func retryDelay(_ job: JobDefinition, attempt: Int, fire: Instant?) -> Int64 {
         let base = job.backoffMilliseconds * Int64(1 << min(attempt - 1, 5))
-        let random = Jitter.fraction(job: job.name, fire: (fire ?? clock.now()).unixSeconds, salt: UInt64(attempt))
+        let seconds = fire?.unixSeconds ?? clock.now().unixSeconds
+        let random = Jitter.fraction(job: job.name, fire: seconds, salt: UInt64(attempt))
         return base / 2 + Int64(Double(base / 2) * random)
     }
 
@@ -330,14 +331,14 @@ public struct JobRunner: Sendable {
         }
     }
 
-    func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Date?, _ extra: Logger.Metadata) -> Logger.Metadata {
+    func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Instant?, _ extra: Logger.Metadata) -> Logger.Metadata {
         var m: Logger.Metadata = ["job": .string(job.name)]
         if let id { m["run"] = .stringConvertible(id) }
         if let fire { m["scheduled"] = .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)) }
         return m.merging(extra) { $1 }
     }
 
-    private func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
+    private func logEnd(_ job: JobDefinition, id: Int64, fire: Instant?, result: AttemptResult, duration: Int64) {
         var extra: Logger.Metadata = [
             "status": .string(result.status.rawValue),
             "duration": .string(DurationText.readable(milliseconds: duration)),

@@ -1,16 +1,17 @@
 import Foundation
 import JobctlConfig
 import JobctlStore
+import JobctlTime
 
 /// One request to run a job (`JobRunner.run(_:)`): which job, for which fire, why, and by whom.
 public struct RunRequest: Sendable {
     /// The job's definition (the scheduler's current one).
     public var job: JobDefinition
     /// The fire this run is for; nil for a manual run.
-    public var fire: Date?
+    public var fire: Instant?
     public var trigger: TriggerKind
     /// The job's following fire: a retry never starts at or after it.
-    public var nextFire: Date?
+    public var nextFire: Instant?
     /// Who asked, for a manual run (recorded in its row); ignored for other triggers.
     public var user: String?
     /// 1 but for a backfill of a fire recorded before (it starts after its last attempt).
@@ -22,7 +23,7 @@ public struct RunRequest: Sendable {
     public var onStart: (@Sendable (Int64) -> Void)?
 
     public init(
-        job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date? = nil, user: String? = nil,
+        job: JobDefinition, fire: Instant?, trigger: TriggerKind, nextFire: Instant? = nil, user: String? = nil,
         firstAttempt: Int = 1, local: LocalRuns = .none, onStart: (@Sendable (Int64) -> Void)? = nil
     ) {
         self.job = job

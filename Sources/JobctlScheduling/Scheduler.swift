@@ -57,7 +57,7 @@ public actor Scheduler {
         self.maxSleep = maxSleep
         self.killGrace = killGrace
         self.loadConfig = loadConfig
-        self.plan = FirePlan(jobs: [], after: clock.now())
+        self.plan = FirePlan(jobs: [], after: Instant(date: clock.now()))
     }
 
     /// Runs until a shutdown event has been handled and every run has ended.
@@ -69,10 +69,10 @@ public actor Scheduler {
         await start()
         while !stopping {
             let now = clock.now()
-            for due in plan.takeDue(at: now) { dispatch(due, trigger: .schedule) }
+            for due in plan.takeDue(at: Instant(date: now)) { dispatch(due, trigger: .schedule) }
             prune(now: now)
             var wake = now.addingTimeInterval(maxSleep)
-            if let next = plan.nextDue, next < wake { wake = next }
+            if let next = plan.nextDue?.date, next < wake { wake = next }
             await sleep(until: wake)
         }
         await drain()
@@ -80,7 +80,8 @@ public actor Scheduler {
 
     /// The fires still planned, for tests and `list`.
     public var nextFires: [String: Date] {
-        Dictionary(plan.entries.compactMap { e in e.next.map { (e.job.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            plan.entries.compactMap { e in e.next.map { (e.job.name, $0.date) } }, uniquingKeysWith: { a, _ in a })
     }
 
     public var runningCount: Int { running.values.reduce(0, +) }
@@ -115,33 +116,34 @@ public actor Scheduler {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
         recoverHookRuns(now: now)
-        plan = FirePlan(jobs: config.jobs, after: now)
+        let instant = Instant(date: now)
+        plan = FirePlan(jobs: config.jobs, after: instant)
         logger.info(
             "Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))",
             metadata: ["pid": .stringConvertible(identity.pid)])
         for job in config.jobs where job.enabled {
             if job.isReboot {
-                dispatch(DueFire(job: job, fire: now, nextFire: nil, coalesced: 0), trigger: .schedule)
+                dispatch(DueFire(job: job, fire: instant, nextFire: nil, coalesced: 0), trigger: .schedule)
                 continue
             }
-            let last: Date?
+            let last: Instant?
             do {
-                last = try store.lastScheduledFire(job: job.name)
+                last = try store.lastScheduledFire(job: job.name).map(Instant.init(date:))
             } catch {
                 logger.error(
                     "Cannot read the history for catch-up",
                     metadata: ["job": .string(job.name), "error": .string("\(error)")])
                 continue
             }
-            if let fire = FirePlan.catchupFire(for: job, lastRecorded: last, now: now) {
+            if let fire = FirePlan.catchupFire(for: job, lastRecorded: last, now: instant) {
                 logger.info(
                     "Catching up a fire missed while the scheduler was down",
                     metadata: [
                         "job": .string(job.name),
                         "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)),
                     ])
-                dispatch(
-                    DueFire(job: job, fire: fire, nextFire: job.nextFire(after: now), coalesced: 0), trigger: .catchup)
+                let due = DueFire(job: job, fire: fire, nextFire: job.nextFire(after: instant), coalesced: 0)
+                dispatch(due, trigger: .catchup)
             }
         }
     }
@@ -175,7 +177,7 @@ public actor Scheduler {
             if trigger == .schedule {
                 let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
                 if delay > 0 {
-                    let at = due.fire.addingMilliseconds(delay)
+                    let at = due.fire.adding(milliseconds: delay).date
                     while clock.now() < at, !Task.isCancelled { try? await clock.sleep(until: at) }
                 }
             }
@@ -222,7 +224,7 @@ public actor Scheduler {
                     break
                 }
                 config = fresh
-                plan.replace(jobs: fresh.jobs, now: clock.now())
+                plan.replace(jobs: fresh.jobs, now: Instant(date: clock.now()))
                 startWaiting()  // MAX_CONCURRENT may have grown
                 logger.info(
                     "Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")

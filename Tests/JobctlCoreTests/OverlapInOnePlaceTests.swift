@@ -34,7 +34,7 @@ import Testing
     @Test func anOverlapSkipIsRecordedByTheRunnerNotByTheScheduler() async throws {
         let f = try Fixture(overlap: .skip)
         defer { f.directory.cleanup() }
-        let fire = historyBase
+        let fire = Instant(date: historyBase)
         let outcome = await f.runner.run(
             RunRequest(job: f.job, fire: fire, trigger: .schedule, local: LocalRuns(running: 1)))
         let reason = "previous run still running (overlap=skip)"
@@ -44,7 +44,7 @@ import Testing
         }
         let row = try #require(try f.store.execution(id: id))
         #expect(row.status == .skipped && row.error == reason && row.triggeredBy == .schedule)
-        #expect(row.scheduledAt.map(HistoryTime.milliseconds) == HistoryTime.milliseconds(fire))
+        #expect(row.scheduledAt.map(HistoryTime.milliseconds) == fire.milliseconds)
         // Asked again (the scheduler admits, then the run admits once more): one row per fire.
         _ = await f.runner.run(RunRequest(job: f.job, fire: fire, trigger: .schedule, local: LocalRuns(running: 1)))
         #expect(try f.store.executions(HistoryFilter(limit: 10, job: "j")).count == 1)
@@ -54,12 +54,12 @@ import Testing
         let queue = try Fixture(overlap: .queue)
         defer { queue.directory.cleanup() }
         let busy = LocalRuns(running: 1)
-        let fire = RunRequest(job: queue.job, fire: historyBase, trigger: .schedule, local: busy)
+        let fire = RunRequest(job: queue.job, fire: Instant(date: historyBase), trigger: .schedule, local: busy)
         #expect(queue.runner.admit(fire) == .queued)
         let manual = RunRequest.manual(queue.job, user: "ops", local: busy)
         #expect(await queue.runner.run(manual) == .runningHere(holder: "this scheduler (pid 1)"))
         #expect(try queue.store.executions(HistoryFilter(limit: 10, job: "j")).isEmpty)
-        let admitted = RunRequest(job: queue.job, fire: historyBase, trigger: .schedule)
+        let admitted = RunRequest(job: queue.job, fire: Instant(date: historyBase), trigger: .schedule)
         #expect(queue.runner.admit(admitted) == nil)
         guard case .finished(.succeeded, let id) = await queue.runner.run(admitted) else {
             Issue.record("an admitted request did not run")
