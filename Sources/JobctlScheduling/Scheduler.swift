@@ -116,6 +116,11 @@ public actor Scheduler {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
         recoverHookRuns(now: now)
+        do {
+            try store.learnCounters(jobs.workCounters)
+        } catch {
+            logger.error("Cannot record the jobs' work counters: \(error)")
+        }
         let instant = Instant(date: now)
         plan = FirePlan(jobs: config.jobs, after: instant)
         logger.info(

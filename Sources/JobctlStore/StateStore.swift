@@ -53,6 +53,11 @@ public protocol StateStore: ExecutionSummaries, HookRunStore, FireLedger {
     /// says no live run can hold them (one host: the job's run guard). Returns how many.
     func recoverInterrupted(now: Date, isLockFree: (String) -> Bool) throws -> Int
 
+    /// Learns the work and activity counters the jobs declare (`WorkCounter`, from the registry
+    /// of built-in jobs), so that their runs' markers are kept from now on: the store knows no
+    /// job's counter names by itself. Idempotent; a scheduler calls it when it starts.
+    func learnCounters(_ counters: [WorkCounter]) throws
+
     // MARK: Catch-up and retention
 
     /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped).

@@ -86,6 +86,7 @@ struct BackfillCommand: AsyncParsableCommand {
         _ = try? store.recoverInterrupted(now: clock.now()) {
             OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
         }
+        _ = try? store.learnCounters(ArcadeJobs.registry.workCounters)
         let runner = JobRunner(
             environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
             identity: .current, jobs: ArcadeJobs.registry)

@@ -43,6 +43,7 @@ struct TriggerCommand: AsyncParsableCommand {
             let line = "jobctl: warning: job '\(job)' is paused (\(pause.summary)); running it anyway"
             FileHandle.standardError.write(Data((TerminalSafeText.escaped(line) + "\n").utf8))
         }
+        _ = try? store.learnCounters(ArcadeJobs.registry.workCounters)
         let identity = RunnerIdentity.current
         var made = JobRunner(
             environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
