@@ -133,7 +133,7 @@ public actor Scheduler {
             }
             let last: Instant?
             do {
-                last = try store.lastScheduledFire(job: job.name).map(Instant.init(date:))
+                last = try store.lastScheduledFire(job: job.name)
             } catch {
                 logger.error(
                     "Cannot read the history for catch-up",

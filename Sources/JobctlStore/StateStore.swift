@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// Everything the scheduler, the runner, the CLI and the HTTP server need from durable state.
 /// `HistoryStore` (SQLite through GRDB) is the first implementation; a PostgreSQL store shared
@@ -60,8 +61,9 @@ public protocol StateStore: ExecutionSummaries, HookRunStore, FireLedger {
 
     // MARK: Catch-up and retention
 
-    /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped).
-    func lastScheduledFire(job: String) throws -> Date?
+    /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped):
+    /// the fire key read back as the fire path's `Instant`, for catch-up.
+    func lastScheduledFire(job: String) throws -> Instant?
 
     /// Deletes finished executions that started and finished before `cutoff`, in batches; the
     /// all-time summaries and the metrics counters keep counting them. Returns rows deleted.
