@@ -102,8 +102,9 @@ extension PostgresStateStore {
             case .claimed(let claim): return .claimed(claim)
             case .skipped, .blocked, .adopt, .taken: return .alreadyClaimed
             case .notDue:
+                let now = answer.databaseNow
                 throw PostgresStateStoreError.notDue(
-                    job: start.job, fire: start.scheduledFor ?? answer.databaseNow, databaseNow: answer.databaseNow)
+                    job: start.job, fire: start.scheduledFor?.date ?? now, databaseNow: now)
             case .refused: throw PostgresStateStoreError.refused(job: start.job)
             case .race: continue
             }
@@ -127,7 +128,7 @@ extension PostgresStateStore {
         if let id = try row.int64("id") { return .claimed(RunClaim(runID: id, token: id)) }
         if try row.bool("due") != true {
             throw PostgresStateStoreError.notDue(
-                job: start.job, fire: start.scheduledFor ?? now, databaseNow: now)
+                job: start.job, fire: start.scheduledFor?.date ?? now, databaseNow: now)
         }
         return .alreadyClaimed
     }

@@ -7,7 +7,7 @@ import JobctlTime
 /// Catch-up, retention and history reads, with SQLite's semantics (`HistoryStore`).
 extension PostgresStateStore {
     /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped).
-    public func lastScheduledFire(job: String) throws -> Date? {
+    public func lastScheduledFire(job: String) throws -> Instant? {
         let ms = try transaction { tx in
             try tx.query(
                 """
@@ -18,7 +18,7 @@ extension PostgresStateStore {
                 """, [.text(job)]
             ).first?.int64("ms")
         }
-        return ms.map(HistoryTime.date(milliseconds:))
+        return ms.map(Instant.init(milliseconds:))
     }
 
     /// Deletes finished rows that started and finished before `cutoff`, oldest first, one short

@@ -108,6 +108,13 @@ public final class PostgresStateStore: StateStore {
         return .timestamp(microsecondsSinceEpoch: HistoryTime.milliseconds(date) * 1000)
     }
 
+    /// A fire (`scheduled_at`): its milliseconds as they are, no rounding on the way.
+    static func timestamp(_ instant: Instant) throws -> PostgresValue {
+        let (micros, overflow) = instant.milliseconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { throw PostgresStateStoreError.invalidArgument("not a recordable instant: \(instant)") }
+        return .timestamp(microsecondsSinceEpoch: micros)
+    }
+
     /// The database's `now()` truncated to the millisecond, or the caller's instant.
     static let recordedNowSQL = "date_trunc('milliseconds', now())"
 }

@@ -12,6 +12,9 @@
 /// - **Rows are append-only where the summaries look**: a BEFORE trigger refuses what SQLite's
 ///   guard refuses (check_violation).
 /// - Statuses are rows (`jobctl_summary_status`), not columns: a new status needs no migration.
+/// - Work counters are rows too (`jobctl_work_counters`), learned from the jobs that declare
+///   them (`StateStore.learnCounters`); the two this migration seeds are history (migrations are
+///   append-only), not a list the store keeps.
 /// - Times in these tables are whole milliseconds since the epoch (`jobctl_ms`), as in SQLite.
 /// - **Locks**: every trigger locks the job's `jobctl_summary` row first, so writers of one job
 ///   take their locks in one order; writers of different jobs share no row.

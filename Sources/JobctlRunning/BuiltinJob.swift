@@ -13,7 +13,8 @@ public protocol BuiltinJob: Sendable {
     static var defaultCatchupMilliseconds: Int64? { get }
     /// The counter of its metrics that says the run found work to do (`prizepool`: `pools_due`):
     /// a money job whose runs all find none for too long gets the idle warning (docs/alerts.md).
-    /// The history database must know the name (`WorkMarkerSchema.counters`).
+    /// The stores learn the name from the registry (`BuiltinJobRegistry.workCounters`,
+    /// `StateStore.learnCounters`).
     static var workCounter: String? { get }
     /// The counter that says there was activity the work comes from (`prizepool`: completed
     /// sessions seen); a run that found no work while this was 0 is not idle. nil: always.

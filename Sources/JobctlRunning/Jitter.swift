@@ -21,7 +21,7 @@ public enum Jitter {
     }
 
     /// The delay before a scheduled run: up to `jitter`, never reaching the next fire.
-    public static func delay(job: JobDefinition, fire: Date, nextFire: Date?) -> Int64 {
+    public static func delay(job: JobDefinition, fire: Instant, nextFire: Instant?) -> Int64 {
         guard job.jitterMilliseconds > 0 else { return 0 }
         var ms = Int64(Double(job.jitterMilliseconds) * fraction(job: job.name, fire: fire.unixSeconds))
         if let nextFire { ms = min(ms, max(0, nextFire.milliseconds(since: fire) - 1000)) }

@@ -13,7 +13,7 @@ extension JobRunner {
     /// then `FINISH`es it unless it was fenced meanwhile. One attempt: no `retries=` loop (the
     /// fire already had its first attempt), and its failure hooks run as for any run.
     public func runClaimed(
-        _ job: JobDefinition, claim: RunClaim, claimStart: UInt64, fire: Date?, attempt: Int
+        _ job: JobDefinition, claim: RunClaim, claimStart: UInt64, fire: Instant?, attempt: Int
     ) async -> RunOutcome {
         let id = claim.runID
         let startedAt = clock.now()
@@ -26,21 +26,13 @@ extension JobRunner {
             return .finished(.failed, runID: id)
         }
         let result = await performTracked(
-            job, claim: claim, claimStart: claimStart, fire: fire, startedAt: startedAt, lock: lock)
+            job, claim: claim, claimStart: claimStart, fire: fire?.date, startedAt: startedAt, lock: lock)
         let finishedAt = clock.now()
         if let liveClaims, !liveClaims.release(claim) { return .finished(result.status, runID: id) }
-        do {
-            let end = ExecutionEnd(
-                status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error,
-                output: result.output)
-            try store.finish(claim, end)
-        } catch {
-            logger.error(
-                "Cannot record the end of the run", metadata: meta(job, id, fire, ["error": .string("\(error)")]))
-        }
+        recordEnd(job, claim: claim, fire: fire, result: result, at: finishedAt)
         logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
         let outcome = RunOutcome.finished(result.status, runID: id)
-        failureHooks.afterRun(job, outcome: outcome, fire: fire)
+        failureHooks.afterRun(job, outcome: outcome, fire: fire?.date)
         return outcome
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JobctlConfig
 import JobctlStore
+import JobctlTime
 import Logging
 
 /// Bounds of the `NOT_DUE` retry in `JobRunner.runUnderLock` (several hosts: a node whose clock
@@ -14,7 +15,7 @@ extension JobRunner {
     /// `NOT_DUE`: this node's clock is ahead of the store's. Waits out the gap (bounded) and
     /// answers true to claim the same fire again; false for any other error, past the limit, or
     /// when the run is cancelled.
-    func waitIfNotDue(_ error: any Error, job: JobDefinition, fire: Date?, claims: inout Int) async -> Bool {
+    func waitIfNotDue(_ error: any Error, job: JobDefinition, fire: Instant?, claims: inout Int) async -> Bool {
         guard let wait = (error as? any FireNotDueError)?.notDueWait, claims < Self.notDueClaimLimit else {
             return false
         }

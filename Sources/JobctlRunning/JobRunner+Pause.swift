@@ -18,17 +18,16 @@ extension JobRunner {
     /// reason (`JobPause.skipReason`: counted in stats and metrics, never silent). Returns that
     /// outcome, or nil to go on. When the pause cannot be read, the run does not start (as when
     /// its claim cannot be written): a money job must not run against a pause.
-    func skipIfPaused(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, attempt: Int) -> RunOutcome? {
-        guard Self.pauseStops(trigger), let fire else { return nil }
+    func skipIfPaused(_ request: RunRequest, trigger: TriggerKind, attempt: Int) -> RunOutcome? {
+        let job = request.job
+        guard Self.pauseStops(trigger), let fire = request.fire else { return nil }
         var metadata: Logger.Metadata = [
             "job": .string(job.name), "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)),
         ]
         do {
             guard let pause = try store.activePause(job: job.name) else { return nil }
-            let start = ExecutionStart(
-                job: job.name, scheduledFor: fire, startedAt: clock.now(), attempt: attempt, triggeredBy: trigger,
-                user: nil, host: identity.host, pid: identity.pid)
-            guard let claim = try store.claimSkipped(start, reason: pause.skipReason).claim else {
+            guard let claim = try claimSkip(request, trigger: trigger, attempt: attempt, reason: pause.skipReason)
+            else {
                 logger.info("Fire already recorded by another process", metadata: metadata)
                 return .alreadyRecorded
             }

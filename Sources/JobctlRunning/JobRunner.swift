@@ -6,23 +6,28 @@ import Logging
 
 /// Runs one job once (plus its retries): takes the job's lock, records a `running` row before
 /// the job starts and its final status after, enforces the timeout, retries with backoff.
+///
+/// The narrow runner of issue 10: `run(_ request: RunRequest) -> RunOutcome`. The request names
+/// the job, the fire, the trigger, the next fire, the user and the first attempt; the runner
+/// reads the config only through its `RunEnvironment`. It decides overlap (`OverlapDecision`,
+/// through `admit`) and writes every history row of a fire (`JobRunner+Rows.swift`): the
+/// caller acts on the outcome.
 public struct JobRunner: Sendable {
-    public var config: JobsConfig
+    public var environment: RunEnvironment
     public var store: any StateStore
     public var clock: any WallClock
     public var logger: Logger
+    /// Host and pid written into rows and lock files (its `user` is not read: a manual
+    /// request carries its own).
     public var identity: RunnerIdentity
     /// SIGTERM → SIGKILL grace for command jobs on timeout or shutdown.
     public var killGrace: Duration = .seconds(5)
-    /// Called with the run id once the first attempt's `running` row is recorded (the HTTP
-    /// trigger answers 202 with it while the run goes on).
-    public var onStart: (@Sendable (Int64) -> Void)?
     /// The scheduler's environment, from which command jobs get only the allow-listed part
     /// (`ChildEnvironment`).
     public var parentEnvironment: [String: String] = ProcessInfo.processInfo.environment
     /// Output lines of one command attempt that are logged; the rest are counted.
     public var logLineLimit = LogLineBudget.defaultLimit
-    /// What keeps runs of a job apart: the config's lock files unless set otherwise.
+    /// What keeps runs of a job apart: the lock files of `environment` unless set otherwise.
     public var runGuard: any RunGuard
     /// The built-in jobs this runner can make (the config names them; the registry has the code).
     public var jobs: BuiltinJobRegistry
@@ -32,42 +37,39 @@ public struct JobRunner: Sendable {
     public var liveClaims: LiveClaims?
 
     public init(
-        config: JobsConfig, store: any StateStore, clock: any WallClock, logger: Logger, identity: RunnerIdentity,
-        jobs: BuiltinJobRegistry
+        environment: RunEnvironment, store: any StateStore, clock: any WallClock, logger: Logger,
+        identity: RunnerIdentity, jobs: BuiltinJobRegistry
     ) {
-        self.config = config
+        self.environment = environment
         self.store = store
         self.clock = clock
         self.logger = logger
         self.identity = identity
         self.jobs = jobs
-        self.runGuard = LockFileRunGuard(directory: config.lockDirectory)
+        self.runGuard = LockFileRunGuard(directory: environment.lockDirectory)
     }
 
-    /// Runs `job` for `fire` (nil for a manual run) under its lock, from attempt `firstAttempt`
-    /// (a backfill of a fire recorded before starts after its last attempt). `nextFire` bounds
-    /// the retries: a retry never starts at or after the job's next scheduled fire. The lock is
-    /// released when this returns; `run` (`JobRunner+Hooks.swift`) then starts the hooks.
+    /// Runs an admitted request (`admit`) under the job's guard, from attempt
+    /// `request.firstAttempt`. `request.nextFire` bounds the retries: a retry never starts at or
+    /// after the job's next scheduled fire. The guard is released when this returns; `run`
+    /// (`JobRunner+Hooks.swift`) then starts the hooks.
     ///
-    /// Long (about 90 lines): the retry loop with its history writes and log lines. The narrow
-    /// runner of issue 10 (`run(request) -> outcome`) is where it gets split.
-    func runUnderLock(
-        _ job: JobDefinition, fire: Date?, trigger: TriggerKind, nextFire: Date?, firstAttempt: Int
-    ) async -> RunOutcome {
-        if let skipped = skipIfPaused(job, fire: fire, trigger: trigger, attempt: firstAttempt) { return skipped }
+    /// Long (about 80 lines): the retry loop with its log lines; its history writes are in
+    /// `JobRunner+Rows.swift`.
+    func runUnderLock(_ request: RunRequest) async -> RunOutcome {
+        let (job, fire, trigger, firstAttempt) = (request.job, request.fire, request.trigger, request.firstAttempt)
+        if let skipped = skipIfPaused(request, trigger: trigger, attempt: firstAttempt) { return skipped }
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
-        // `overlap=allow` runs share the lock among themselves; everything else (manual runs and
-        // backfills included) is exclusive.
-        let exclusive = !(job.overlap == .allow && trigger != .manual && trigger != .backfill)
+        let exclusive = request.overlap != .run(exclusive: false)
         let lock: any HeldRunGuard
         do {
             switch try await acquireGuard(job, exclusive: exclusive, owner: owner) {
             case .held(let held): lock = held
-            case .busy(let holder): return skipBusy(job, fire: fire, trigger: trigger, holder: holder, at: now)
+            case .busy(let holder): return skipBusy(request, holder: holder, at: now)
             }
         } catch {
-            return record(job, fire: fire, trigger: trigger, failure: "\(error)")
+            return recordFailure(request, failure: "\(error)")
         }
         defer { withExtendedLifetime(lock) {} }
 
@@ -77,10 +79,10 @@ public struct JobRunner: Sendable {
         while true {
             let startedAt = clock.now()
             let claim: RunClaim
-            let claimStart = BootClock.now()  // before CLAIM is sent: the lease's deadline counts from here
+            let leaseStart = BootClock.now()  // before CLAIM is sent: the lease's deadline counts from here
             do {
-                let begun = start(job, fire: fire, trigger: currentTrigger, attempt: attempt, at: startedAt)
-                guard let claimed = try store.claim(begun).claim else {
+                guard let claimed = try claimRunning(request, trigger: currentTrigger, attempt: attempt, at: startedAt)
+                else {
                     logger.info("Fire already recorded by another process", metadata: meta(job, nil, fire, [:]))
                     return .alreadyRecorded
                 }
@@ -98,23 +100,15 @@ public struct JobRunner: Sendable {
                 metadata: meta(
                     job, id, fire,
                     ["attempt": .stringConvertible(attempt), "trigger": .string(currentTrigger.rawValue)]))
-            if attempt == firstAttempt { onStart?(id) }
+            if attempt == firstAttempt { request.onStart?(id) }
             let overdue = watchOverdue(job, runID: id, fire: fire, startedAt: startedAt)
             let result = await performTracked(
-                job, claim: claim, claimStart: claimStart, fire: fire, startedAt: startedAt, lock: lock)
+                job, claim: claim, claimStart: leaseStart, fire: fire?.date, startedAt: startedAt, lock: lock)
             overdue?.cancel()
             let finishedAt = clock.now()
             // SELF_FENCE: a run past its lease deadline writes nothing more (LiveClaims logged it).
             if let liveClaims, !liveClaims.release(claim) { return .finished(result.status, runID: id) }
-            do {
-                let end = ExecutionEnd(
-                    status: result.status, finishedAt: finishedAt, metrics: result.metrics, error: result.error,
-                    output: result.output)
-                try store.finish(claim, end)
-            } catch {
-                logger.error(
-                    "Cannot record the end of the run", metadata: meta(job, id, fire, ["error": .string("\(error)")]))
-            }
+            recordEnd(job, claim: claim, fire: fire, result: result, at: finishedAt)
             logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
 
             // A manual run is one attempt: the person who asked wants the outcome now.
@@ -123,32 +117,42 @@ public struct JobRunner: Sendable {
             else {
                 return .finished(result.status, runID: id)
             }
-            let delay = retryDelay(job, attempt: attempt - firstAttempt + 1, fire: fire)
-            let retryAt = clock.now().addingMilliseconds(delay)
-            if let nextFire, retryAt >= nextFire {
-                logger.warning(
-                    "Not retrying: the retry would run past the next fire",
-                    metadata: meta(
-                        job, id, fire, ["nextFire": .string(TimeText.rfc3339(nextFire.unixSeconds, in: job.zone))]))
-                return .finished(result.status, runID: id)
-            }
-            logger.info(
-                "Retrying",
-                metadata: meta(
-                    job, id, fire,
-                    [
-                        "in": .string(DurationText.format(milliseconds: delay)),
-                        "attempt": .stringConvertible(attempt + 1),
-                    ]))
-            do {
-                while clock.now() < retryAt { try await clock.sleep(until: retryAt) }
-            } catch {
+            guard await waitToRetry(request, runID: id, attempt: attempt) else {
                 return .finished(result.status, runID: id)
             }
             attempt += 1
             currentTrigger = .retry
-            if let skipped = skipIfPaused(job, fire: fire, trigger: .retry, attempt: attempt) { return skipped }
+            if let skipped = skipIfPaused(request, trigger: .retry, attempt: attempt) { return skipped }
         }
+    }
+
+    /// Before attempt `attempt + 1`: the backoff (`retryDelay`), logged; false when the retry
+    /// would run past the next fire or the wait was cancelled.
+    private func waitToRetry(_ request: RunRequest, runID id: Int64, attempt: Int) async -> Bool {
+        let (job, fire) = (request.job, request.fire)
+        let delay = retryDelay(job, attempt: attempt - request.firstAttempt + 1, fire: fire)
+        let retryAt = clock.now().addingMilliseconds(delay)
+        if let nextFire = request.nextFire, Instant(date: retryAt) >= nextFire {
+            logger.warning(
+                "Not retrying: the retry would run past the next fire",
+                metadata: meta(
+                    job, id, fire, ["nextFire": .string(TimeText.rfc3339(nextFire.unixSeconds, in: job.zone))]))
+            return false
+        }
+        logger.info(
+            "Retrying",
+            metadata: meta(
+                job, id, fire,
+                [
+                    "in": .string(DurationText.format(milliseconds: delay)),
+                    "attempt": .stringConvertible(attempt + 1),
+                ]))
+        do {
+            while clock.now() < retryAt { try await clock.sleep(until: retryAt) }
+        } catch {
+            return false
+        }
+        return true
     }
 
     /// The job's run guard. When only processes of a run whose jobctl died hold it (a `trigger`
@@ -168,9 +172,10 @@ public struct JobRunner: Sendable {
 
     /// Exponential backoff: `backoff × 2^(attempt−1)`, capped at 32× the first delay, with
     /// "equal jitter" (half fixed, half random) so that retries of many jobs don't align.
-    func retryDelay(_ job: JobDefinition, attempt: Int, fire: Date?) -> Int64 {
+    func retryDelay(_ job: JobDefinition, attempt: Int, fire: Instant?) -> Int64 {
         let base = job.backoffMilliseconds * Int64(1 << min(attempt - 1, 5))
-        let random = Jitter.fraction(job: job.name, fire: (fire ?? clock.now()).unixSeconds, salt: UInt64(attempt))
+        let seconds = fire?.unixSeconds ?? clock.now().unixSeconds
+        let random = Jitter.fraction(job: job.name, fire: seconds, salt: UInt64(attempt))
         return base / 2 + Int64(Double(base / 2) * random)
     }
 
@@ -214,10 +219,10 @@ public struct JobRunner: Sendable {
             return await runCommand(command, job: job, runID: runID, fire: fire, deadline: deadline, lock: lock)
         case .builtin(let kind, let options):
             var context = JobContext(
-                appDatabasePath: config.appDatabasePath, logger: logger, zone: job.zone,
+                appDatabasePath: environment.appDatabasePath, logger: logger, zone: job.zone,
                 scheduledAt: fire, runID: runID, now: { [clock] in clock.now() })
             context.fence = (store as? any RunFencing)?.fence(forRun: runID)  // PAYOUT_TX
-            context.appDatabasePasswordFile = config.appPasswordFile
+            context.appDatabasePasswordFile = environment.appDatabasePasswordFile
             guard let instance = jobs.make(kind.name, options: options) else {
                 return AttemptResult(status: .failed, error: "no built-in job '\(kind.name)' in this binary")
             }
@@ -338,47 +343,14 @@ public struct JobRunner: Sendable {
         }
     }
 
-    private func start(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, attempt: Int, at: Date)
-        -> ExecutionStart
-    {
-        ExecutionStart(
-            job: job.name, scheduledFor: fire, startedAt: at, attempt: attempt, triggeredBy: trigger,
-            user: trigger == .manual ? identity.user : nil, host: identity.host, pid: identity.pid)
-    }
-
-    /// A run whose guard is held elsewhere: recorded `skipped` with the holder.
-    private func skipBusy(
-        _ job: JobDefinition, fire: Date?, trigger: TriggerKind, holder: String?, at now: Date
-    ) -> RunOutcome {
-        let holder = holder ?? "another process"
-        let reason = "already running (lock held by \(holder))"
-        let skip = start(job, fire: fire, trigger: trigger, attempt: 1, at: now)
-        let skipped = try? store.claimSkipped(skip, reason: reason)
-        let id = skipped?.claim?.runID
-        logger.warning("Job skipped", metadata: meta(job, id, fire, ["reason": .string(reason)]))
-        return .lockHeld(holder: holder, runID: id)
-    }
-
-    /// A run that could not even take its lock: recorded as failed so that it is visible.
-    private func record(_ job: JobDefinition, fire: Date?, trigger: TriggerKind, failure: String) -> RunOutcome {
-        let now = clock.now()
-        guard let claim = try? store.claim(start(job, fire: fire, trigger: trigger, attempt: 1, at: now)).claim else {
-            return .alreadyRecorded
-        }
-        let id = claim.runID
-        _ = try? store.finish(claim, ExecutionEnd(status: .failed, finishedAt: now, error: failure))
-        logger.error("Job failed", metadata: meta(job, id, fire, ["error": .string(failure)]))
-        return .finished(.failed, runID: id)
-    }
-
-    func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Date?, _ extra: Logger.Metadata) -> Logger.Metadata {
+    func meta(_ job: JobDefinition, _ id: Int64?, _ fire: Instant?, _ extra: Logger.Metadata) -> Logger.Metadata {
         var m: Logger.Metadata = ["job": .string(job.name)]
         if let id { m["run"] = .stringConvertible(id) }
         if let fire { m["scheduled"] = .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)) }
         return m.merging(extra) { $1 }
     }
 
-    func logEnd(_ job: JobDefinition, id: Int64, fire: Date?, result: AttemptResult, duration: Int64) {
+    func logEnd(_ job: JobDefinition, id: Int64, fire: Instant?, result: AttemptResult, duration: Int64) {
         var extra: Logger.Metadata = [
             "status": .string(result.status.rawValue),
             "duration": .string(DurationText.readable(milliseconds: duration)),

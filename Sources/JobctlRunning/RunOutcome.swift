@@ -4,7 +4,7 @@ import JobctlStore
 import JobctlTime
 import Logging
 
-/// How one run request ended, as the scheduler and `jobctl trigger` see it.
+/// How one run request ended, as the scheduler, the HTTP trigger and `jobctl trigger` see it.
 public enum RunOutcome: Sendable, Equatable {
     /// The last attempt's final status and its history row.
     case finished(ExecutionStatus, runID: Int64)
@@ -12,4 +12,11 @@ public enum RunOutcome: Sendable, Equatable {
     case lockHeld(holder: String, runID: Int64?)
     /// Not started: this fire is already recorded (another process got there first).
     case alreadyRecorded
+    /// Not started: `overlap=skip` and the job is under way in this process (recorded `skipped`
+    /// with the reason under `runID`; nil when the row could not be written).
+    case skipped(reason: String, runID: Int64?)
+    /// Not started yet: `overlap=queue` and the job is under way; the caller keeps the fire.
+    case queued
+    /// Not started, nothing recorded: a manual run of a job this process is running.
+    case runningHere(holder: String)
 }

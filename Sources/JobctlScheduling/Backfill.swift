@@ -49,8 +49,9 @@ public struct Backfill: Sendable {
     ) async -> Result {
         var result = Result(fires: [], busy: false, cancelled: false)
         for fire in plan.fires {
-            let outcome = await runner.run(
-                job, fire: fire.scheduledAt, trigger: .backfill, nextFire: nil, firstAttempt: fire.attempt)
+            let request = RunRequest(
+                job: job, fire: Instant(date: fire.scheduledAt), trigger: .backfill, firstAttempt: fire.attempt)
+            let outcome = await runner.run(request)
             await runner.hookTasks.wait()
             let done = FireResult(fire: fire, outcome: outcome)
             result.fires.append(done)

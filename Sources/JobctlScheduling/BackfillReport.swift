@@ -28,6 +28,10 @@ public enum BackfillReport {
         case .lockHeld(let holder, let runID):
             return "\(head)  skipped: the job is running (\(holder))" + (runID.map { "  run \($0)" } ?? "")
         case .alreadyRecorded: return "\(head)  not run: another process recorded this attempt first"
+        // Not for a backfill (it has nothing else under way in its process); said plainly all the same.
+        case .skipped(let reason, let runID): return "\(head)  skipped: \(reason)" + (runID.map { "  run \($0)" } ?? "")
+        case .queued: return "\(head)  not run: queued behind a run of the job"
+        case .runningHere(let holder): return "\(head)  not run: the job is running (\(holder))"
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JobctlConfig
+import JobctlTime
 
 /// What is due when: each enabled job's next fire. Pure — the scheduler loop asks it
 /// `takeDue(at: clock.now())` and `nextDue`, so a test can play a whole DST day without
@@ -13,24 +14,24 @@ import JobctlConfig
 public struct FirePlan: Sendable {
     public struct Entry: Sendable {
         public var job: JobDefinition
-        public var next: Date?
+        public var next: Instant?
     }
 
     public private(set) var entries: [Entry]
 
     /// Plans every enabled timed job from its first fire strictly after `now`.
-    public init(jobs: [JobDefinition], after now: Date) {
+    public init(jobs: [JobDefinition], after now: Instant) {
         entries = jobs.filter { $0.enabled && !$0.isReboot }.map { Entry(job: $0, next: $0.nextFire(after: now)) }
     }
 
     /// The earliest next fire of any job; nil when nothing will ever fire.
-    public var nextDue: Date? {
+    public var nextDue: Instant? {
         entries.compactMap(\.next).min()
     }
 
     /// Takes every fire due at `now` (at most one per job, see the type's note) and advances
     /// those jobs to their following fire.
-    public mutating func takeDue(at now: Date) -> [DueFire] {
+    public mutating func takeDue(at now: Instant) -> [DueFire] {
         var due: [DueFire] = []
         for i in entries.indices {
             guard var fire = entries[i].next, fire <= now else { continue }
@@ -49,7 +50,7 @@ public struct FirePlan: Sendable {
 
     /// After a config reload: jobs whose schedule and zone are unchanged keep their next fire;
     /// new or changed jobs start from their first fire after `now`.
-    public mutating func replace(jobs: [JobDefinition], now: Date) {
+    public mutating func replace(jobs: [JobDefinition], now: Instant) {
         let previous = Dictionary(entries.map { ($0.job.name, $0) }, uniquingKeysWith: { a, _ in a })
         entries = jobs.filter { $0.enabled && !$0.isReboot }.map { job in
             if let old = previous[job.name], old.job.schedule == job.schedule,
@@ -65,11 +66,11 @@ public struct FirePlan: Sendable {
     /// at or before `now`, if it is no older than the job's `catchup` window. At most one per
     /// job however long the outage was. With no history at all, the latest fire within the
     /// window counts as missed.
-    public static func catchupFire(for job: JobDefinition, lastRecorded: Date?, now: Date) -> Date? {
+    public static func catchupFire(for job: JobDefinition, lastRecorded: Instant?, now: Instant) -> Instant? {
         guard job.enabled, !job.isReboot, let window = job.catchupMilliseconds else { return nil }
-        let windowStart = now.addingMilliseconds(-window)
-        var t = max(lastRecorded ?? windowStart, windowStart.addingTimeInterval(-1))
-        var latest: Date?
+        let windowStart = now.adding(milliseconds: -window)
+        var t = max(lastRecorded ?? windowStart, windowStart.adding(milliseconds: -1000))
+        var latest: Instant?
         // Walk forward; schedules are fast (tens of ns a fire), and the window bounds the walk.
         var steps = 0
         while let next = job.nextFire(after: t), next <= now, steps < 2_000_000 {

@@ -20,7 +20,8 @@ extension Scheduler {
     /// running for the job's overlap policy and is drained on shutdown. Returns once the run is
     /// recorded (or refused), not when it ends.
     ///
-    /// A job this scheduler is running is refused without touching the lock or the history. A
+    /// A job this scheduler is running is refused without touching the lock or the history
+    /// (the runner's overlap decision, `OverlapDecision.refuse`). A
     /// lock held by another process (a `jobctl trigger` in a shell) is found by the runner,
     /// which records the attempt as `skipped`, as `jobctl trigger` does. The lock is never
     /// probed from here: probing takes the lock for an instant, and a scheduled run that
@@ -29,30 +30,31 @@ extension Scheduler {
         guard !isStopping else { return .stopping }
         guard let job = currentConfig.job(named: name) else { return .unknownJob }
         if let reason = job.disabledRefusal { return .disabled(reason: reason) }
-        if runningByJob[name, default: 0] > 0 {
-            return .alreadyRunning(
-                holder: "this scheduler (pid \(ProcessInfo.processInfo.processIdentifier))", runID: nil)
-        }
         let reply = OneShot<TriggerResult>()
-        track(name) { runner in
-            var runner = runner
-            runner.identity.user = user
-            runner.onStart = { id in reply.resolve(.started(runID: id)) }
-            let outcome = await runner.run(job, fire: nil, trigger: .manual, nextFire: nil)
-            switch outcome {
-            case .finished(_, let id) where id > 0:
-                // Normally resolved by `onStart` already; this covers a run recorded as failed
-                // before it could start (its lock file could not be opened).
-                reply.resolve(.started(runID: id))
-            case .finished:
-                reply.resolve(.notStarted(reason: "the run could not be recorded in the history"))
-            case .lockHeld(let holder, let id):
-                reply.resolve(.alreadyRunning(holder: holder, runID: id))
-            case .alreadyRecorded:
-                reply.resolve(.notStarted(reason: "the run is already recorded"))
-            }
+        var request = RunRequest.manual(job, user: user, local: LocalRuns(running: runningByJob[name, default: 0]))
+        request.onStart = { id in reply.resolve(.started(runID: id)) }
+        let runner = makeRunner()
+        if let refused = runner.admit(request) {
+            return Self.triggerResult(refused)
+        }
+        track(name, runner: runner) { [request] runner in
+            reply.resolve(Self.triggerResult(await runner.run(request)))
         }
         return await reply.value()
+    }
+
+    /// The answer to an HTTP trigger whose run ended (or never started) with `outcome`. A run
+    /// that started was normally answered by `onStart` already; `finished` covers a run
+    /// recorded as failed before it could start (its lock file could not be opened).
+    static func triggerResult(_ outcome: RunOutcome) -> TriggerResult {
+        switch outcome {
+        case .finished(_, let id) where id > 0: .started(runID: id)
+        case .finished: .notStarted(reason: "the run could not be recorded in the history")
+        case .lockHeld(let holder, let id): .alreadyRunning(holder: holder, runID: id)
+        case .runningHere(let holder): .alreadyRunning(holder: holder, runID: nil)
+        case .alreadyRecorded: .notStarted(reason: "the run is already recorded")
+        case .skipped, .queued: .notStarted(reason: "the job is already running")  // not for manual runs
+        }
     }
 }
 

@@ -8,7 +8,8 @@ import Logging
 
 /// The foreground scheduler of `jobctl run`: sleeps until the next due fire (never more than
 /// `maxSleep`, re-reading the wall clock on each wake), runs due jobs in parallel through the
-/// `JobRunner`, applies each job's overlap policy, catches up fires missed while it was down,
+/// `JobRunner`, acts on each job's overlap policy as the runner decides it (`JobRunner.admit`),
+/// catches up fires missed while it was down,
 /// and prunes old history off the hot path.
 public actor Scheduler {
     private var config: JobsConfig
@@ -56,7 +57,7 @@ public actor Scheduler {
         self.maxSleep = maxSleep
         self.killGrace = killGrace
         self.loadConfig = loadConfig
-        self.plan = FirePlan(jobs: [], after: clock.now())
+        self.plan = FirePlan(jobs: [], after: Instant(date: clock.now()))
     }
 
     /// Runs until a shutdown event has been handled and every run has ended.
@@ -68,10 +69,10 @@ public actor Scheduler {
         await start()
         while !stopping {
             let now = clock.now()
-            for due in plan.takeDue(at: now) { dispatch(due, trigger: .schedule) }
+            for due in plan.takeDue(at: Instant(date: now)) { dispatch(due, trigger: .schedule) }
             prune(now: now)
             var wake = now.addingTimeInterval(maxSleep)
-            if let next = plan.nextDue, next < wake { wake = next }
+            if let next = plan.nextDue?.date, next < wake { wake = next }
             await sleep(until: wake)
         }
         await drain()
@@ -79,7 +80,8 @@ public actor Scheduler {
 
     /// The fires still planned, for tests and `list`.
     public var nextFires: [String: Date] {
-        Dictionary(plan.entries.compactMap { e in e.next.map { (e.job.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            plan.entries.compactMap { e in e.next.map { (e.job.name, $0.date) } }, uniquingKeysWith: { a, _ in a })
     }
 
     public var runningCount: Int { running.values.reduce(0, +) }
@@ -92,9 +94,8 @@ public actor Scheduler {
     /// Runs `body` as one of this scheduler's runs of `name` (scheduled, catch-up, or an HTTP
     /// trigger): counted as running, so overlap policies see it, and awaited, then
     /// interrupted, on shutdown.
-    func track(_ name: String, _ body: @escaping @Sendable (JobRunner) async -> Void) {
+    func track(_ name: String, runner: JobRunner, _ body: @escaping @Sendable (JobRunner) async -> Void) {
         running[name, default: 0] += 1
-        let runner = makeRunner()
         let id = UUID()
         tasks[id] = Task { [weak self] in
             await body(runner)
@@ -115,16 +116,22 @@ public actor Scheduler {
             logger.warning("Marked \(recovered) run(s) left running by a dead process as interrupted")
         }
         recoverHookRuns(now: now)
-        plan = FirePlan(jobs: config.jobs, after: now)
+        do {
+            try store.learnCounters(jobs.workCounters)
+        } catch {
+            logger.error("Cannot record the jobs' work counters: \(error)")
+        }
+        let instant = Instant(date: now)
+        plan = FirePlan(jobs: config.jobs, after: instant)
         logger.info(
             "Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))",
             metadata: ["pid": .stringConvertible(identity.pid)])
         for job in config.jobs where job.enabled {
             if job.isReboot {
-                dispatch(DueFire(job: job, fire: now, nextFire: nil, coalesced: 0), trigger: .schedule)
+                dispatch(DueFire(job: job, fire: instant, nextFire: nil, coalesced: 0), trigger: .schedule)
                 continue
             }
-            let last: Date?
+            let last: Instant?
             do {
                 last = try store.lastScheduledFire(job: job.name)
             } catch {
@@ -133,15 +140,15 @@ public actor Scheduler {
                     metadata: ["job": .string(job.name), "error": .string("\(error)")])
                 continue
             }
-            if let fire = FirePlan.catchupFire(for: job, lastRecorded: last, now: now) {
+            if let fire = FirePlan.catchupFire(for: job, lastRecorded: last, now: instant) {
                 logger.info(
                     "Catching up a fire missed while the scheduler was down",
                     metadata: [
                         "job": .string(job.name),
                         "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)),
                     ])
-                dispatch(
-                    DueFire(job: job, fire: fire, nextFire: job.nextFire(after: now), coalesced: 0), trigger: .catchup)
+                let due = DueFire(job: job, fire: fire, nextFire: job.nextFire(after: instant), coalesced: 0)
+                dispatch(due, trigger: .catchup)
             }
         }
     }
@@ -156,44 +163,31 @@ public actor Scheduler {
                 "\(due.coalesced) earlier fire(s) were due at once (clock jump or suspend); running the latest once",
                 metadata: ["job": .string(job.name)])
         }
-        if running[job.name, default: 0] > 0 || isWaiting(job.name) {
-            switch job.overlap {
-            case .skip:
-                let reason =
-                    isWaiting(job.name)
-                    ? "previous fire still waiting for a free slot (MAX_CONCURRENT)"
-                    : "previous run still running (overlap=skip)"
-                let start = ExecutionStart(
-                    job: job.name, scheduledFor: due.fire, startedAt: clock.now(), attempt: 1, triggeredBy: trigger,
-                    user: nil, host: identity.host, pid: identity.pid)
-                let skipped = try? store.claimSkipped(start, reason: reason)
-                let run = skipped?.claim.map { String($0.runID) } ?? "-"
-                let scheduled = TimeText.rfc3339(due.fire.unixSeconds, in: job.zone)
-                logger.warning(
-                    "Job skipped: previous run still running",
-                    metadata: ["job": .string(job.name), "run": .string(run), "scheduled": .string(scheduled)])
-                return
-            case .queue:
-                queued[job.name] = due
-                logger.info(
-                    "Job queued: previous run still running (overlap=queue)", metadata: ["job": .string(job.name)])
-                return
-            case .allow:
-                break
-            }
+        let request = RunRequest(
+            job: job, fire: due.fire, trigger: trigger, nextFire: due.nextFire,
+            local: LocalRuns(running: running[job.name, default: 0], waitingForSlot: isWaiting(job.name)))
+        let runner = makeRunner()
+        switch runner.admit(request) {
+        case .queued?:
+            queued[job.name] = due
+            return
+        case .some:
+            return  // skipped, recorded by the runner
+        case nil:
+            break
         }
         if !granted, holdForSlot(due, trigger: trigger) { return }
         let clock = self.clock
-        track(job.name) { runner in
+        track(job.name, runner: runner) { runner in
             if trigger == .schedule {
                 let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
                 if delay > 0 {
-                    let at = due.fire.addingMilliseconds(delay)
+                    let at = due.fire.adding(milliseconds: delay).date
                     while clock.now() < at, !Task.isCancelled { try? await clock.sleep(until: at) }
                 }
             }
             if !Task.isCancelled {
-                _ = await runner.run(job, fire: due.fire, trigger: trigger, nextFire: due.nextFire)
+                _ = await runner.run(request)
             }
         }
     }
@@ -212,9 +206,10 @@ public actor Scheduler {
         if stopping { wakeUp() }
     }
 
-    private func makeRunner() -> JobRunner {
+    func makeRunner() -> JobRunner {
         var runner = JobRunner(
-            config: config, store: store, clock: clock, logger: logger, identity: identity, jobs: jobs)
+            environment: RunEnvironment(config), store: store, clock: clock, logger: logger, identity: identity,
+            jobs: jobs)
         runner.killGrace = killGrace
         runner.hookTasks = hookTasks
         if let runGuard { runner.runGuard = runGuard }
@@ -234,7 +229,7 @@ public actor Scheduler {
                     break
                 }
                 config = fresh
-                plan.replace(jobs: fresh.jobs, now: clock.now())
+                plan.replace(jobs: fresh.jobs, now: Instant(date: clock.now()))
                 startWaiting()  // MAX_CONCURRENT may have grown
                 logger.info(
                     "Config reloaded: \(fresh.jobs.count) job(s)\n\(fresh.jobTable(after: clock.now().unixSeconds))")

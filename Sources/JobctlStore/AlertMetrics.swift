@@ -60,7 +60,7 @@ public struct AlertMetrics: Sendable, Equatable {
                 }),
             Family(
                 name: "jobctl_job_last_work_timestamp_seconds",
-                help: "Start of the newest run whose work counter (prizepool: pools_due) was above 0.",
+                help: "Start of the newest run whose work counter was above 0.",
                 samples: figures.work.sorted { $0.key < $1.key }.compactMap { job, markers in
                     markers.lastWork.map { (labels: ["job": job], value: seconds($0)) }
                 }),

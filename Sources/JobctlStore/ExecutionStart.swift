@@ -1,10 +1,11 @@
 import Foundation
+import JobctlTime
 
 /// The start of an execution, as the scheduler knows it.
 public struct ExecutionStart: Sendable, Equatable {
     public var job: String
-    /// The fire this run is for; nil for a manual run.
-    public var scheduledFor: Date?
+    /// The fire this run is for (the fire key with `job` and `attempt`); nil for a manual run.
+    public var scheduledFor: Instant?
     public var startedAt: Date
     /// 1-based.
     public var attempt: Int
@@ -15,7 +16,7 @@ public struct ExecutionStart: Sendable, Equatable {
     public var pid: Int32
 
     public init(
-        job: String, scheduledFor: Date?, startedAt: Date, attempt: Int, triggeredBy: TriggerKind,
+        job: String, scheduledFor: Instant?, startedAt: Date, attempt: Int, triggeredBy: TriggerKind,
         user: String?, host: String, pid: Int32
     ) {
         self.job = job

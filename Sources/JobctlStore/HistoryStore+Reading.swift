@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
+import JobctlTime
 
 /// Reading executions: the history, one run, the last fire for catch-up.
 extension HistoryStore {
     /// The newest fire time recorded for a `schedule` or `catchup` run of the job (run or
     /// skipped), for catch-up after downtime; nil if none.
-    public func lastScheduledFire(job: String) throws -> Date? {
+    public func lastScheduledFire(job: String) throws -> Instant? {
         try read { db in
             // The first IN term repeats the partial index's WHERE so that SQLite may use it.
             let ms = try Int64.fetchOne(
@@ -17,7 +18,7 @@ extension HistoryStore {
                     ORDER BY scheduled_at DESC LIMIT 1
                     """,
                 arguments: [job])
-            return ms.map(HistoryTime.date(milliseconds:))
+            return ms.map(Instant.init(milliseconds:))
         }
     }
 

@@ -32,7 +32,7 @@ extension HistoryStore {
                 "a \(start.triggeredBy.rawValue) run of \(start.job) needs its fire time")
         }
         let started = HistoryTime.milliseconds(start.startedAt)
-        let scheduled = start.scheduledFor.map(HistoryTime.milliseconds(_:))
+        let scheduled = start.scheduledFor?.milliseconds
         let lateness: Int64? =
             (status == .running && (start.triggeredBy == .schedule || start.triggeredBy == .catchup))
             ? scheduled.map { started - $0 } : nil

@@ -1,11 +1,12 @@
 import Foundation
 import JobctlTime
 
-/// Milliseconds since the Unix epoch ↔ `Date`. Rounded to the nearest millisecond so that
-/// `Date(timeIntervalSince1970: 1.234)` stores 1234, not 1233.
+/// Milliseconds since the Unix epoch ↔ `Date`, by the one rounding rule of `Instant.init(date:)`
+/// (to the nearest microsecond, then down to the millisecond: `Date(timeIntervalSince1970:
+/// 1.234)` stores 1234, not 1233).
 public enum HistoryTime {
     public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        Instant(date: date).milliseconds
     }
 
     public static func date(milliseconds: Int64) -> Date {

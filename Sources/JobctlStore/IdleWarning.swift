@@ -19,7 +19,7 @@ public struct IdleWarning: Sendable, Equatable {
     /// The start of the quiet stretch.
     public var since: Date
     public var idleAfterSeconds: Int64
-    /// One line: `prizepool: no work found (pools_due = 0) since …, longer than 2d, while …`.
+    /// One line: `JOB: no work found (WORK_COUNTER = 0) since …, longer than 2d, while …`.
     public var message: String
 
     /// The warning for one job, or nil.

@@ -1,4 +1,5 @@
 import Foundation
+import JobctlTime
 
 /// Everything the scheduler, the runner, the CLI and the HTTP server need from durable state.
 /// `HistoryStore` (SQLite through GRDB) is the first implementation; a PostgreSQL store shared
@@ -53,10 +54,16 @@ public protocol StateStore: ExecutionSummaries, HookRunStore, FireLedger {
     /// says no live run can hold them (one host: the job's run guard). Returns how many.
     func recoverInterrupted(now: Date, isLockFree: (String) -> Bool) throws -> Int
 
+    /// Learns the work and activity counters the jobs declare (`WorkCounter`, from the registry
+    /// of built-in jobs), so that their runs' markers are kept from now on: the store knows no
+    /// job's counter names by itself. Idempotent; a scheduler calls it when it starts.
+    func learnCounters(_ counters: [WorkCounter]) throws
+
     // MARK: Catch-up and retention
 
-    /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped).
-    func lastScheduledFire(job: String) throws -> Date?
+    /// The newest fire recorded for a `schedule` or `catchup` run of the job (run or skipped):
+    /// the fire key read back as the fire path's `Instant`, for catch-up.
+    func lastScheduledFire(job: String) throws -> Instant?
 
     /// Deletes finished executions that started and finished before `cutoff`, in batches; the
     /// all-time summaries and the metrics counters keep counting them. Returns rows deleted.

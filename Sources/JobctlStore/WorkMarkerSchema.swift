@@ -3,11 +3,13 @@
 /// (`prizepool` with 0 pools due, day after day) without reading any run's metrics JSON.
 ///
 /// Decisions:
-/// - A job's *work counter* (`BuiltinJob.workCounter`, `prizepool`: `pools_due`) says the run
-///   found work; its *activity counter* (`prizepool`: `sessions_seen`) says there was activity
-///   the work comes from. The database knows the counter names (`job_work_counters`), not the
-///   jobs: any job whose metrics carry one of them is metered. A new job's counter takes a new
-///   migration that inserts its name (a test pins that every declared counter is known).
+/// - A job's *work counter* (`BuiltinJob.workCounter`) says the run found work; its *activity
+///   counter* says there was activity the work comes from. The database knows the counter
+///   names (`job_work_counters`), not the jobs: any job whose metrics carry one of them is
+///   metered. The names are data the store learns from the jobs that declare them
+///   (`StateStore.learnCounters`, at each scheduler start), so a new job's counter takes no
+///   migration. `counters` below is only what this migration seeded when it was written (the
+///   arcade's two; migrations are append-only, and its fold-in of older rows reads them).
 /// - Triggers on `job_executions` (insert of a finished row; a row's status or metrics
 ///   changing while final) feed `job_work_summary`, by start time: the oldest and newest
 ///   metered run, the newest that found work (`last_work`), and the newest that found none
@@ -21,7 +23,7 @@
 ///   big history. So after the upgrade the markers start with those rows; the idle warning needs
 ///   a metered run older than its window, so it cannot fire on a partial view, only later.
 enum WorkMarkerSchema {
-    /// Counter name → kind, as the migration records them.
+    /// Counter name → kind, as this migration seeded them (history; see the note above).
     static let counters: [(name: String, kind: String)] = [("pools_due", "work"), ("sessions_seen", "activity")]
     static let backfillRows = 10_000
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JobctlDevSupport
 import JobctlStore
+import JobctlTime
 
 /// Records the start of one scheduled fire and prints its id, or "duplicate" when the
 /// fire is already recorded. Tests race two processes with it.
@@ -20,8 +21,8 @@ struct HistoryBeginCommand: ParsableCommand {
             let fire = Date(timeIntervalSince1970: Double(scheduledMs) / 1000)
             let id = try store.begin(
                 ExecutionStart(
-                    job: job, scheduledFor: fire, startedAt: Date(), attempt: attempt, triggeredBy: .schedule,
-                    user: nil, host: ProcessInfo.processInfo.hostName, pid: getpid()))
+                    job: job, scheduledFor: Instant(date: fire), startedAt: Date(), attempt: attempt,
+                    triggeredBy: .schedule, user: nil, host: ProcessInfo.processInfo.hostName, pid: getpid()))
             print(id.map { "\($0)" } ?? "duplicate")
         }
     }

@@ -87,9 +87,10 @@ struct BackfillCommand: AsyncParsableCommand {
         _ = try? store.recoverInterrupted(now: clock.now()) {
             OrphanedRuns.isLockFree(job: $0, at: config.lockPath(job: $0), logger: Logger(label: "jobctl"))
         }
+        _ = try? store.learnCounters(ArcadeJobs.registry.workCounters)
         var made = JobRunner(
-            config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
-            jobs: ArcadeJobs.registry)
+            environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
+            identity: .current, jobs: ArcadeJobs.registry)
         // On PostgreSQL, as `trigger`: the job's digest and overlap hold across nodes, and each
         // run's lease is renewed, so a run longer than `LEASE` is not reaped by the `run` nodes.
         let node = (store as? PostgresStateStore).map {

@@ -38,8 +38,8 @@ extension PostgresNode {
     func fireFailureHook(_ run: ReapedRun) {
         guard let config = published.config, let job = config.job(named: run.job), !job.hooks.isEmpty else { return }
         var runner = JobRunner(
-            config: config, store: store, clock: SystemWallClock(), logger: logger, identity: .current,
-            jobs: ArcadeJobs.registry)
+            environment: RunEnvironment(config), store: store, clock: SystemWallClock(), logger: logger,
+            identity: .current, jobs: ArcadeJobs.registry)
         runner.hookTasks = hooks
         runner.afterAbandoned(job, runID: run.runID, fire: run.scheduledAt)
     }

@@ -3,6 +3,7 @@ import JobctlConfig
 import JobctlPostgresStore
 import JobctlRunning
 import JobctlStore
+import JobctlTime
 import Logging
 
 /// What `jobctl run` does as a node of a PostgreSQL `STATE_DB` beside the scheduler
@@ -73,7 +74,7 @@ struct PostgresNode: Sendable {
                         guard let job = config.job(named: retry.job) else { continue }
                         group.addTask {
                             _ = await runner.runClaimed(
-                                job, claim: retry.claim, claimStart: claimStart, fire: retry.scheduledAt,
+                                job, claim: retry.claim, claimStart: claimStart, fire: retry.scheduledAt.map(Instant.init(date:)),
                                 attempt: retry.attempt)
                         }
                     }

@@ -67,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         let httpServer = try await startHTTP(config: config, scheduler: scheduler, store: store, logger: logger)
         let nodeLoops = node.map { node in
             var retries = JobRunner(
-                config: config, store: store, clock: clock, logger: logger, identity: identity,
+                environment: RunEnvironment(config), store: store, clock: clock, logger: logger, identity: identity,
                 jobs: ArcadeJobs.registry)
             (retries.runGuard, retries.liveClaims) = (FreeRunGuard(), node.claims)
             return node.loops(config, runner: retries)

@@ -43,9 +43,11 @@ struct TriggerCommand: AsyncParsableCommand {
             let line = "jobctl: warning: job '\(job)' is paused (\(pause.summary)); running it anyway"
             FileHandle.standardError.write(Data((TerminalSafeText.escaped(line) + "\n").utf8))
         }
+        _ = try? store.learnCounters(ArcadeJobs.registry.workCounters)
+        let identity = RunnerIdentity.current
         var made = JobRunner(
-            config: config, store: store, clock: clock, logger: Logger(label: "jobctl"), identity: .current,
-            jobs: ArcadeJobs.registry)
+            environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
+            identity: identity, jobs: ArcadeJobs.registry)
         // On PostgreSQL: the job's overlap holds across nodes, and the run's lease is renewed.
         let node = (store as? PostgresStateStore).map {
             PostgresNode(store: $0, logger: Logger(label: "jobctl"))
@@ -58,7 +60,7 @@ struct TriggerCommand: AsyncParsableCommand {
         let runner = made
         let renewal = node?.renewing()
         defer { renewal?.cancel() }
-        let task = Task { await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil) }
+        let task = Task { await runner.run(.manual(definition, user: identity.user)) }
         // Ctrl-C cancels the run (recorded interrupted) instead of killing us mid-write.
         let signals = Task {
             for await _ in Signals.stream([SIGINT, SIGTERM]) {
@@ -79,7 +81,7 @@ struct TriggerCommand: AsyncParsableCommand {
                 code: ExitStatus.failure)
         case .lockHeld(let holder, _):
             throw fail("job '\(job)' is already running (\(holder)); recorded as skipped", code: ExitStatus.busy)
-        case .alreadyRecorded:
+        case .alreadyRecorded, .skipped, .queued, .runningHere:  // the last three: not for a lone manual run
             throw fail("job '\(job)': this run is already recorded", code: ExitStatus.busy)
         }
     }

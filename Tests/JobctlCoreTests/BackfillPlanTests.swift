@@ -24,7 +24,7 @@ import Testing
         func record(_ hour: Int, attempt: Int, _ status: ExecutionStatus) throws {
             let fire = try at("2026-06-01T\(hour):00:00Z")
             let start = ExecutionStart(
-                job: "hourly", scheduledFor: fire, startedAt: fire + Double(attempt), attempt: attempt,
+                job: "hourly", scheduledFor: Instant(date: fire), startedAt: fire + Double(attempt), attempt: attempt,
                 triggeredBy: attempt == 1 ? .schedule : .retry, user: nil, host: "h", pid: 1)
             if status == .skipped {
                 _ = try store.recordSkipped(start, reason: "overlap")
@@ -133,7 +133,7 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let runner = JobRunner(
-            config: config, store: store, clock: ManualWallClock(now), logger: logger,
+            environment: RunEnvironment(config), store: store, clock: ManualWallClock(now), logger: logger,
             identity: RunnerIdentity(host: "h", pid: 2, user: "ops"), jobs: BuiltinJobRegistry([TestJob.self]))
         let result = await Backfill(runner: runner).run(plan, job: job)
         #expect(result.allSucceeded && result.fires.count == 2)

@@ -33,8 +33,8 @@ import Testing
         try statuses.enumerated().map { index, status in
             let fire = try at("2026-06-01T09:50:00Z").addingTimeInterval(Double(index) * 60)
             let start = ExecutionStart(
-                job: job, scheduledFor: fire, startedAt: fire, attempt: 1, triggeredBy: .schedule, user: nil,
-                host: "old", pid: 9)
+                job: job, scheduledFor: Instant(date: fire), startedAt: fire, attempt: 1, triggeredBy: .schedule,
+                user: nil, host: "old", pid: 9)
             let id = try #require(try store.begin(start))
             try store.finish(id: id, status: status, finishedAt: fire + 1, metrics: nil, error: nil, output: nil)
             return id

@@ -21,15 +21,20 @@ func at(_ text: String, _ zone: String = "UTC") throws -> Date {
     Date(unixSeconds: try TimeText.parse(text, in: try Zones.named(zone)))
 }
 
+/// `at` as the fire path's instant.
+func instantAt(_ text: String, _ zone: String = "UTC") throws -> Instant {
+    Instant(date: try at(text, zone))
+}
+
 /// Plays the loop: wake at each next due fire (never more than 30 s apart), take what is due.
-func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String, String)] {
+func play(_ plan: inout FirePlan, from start: Instant, until end: Instant) -> [(String, String)] {
     var now = start
     var out: [(String, String)] = []
     while now < end {
         for due in plan.takeDue(at: now) {
             out.append((due.job.name, TimeText.rfc3339(due.fire.unixSeconds, in: due.job.zone)))
         }
-        var wake = now.addingTimeInterval(30)
+        var wake = now.adding(milliseconds: 30_000)
         if let next = plan.nextDue, next < wake { wake = next }
         now = wake
     }
@@ -42,9 +47,9 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
             try job("nightly", "30 2 * * *", zone: "America/New_York"),
             try job("hourly", "30 * * * *", zone: "America/New_York"),
         ]
-        let start = try at("2026-03-08T00:00:00", "America/New_York")
+        let start = try instantAt("2026-03-08T00:00:00", "America/New_York")
         var plan = FirePlan(jobs: jobs, after: start)
-        let fires = play(&plan, from: start, until: try at("2026-03-08T05:00:00", "America/New_York"))
+        let fires = play(&plan, from: start, until: try instantAt("2026-03-08T05:00:00", "America/New_York"))
         #expect(
             fires.map { "\($0.0) \($0.1)" } == [
                 "hourly 2026-03-08T00:30:00-05:00",
@@ -60,9 +65,9 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
             try job("nightly", "30 1 * * *", zone: "America/New_York"),
             try job("hourly", "30 * * * *", zone: "America/New_York"),
         ]
-        let start = try at("2026-11-01T00:00:00", "America/New_York")
+        let start = try instantAt("2026-11-01T00:00:00", "America/New_York")
         var plan = FirePlan(jobs: jobs, after: start)
-        let fires = play(&plan, from: start, until: start.addingTimeInterval(4 * 3600))
+        let fires = play(&plan, from: start, until: start.adding(milliseconds: 4 * 3_600_000))
         #expect(
             fires.map { "\($0.0) \($0.1)" } == [
                 "hourly 2026-11-01T00:30:00-04:00",
@@ -74,65 +79,67 @@ func play(_ plan: inout FirePlan, from start: Date, until end: Date) -> [(String
     }
 
     @Test func clockJumpBackDoesNotRepeatFires() throws {
-        var plan = FirePlan(jobs: [try job("hourly", "0 * * * *")], after: try at("2026-06-01T09:59:00Z"))
-        #expect(plan.takeDue(at: try at("2026-06-01T10:00:00Z")).count == 1)
+        var plan = FirePlan(jobs: [try job("hourly", "0 * * * *")], after: try instantAt("2026-06-01T09:59:00Z"))
+        #expect(plan.takeDue(at: try instantAt("2026-06-01T10:00:00Z")).count == 1)
         // The clock is set back an hour: nothing is due until 11:00 real time.
-        #expect(plan.takeDue(at: try at("2026-06-01T09:00:30Z")).isEmpty)
-        #expect(plan.takeDue(at: try at("2026-06-01T10:00:00Z")).isEmpty)
-        #expect(plan.nextDue == (try at("2026-06-01T11:00:00Z")))
+        #expect(plan.takeDue(at: try instantAt("2026-06-01T09:00:30Z")).isEmpty)
+        #expect(plan.takeDue(at: try instantAt("2026-06-01T10:00:00Z")).isEmpty)
+        #expect(plan.nextDue == (try instantAt("2026-06-01T11:00:00Z")))
     }
 
     @Test func clockJumpForwardRunsTheLatestFireOnce() throws {
-        var plan = FirePlan(jobs: [try job("hourly", "0 * * * *")], after: try at("2026-06-01T09:59:00Z"))
-        let due = plan.takeDue(at: try at("2026-06-01T13:10:00Z"))
+        var plan = FirePlan(jobs: [try job("hourly", "0 * * * *")], after: try instantAt("2026-06-01T09:59:00Z"))
+        let due = plan.takeDue(at: try instantAt("2026-06-01T13:10:00Z"))
         #expect(due.count == 1)
-        #expect(due.first?.fire == (try at("2026-06-01T13:00:00Z")))
+        #expect(due.first?.fire == (try instantAt("2026-06-01T13:00:00Z")))
         #expect(due.first?.coalesced == 3)
-        #expect(plan.nextDue == (try at("2026-06-01T14:00:00Z")))
+        #expect(plan.nextDue == (try instantAt("2026-06-01T14:00:00Z")))
     }
 
     @Test func threeDayOutageCatchesUpOnce() throws {
         let daily = try job("prizepool", "0 0 * * *", catchup: 86_400_000)
         let fire = FirePlan.catchupFire(
-            for: daily, lastRecorded: try at("2026-06-01T00:00:00Z"), now: try at("2026-06-04T10:00:00Z"))
-        #expect(fire == (try at("2026-06-04T00:00:00Z")))
+            for: daily, lastRecorded: try instantAt("2026-06-01T00:00:00Z"), now: try instantAt("2026-06-04T10:00:00Z"))
+        #expect(fire == (try instantAt("2026-06-04T00:00:00Z")))
         // Nothing missed since the last recorded fire.
         #expect(
             FirePlan.catchupFire(
-                for: daily, lastRecorded: try at("2026-06-04T00:00:00Z"), now: try at("2026-06-04T10:00:00Z")) == nil)
+                for: daily, lastRecorded: try instantAt("2026-06-04T00:00:00Z"),
+                now: try instantAt("2026-06-04T10:00:00Z")) == nil)
         // Older than the window.
         let short = try job("short", "0 0 * * *", catchup: 3_600_000)
         #expect(
             FirePlan.catchupFire(
-                for: short, lastRecorded: try at("2026-06-01T00:00:00Z"), now: try at("2026-06-04T10:00:00Z")) == nil)
+                for: short, lastRecorded: try instantAt("2026-06-01T00:00:00Z"),
+                now: try instantAt("2026-06-04T10:00:00Z")) == nil)
         // Catch-up off.
         #expect(
             FirePlan.catchupFire(
-                for: try job("off", "0 0 * * *"), lastRecorded: nil, now: try at("2026-06-04T10:00:00Z")) == nil)
+                for: try job("off", "0 0 * * *"), lastRecorded: nil, now: try instantAt("2026-06-04T10:00:00Z")) == nil)
     }
 
     @Test func jitterIsDeterministicAndStaysBeforeTheNextFire() throws {
         let j = try job("noisy", "* * * * *", jitterMs: 600_000)
-        let fire = try at("2026-06-01T10:00:00Z")
-        let next = try at("2026-06-01T10:01:00Z")
+        let fire = try instantAt("2026-06-01T10:00:00Z")
+        let next = try instantAt("2026-06-01T10:01:00Z")
         let a = Jitter.delay(job: j, fire: fire, nextFire: next)
         #expect(a == Jitter.delay(job: j, fire: fire, nextFire: next))
         #expect(a >= 0 && a < 60_000)
         let values = Set(
-            (0..<50).map { Jitter.delay(job: j, fire: fire.addingTimeInterval(Double($0) * 60), nextFire: nil) })
+            (0..<50).map { Jitter.delay(job: j, fire: fire.adding(milliseconds: Int64($0) * 60_000), nextFire: nil) })
         #expect(values.count > 40)  // spread, not constant
         #expect(values.allSatisfy { $0 >= 0 && $0 < 600_000 })
     }
 
     @Test func reloadKeepsUnchangedJobsNextFire() throws {
-        let start = try at("2026-06-01T09:59:00Z")
+        let start = try instantAt("2026-06-01T09:59:00Z")
         var plan = FirePlan(jobs: [try job("a", "0 * * * *"), try job("b", "0 * * * *")], after: start)
         plan.replace(
             jobs: [try job("a", "0 * * * *"), try job("b", "30 * * * *"), try job("c", "15 * * * *")],
-            now: try at("2026-06-01T09:59:30Z"))
+            now: try instantAt("2026-06-01T09:59:30Z"))
         let next = Dictionary(plan.entries.map { ($0.job.name, $0.next!) }, uniquingKeysWith: { a, _ in a })
-        #expect(next["a"] == (try at("2026-06-01T10:00:00Z")))
-        #expect(next["b"] == (try at("2026-06-01T10:30:00Z")))
-        #expect(next["c"] == (try at("2026-06-01T10:15:00Z")))
+        #expect(next["a"] == (try instantAt("2026-06-01T10:00:00Z")))
+        #expect(next["b"] == (try instantAt("2026-06-01T10:30:00Z")))
+        #expect(next["c"] == (try instantAt("2026-06-01T10:15:00Z")))
     }
 }

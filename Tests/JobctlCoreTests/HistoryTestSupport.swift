@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import JobctlStore
+@testable import JobctlTime
 
 /// A fresh directory under the system temp directory, removed by `cleanup()`.
 struct HistoryTempDirectory {
@@ -29,8 +30,8 @@ func executionStart(
     trigger: TriggerKind = .schedule, user: String? = nil, pid: Int32 = 100
 ) -> ExecutionStart {
     ExecutionStart(
-        job: job, scheduledFor: fire.map(atSecond), startedAt: atSecond((fire ?? 0) + lateness), attempt: attempt,
-        triggeredBy: trigger, user: user, host: "host-a", pid: pid)
+        job: job, scheduledFor: fire.map { Instant(date: atSecond($0)) }, startedAt: atSecond((fire ?? 0) + lateness),
+        attempt: attempt, triggeredBy: trigger, user: user, host: "host-a", pid: pid)
 }
 
 extension HistoryStore {

@@ -76,9 +76,9 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let runner = JobRunner(
-            config: config, store: store, clock: ManualWallClock(historyBase + 60), logger: logger,
+            environment: RunEnvironment(config), store: store, clock: ManualWallClock(historyBase + 60), logger: logger,
             identity: RunnerIdentity(host: "test", pid: 1, user: "tester"), jobs: BuiltinJobRegistry([TestJob.self]))
-        let outcome = await runner.run(definition, fire: nil, trigger: .manual, nextFire: nil)
+        let outcome = await runner.run(.manual(definition, user: "tester"))
         guard case .finished(.succeeded, let id) = outcome else {
             Issue.record("a manual run of a paused job did not run: \(outcome)")
             return

@@ -7,6 +7,7 @@ import Testing
 @testable import JobctlConfig
 @testable import JobctlRunning
 @testable import JobctlStore
+@testable import JobctlTime
 
 /// A node whose clock runs ahead of the database's wakes before the fire. Before, its claim
 /// failed "not due", the runner logged "Cannot record the run" and dropped the fire on that
@@ -26,11 +27,11 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let runner = JobRunner(
-            config: config, store: store, clock: SystemClockForTests(), logger: logger,
+            environment: RunEnvironment(config), store: store, clock: SystemClockForTests(), logger: logger,
             identity: RunnerIdentity(host: "test", pid: 1, user: "tester"), jobs: BuiltinJobRegistry([TestJob.self]))
         // The fire is 1.5 s ahead of the database's clock: this node woke early.
         let fire = try nodes.now().addingTimeInterval(1.5)
-        let outcome = await runner.run(definition, fire: fire, trigger: .schedule, nextFire: nil)
+        let outcome = await runner.run(RunRequest(job: definition, fire: Instant(date: fire), trigger: .schedule))
         guard case .finished(.succeeded, let id) = outcome else {
             Issue.record("the early node did not run the fire once it was due: \(outcome)")
             return

@@ -197,8 +197,8 @@ let testKind = BuiltinJobKind(TestJob.self)
             let old = try at("2026-06-01T00:00:00Z")
             let id = try store.begin(
                 ExecutionStart(
-                    job: "daily", scheduledFor: old, startedAt: old, attempt: 1, triggeredBy: .schedule, user: nil,
-                    host: "old", pid: 9))
+                    job: "daily", scheduledFor: Instant(date: old), startedAt: old, attempt: 1, triggeredBy: .schedule,
+                    user: nil, host: "old", pid: 9))
             try store.finish(id: id!, status: .succeeded, finishedAt: old, metrics: nil, error: nil, output: nil)
         }
         await h.settle()

@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import JobctlStore
+@testable import JobctlTime
 
 /// One implementation of `StateStore` under the conformance suite: how to make a fresh, empty
 /// store in a temp directory, and how to open a second connection to the same state (another
@@ -44,8 +45,9 @@ struct ConformanceFixture {
         _ job: String, fire: Date?, at startedAt: Date? = nil, attempt: Int = 1, trigger: TriggerKind = .schedule
     ) -> ExecutionStart {
         ExecutionStart(
-            job: job, scheduledFor: fire, startedAt: startedAt ?? fire ?? historyBase, attempt: attempt,
-            triggeredBy: trigger, user: trigger == .manual ? "ops" : nil, host: "test-host", pid: 4242)
+            job: job, scheduledFor: fire.map(Instant.init(date:)), startedAt: startedAt ?? fire ?? historyBase,
+            attempt: attempt, triggeredBy: trigger, user: trigger == .manual ? "ops" : nil, host: "test-host",
+            pid: 4242)
     }
 
     /// Claims and finishes a run; returns its claim.

@@ -100,8 +100,8 @@ import Testing
         _ = try f.store.claim(Fixture.start("a", fire: historyBase + 600, attempt: 2, trigger: .retry))
         try f.run("a", fire: nil, status: .succeeded, seconds: 1, trigger: .manual)
         try f.run("b", fire: historyBase + 900, status: .succeeded, seconds: 1)
-        #expect(try f.store.lastScheduledFire(job: "a") == historyBase + 120)
-        #expect(try f.store.lastScheduledFire(job: "b") == historyBase + 900)
+        #expect(try f.store.lastScheduledFire(job: "a")?.date == historyBase + 120)
+        #expect(try f.store.lastScheduledFire(job: "b")?.date == historyBase + 900)
     }
 
     @Test(arguments: StoreFactory.all)

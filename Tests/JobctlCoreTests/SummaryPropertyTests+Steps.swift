@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import JobctlStore
+@testable import JobctlTime
 
 /// The random changes of `SummaryPropertyTests`: through the store when there is one (begin,
 /// finish, skip, recovery, pruning), and with plain SQL.
@@ -28,8 +29,8 @@ extension SummaryPropertyTests {
         let fire = started.addingTimeInterval(-Double(Int.random(in: 0...3000, using: &world.rng)) / 1000)
         let trigger: TriggerKind = Bool.random(using: &world.rng) ? .schedule : .manual
         let start = ExecutionStart(
-            job: job, scheduledFor: trigger == .schedule ? fire : nil, startedAt: started, attempt: Int(world.fire),
-            triggeredBy: trigger, user: nil, host: "h", pid: 1)
+            job: job, scheduledFor: trigger == .schedule ? Instant(date: fire) : nil, startedAt: started,
+            attempt: Int(world.fire), triggeredBy: trigger, user: nil, host: "h", pid: 1)
         switch roll {
         case 0..<14:
             return try store.begin(start).map { [$0] } ?? []

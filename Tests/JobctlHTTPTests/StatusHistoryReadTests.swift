@@ -5,6 +5,7 @@ import Testing
 
 @testable import JobctlHTTP
 @testable import JobctlStore
+@testable import JobctlTime
 
 /// Issue 10: the status answer read the summaries, then the alert figures in a second read:
 /// two states of the database, and more reads than needed. Its history part is now one read
@@ -20,8 +21,8 @@ import Testing
         for index in 0..<jobs {
             let fire = start.addingTimeInterval(Double(index) * 60)
             let begun = ExecutionStart(
-                job: "job\(index)", scheduledFor: fire, startedAt: fire, attempt: 1, triggeredBy: .schedule,
-                user: nil, host: "host", pid: 1)
+                job: "job\(index)", scheduledFor: Instant(date: fire), startedAt: fire, attempt: 1,
+                triggeredBy: .schedule, user: nil, host: "host", pid: 1)
             let id = try #require(try store.begin(begun))
             if index > 0 {
                 try store.finish(
