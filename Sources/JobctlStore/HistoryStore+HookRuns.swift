@@ -37,7 +37,9 @@ extension HistoryStore: HookRunStore, FireLedger {
                         exit_code = ?, error = ?, output = ?
                     WHERE id = ? AND status = 'running'
                     """,
-                arguments: [end.status.rawValue, finished, finished, end.exitCode, end.error.map(StoredText.clean), output, id])
+                arguments: [
+                    end.status.rawValue, finished, finished, end.exitCode, end.error.map(StoredText.clean), output, id,
+                ])
             return db.changesCount > 0
         }
     }

@@ -74,7 +74,8 @@ struct PostgresNode: Sendable {
                         guard let job = config.job(named: retry.job) else { continue }
                         group.addTask {
                             _ = await runner.runClaimed(
-                                job, claim: retry.claim, claimStart: claimStart, fire: retry.scheduledAt.map(Instant.init(date:)),
+                                job, claim: retry.claim, claimStart: claimStart,
+                                fire: retry.scheduledAt.map(Instant.init(date:)),
                                 attempt: retry.attempt)
                         }
                     }

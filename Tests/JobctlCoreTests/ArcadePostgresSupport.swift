@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
-@testable import JobctlConfig
 import JobctlPostgres
 import JobctlStore
 import JobctlTime
 import Logging
 
 @testable import JobctlArcade
+@testable import JobctlConfig
 @testable import JobctlRunning
 
 /// A fresh database of the suite's cluster for an arcade on PostgreSQL, its URL (APP_DB), and

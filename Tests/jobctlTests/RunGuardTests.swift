@@ -87,9 +87,10 @@ import Testing
         #expect(node.waitFor(line), "\(node.output)")
         // Nothing more written by the owner: the reaper (here the node itself) records the row.
         #expect(try Self.waitUntil(15) { try status(setup, run.0) == "abandoned" }, "\(node.output)")
-        let error = try setup.connection.query(
-            "SELECT error FROM jobctl_execution WHERE id = $1::bigint", [.int64(run.0)]
-        ).first?.string("error") ?? ""
+        let error =
+            try setup.connection.query(
+                "SELECT error FROM jobctl_execution WHERE id = $1::bigint", [.int64(run.0)]
+            ).first?.string("error") ?? ""
         #expect(error.hasPrefix("lease expired"), "\(error)")
     }
 
@@ -133,7 +134,8 @@ import Testing
         let secrets = ["JOBCTL_TEST_SECRET": "s3cret", "FOO": "bar", "BAR": "baz"]
         let trigger = try Binary.run(["trigger", "show", "--config", setup.config], environment: secrets)
         #expect(trigger.status == 0, "\(trigger.stderr)")
-        let output = try setup.connection.query("SELECT output FROM jobctl_execution WHERE job = 'show'")
+        let output =
+            try setup.connection.query("SELECT output FROM jobctl_execution WHERE job = 'show'")
             .first?.string("output") ?? ""
         #expect(output.contains("JOBCTL_JOB=show\n") && output.contains("FOO=bar\n"), "\(output)")
         #expect(!output.contains("JOBCTL_TEST_SECRET") && !output.contains("BAR="), "\(output)")

@@ -157,8 +157,9 @@ final class ThreeNodeRun {
         if let stopped = findings.stoppedRun, let log = stoppedNode?.output {
             findings.stoppedNodeLogsRefusal =
                 log.split(separator: "\n").contains { line in
-                    Self.line(line, names: stopped) && (line.contains("lost its lease") || line.contains("refused")
-                        || line.contains("passed its lease deadline"))
+                    Self.line(line, names: stopped)
+                        && (line.contains("lost its lease") || line.contains("refused")
+                            || line.contains("passed its lease deadline"))
                 }
         }
         return findings
