@@ -58,7 +58,7 @@ public struct JobRunner: Sendable {
     /// `JobRunner+Rows.swift`.
     func runUnderLock(_ request: RunRequest) async -> RunOutcome {
         let (job, fire, trigger, firstAttempt) = (request.job, request.fire, request.trigger, request.firstAttempt)
-        if let skipped = skipIfPaused(request, trigger: trigger, attempt: firstAttempt) { return skipped }
+        if let skipped = await skipIfPaused(request, trigger: trigger, attempt: firstAttempt) { return skipped }
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
         let exclusive = request.overlap != .run(exclusive: false)
@@ -76,6 +76,7 @@ public struct JobRunner: Sendable {
         var attempt = firstAttempt
         var currentTrigger = trigger
         var notDueClaims = 0
+        var unavailableWaits = 0
         while true {
             let startedAt = clock.now()
             let claim: RunClaim
@@ -89,6 +90,7 @@ public struct JobRunner: Sendable {
                 claim = claimed
             } catch {
                 if await waitIfNotDue(error, job: job, fire: fire, claims: &notDueClaims) { continue }
+                if await waitIfUnavailable(error, request: request, waits: &unavailableWaits) { continue }
                 logger.error(
                     "Cannot record the run; not starting it",
                     metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
@@ -122,7 +124,7 @@ public struct JobRunner: Sendable {
             }
             attempt += 1
             currentTrigger = .retry
-            if let skipped = skipIfPaused(request, trigger: .retry, attempt: attempt) { return skipped }
+            if let skipped = await skipIfPaused(request, trigger: .retry, attempt: attempt) { return skipped }
         }
     }
 

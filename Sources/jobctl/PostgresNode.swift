@@ -22,8 +22,9 @@ import Logging
 /// Gone nodes' rows are deleted at start and hourly (`housekeeping`); a run this node reaps
 /// fires its job's `on_failure` here (`fireFailureHook`).
 ///
-/// Not built yet (issue 11): the node's catch-up by the database clock (fires due while the
-/// database was unreachable are not claimed later).
+/// A fire due while the database is unreachable is claimed again by the runner with backoff
+/// (`JobRunner.waitIfUnavailable`). Not built yet (issue 11): the first fire after start-up
+/// taken from the database's clock, and `DEQUEUE` (`overlap=queue` acts as `skip` across nodes).
 struct PostgresNode: Sendable {
     let store: PostgresStateStore
     let logger: Logger
