@@ -22,11 +22,7 @@ extension CleanupJob {
         try pass.deleteExpiredSessions(createdBefore: cut.sessionCreatedBefore)
         try pass.deleteOrphanedEntries()
         try pass.archiveEntries(cut, archivedAt: ArcadeTime.timestamp(started))
-        var metrics = pass.metrics
-        metrics.processed = Int(
-            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
-                + metrics[counter: "entries_archived"])
-        metrics.created = Int(metrics[counter: "entries_archived"])
+        let metrics = Self.totals(pass.metrics)
         let elapsed = context.now().milliseconds(since: started)
         let done =
             "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, "

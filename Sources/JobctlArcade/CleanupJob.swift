@@ -110,11 +110,7 @@ public struct CleanupJob: BuiltinJob {
         try await deleteOrphanedEntries(pass)
         try await archiveEntries(pass, cut: cut, archivedAt: ArcadeTime.timestamp(started))
 
-        var metrics = pass.metrics
-        metrics.processed = Int(
-            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
-                + metrics[counter: "entries_archived"])
-        metrics.created = Int(metrics[counter: "entries_archived"])
+        let metrics = Self.totals(pass.metrics)
         let elapsed = context.now().milliseconds(since: started)
         logger.info(
             "cleanup: done — \(metrics[counter: "sessions_deleted"]) sessions deleted, \(metrics[counter: "orphans_deleted"]) orphans deleted, \(metrics[counter: "entries_archived"]) entries archived in \(metrics[counter: "batches"]) transactions (longest \(metrics[counter: "longest_transaction_ms"]) ms), in \(elapsed) ms"
@@ -277,5 +273,16 @@ public struct CleanupJob: BuiltinJob {
 
     static func jsonArray(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// A pass's counters with its totals: every row deleted or archived was processed, every
+    /// archived entry created (one definition for SQLite's pass and PostgreSQL's).
+    static func totals(_ counted: JobMetrics) -> JobMetrics {
+        var metrics = counted
+        metrics.processed = Int(
+            metrics[counter: "sessions_deleted"] + metrics[counter: "orphans_deleted"]
+                + metrics[counter: "entries_archived"])
+        metrics.created = Int(metrics[counter: "entries_archived"])
+        return metrics
     }
 }

@@ -91,16 +91,7 @@ struct BackfillCommand: AsyncParsableCommand {
         var made = JobRunner(
             environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
             identity: .current, jobs: ArcadeJobs.registry)
-        // On PostgreSQL, as `trigger`: the job's digest and overlap hold across nodes, and each
-        // run's lease is renewed, so a run longer than `LEASE` is not reaped by the `run` nodes.
-        let node = (store as? PostgresStateStore).map {
-            PostgresNode(store: $0, logger: Logger(label: "jobctl"))
-        }
-        if let node {
-            node.store.setJobPolicies(ConfigDigest.policies(config))
-            made.runGuard = FreeRunGuard()
-            made.liveClaims = node.claims
-        }
+        let node = PostgresNode.leasing(&made, store: store, config: config)  // nil on SQLite
         let runner = made
         let renewal = node?.renewing()
         defer { renewal?.cancel() }

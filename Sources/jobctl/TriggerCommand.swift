@@ -48,15 +48,7 @@ struct TriggerCommand: AsyncParsableCommand {
         var made = JobRunner(
             environment: RunEnvironment(config), store: store, clock: clock, logger: Logger(label: "jobctl"),
             identity: identity, jobs: ArcadeJobs.registry)
-        // On PostgreSQL: the job's overlap holds across nodes, and the run's lease is renewed.
-        let node = (store as? PostgresStateStore).map {
-            PostgresNode(store: $0, logger: Logger(label: "jobctl"))
-        }
-        if let node {
-            node.store.setJobPolicies(ConfigDigest.policies(config))
-            made.runGuard = FreeRunGuard()
-            made.liveClaims = node.claims
-        }
+        let node = PostgresNode.leasing(&made, store: store, config: config)  // nil on SQLite
         let runner = made
         let renewal = node?.renewing()
         defer { renewal?.cancel() }
