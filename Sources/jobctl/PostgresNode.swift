@@ -58,10 +58,9 @@ struct PostgresNode: Sendable {
 
     /// The node's loops (heartbeat, renewal, fence check, housekeeping, reaper); cancel the task
     /// to stop them (and the retries they started). `runner` starts the `REAP_RETRY` attempts
-    /// of `on_lost=retry` jobs.
+    /// of `on_lost=retry` jobs, as the config last published (a SIGHUP reload included) says.
     func loops(_ config: JobsConfig, runner: JobRunner) -> Task<Void, Never> {
         let digest = ConfigDigest.whole(ConfigDigest.policies(config))
-        let retrying = Self.retryDigests(config)
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await every(Self.heartbeatEvery) { heartbeat(published.digest ?? digest) } }
@@ -71,8 +70,9 @@ struct PostgresNode: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.reapEvery)
                     if Task.isCancelled { break }
-                    for (retry, claimStart) in reap(retrying) {
-                        guard let job = config.job(named: retry.job) else { continue }
+                    let current = published.config ?? config
+                    for (retry, claimStart) in reap(Self.retryDigests(current)) {
+                        guard let job = current.job(named: retry.job) else { continue }
                         group.addTask {
                             _ = await runner.runClaimed(
                                 job, claim: retry.claim, claimStart: claimStart,
