@@ -25,11 +25,7 @@ struct TriggerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        guard let definition = config.job(named: job) else {
-            let names = config.jobs.map(\.name).joined(separator: ", ")
-            throw fail("unknown job '\(job)' in \(config.path) (jobs: \(names.isEmpty ? "none" : names))")
-        }
-        if let refusal = definition.disabledRefusal { throw fail(refusal) }
+        let definition = try config.runnableJob(named: job)
         LineLogHandler.bootstrap()
         let store = try openStore(config)
         let clock = SystemWallClock()
