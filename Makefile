@@ -130,7 +130,7 @@ verify: model-deps
 	DEEP=1 sh docs/model/check.sh
 
 # Every Benchmarks/bench-*.sh, then one table of their figures, jobctl beside its peers
-# (docs/benchmarks.md). About 4.5 minutes plus the PostgreSQL benchmarks' 4; the first run adds
+# (docs/benchmarks.md). About 4.5 minutes plus about 8 for PostgreSQL (bench-postgres.sh); the first run adds
 # the release build and about 7 minutes to load the 1M- and 10M-row histories (cached in
 # .build/bench for a day).
 bench: release bench-deps pg-deps
