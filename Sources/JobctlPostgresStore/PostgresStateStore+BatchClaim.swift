@@ -22,6 +22,8 @@ extension PostgresStateStore {
     ///   `.invalidArgument`, nothing claimed.
     /// - Each row keeps the single claim's semantics; rows do not see each other (one
     ///   snapshot), as two single claims in flight at once do not.
+    /// - A `.race` answer (the fire's winner committed after this statement's snapshot) is
+    ///   the caller's to claim again, as `claim(_:)` does for a single fire.
     /// - The scheduler does not call it yet: it claims fire by fire. It exists for the
     ///   1,000-jobs-in-one-second figure of `make bench` (docs/benchmarks.md).
     public func claimFires(_ starts: [ExecutionStart]) throws -> [ClaimAnswer] {
