@@ -6,7 +6,7 @@ APT_GET    := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 RELEASE_BIN = .build/release/jobctl
 BENCH_DIR   = .build/bench
 
-.PHONY: lint deps browser-deps pg-deps alert-deps alerts-check bench-deps model-deps build release run run-cluster test model-check verify bench clean
+.PHONY: lint deps browser-deps pg-deps alert-deps alerts-check bench-deps bench-postgres model-deps build release run run-cluster test model-check verify bench clean
 
 # Installs the system packages the build needs when they are missing (non-interactive).
 deps:
@@ -137,14 +137,20 @@ verify: model-deps
 	DEEP=1 sh docs/model/check.sh
 
 # Every Benchmarks/bench-*.sh, then one table of their figures, jobctl beside its peers
-# (docs/benchmarks.md). About 4.5 minutes; the first run adds the release build and about 7
-# minutes to load the 1M- and 10M-row histories (cached in .build/bench for a day).
-bench: release bench-deps
+# (docs/benchmarks.md). About 4.5 minutes plus about 8 for PostgreSQL (bench-postgres.sh); the first run adds
+# the release build and about 7 minutes to load the 1M- and 10M-row histories (cached in
+# .build/bench for a day).
+bench: release bench-deps pg-deps
 	@mkdir -p $(BENCH_DIR); results="$$(pwd)/$(BENCH_DIR)/results.tsv"; rm -f "$$results" "$$results.sections"; \
 	start=$$(date +%s); \
 	for b in Benchmarks/bench-*.sh; do echo "== $$b"; BENCH_RESULTS="$$results" sh $$b || exit 1; done; \
 	echo; echo "== make bench: the figures ($$(( $$(date +%s) - start )) s in all)"; \
 	python3 Benchmarks/report.py "$$results"
+
+# The PostgreSQL benchmarks alone (Benchmarks/bench-postgres.sh), with their table.
+bench-postgres: release pg-deps
+	@mkdir -p $(BENCH_DIR); results="$$(pwd)/$(BENCH_DIR)/results-postgres.tsv"; rm -f "$$results"; \
+	BENCH_RESULTS="$$results" sh Benchmarks/bench-postgres.sh && python3 Benchmarks/report.py "$$results"
 
 clean:
 	rm -rf .build

@@ -127,7 +127,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "jobctl-bench",
-            dependencies: ["JobctlTime"]
+            dependencies: ["JobctlTime", "JobctlStore", "JobctlPostgres", "JobctlPostgresStore"]
         ),
         // PostgreSQL client (issue 11): Debian's libpq, wrapped by a leaf target that depends on
         // nothing of ours, so any layer can use it. Why libpq and not postgres-nio: docs/postgres.md.

@@ -18,6 +18,12 @@ extension PostgresConnection {
     /// One statement through the extended protocol (`PQsendQueryParams`, text format).
     func run(_ sql: String, _ parameters: [PostgresValue?]) throws -> PostgresResult {
         let conn = try usableHandle()
+        try send(conn, sql, parameters)
+        return try collect(conn)
+    }
+
+    /// Sends one statement (`PQsendQueryParams`, text format) without waiting for its result.
+    func send(_ conn: OpaquePointer, _ sql: String, _ parameters: [PostgresValue?]) throws {
         guard !sql.utf8.contains(0) else { throw PostgresError(.usage, "the SQL text contains a NUL character") }
         for (i, p) in parameters.enumerated() where p?.text.utf8.contains(0) == true {
             throw PostgresError(.usage, "parameter $\(i + 1) contains a NUL character (PostgreSQL text cannot)")
@@ -32,7 +38,6 @@ extension PostgresConnection {
         let values = copies.map { UnsafePointer<CChar>($0) }
         let sent = PQsendQueryParams(conn, sql, Int32(parameters.count), types, values, nil, nil, 0)
         guard sent == 1 else { throw lost(conn) }
-        return try collect(conn)
     }
 
     /// Statements without parameters through the simple protocol (`PQsendQuery`), which
@@ -73,7 +78,7 @@ extension PostgresConnection {
         return try (outcome ?? .success(PostgresResult())).get()
     }
 
-    private func flush(_ conn: OpaquePointer, _ deadline: ContinuousClock.Instant) throws {
+    func flush(_ conn: OpaquePointer, _ deadline: ContinuousClock.Instant) throws {
         while true {
             let status = PQflush(conn)
             if status == 0 { return }
@@ -83,7 +88,7 @@ extension PostgresConnection {
         }
     }
 
-    private func waitWhileBusy(_ conn: OpaquePointer, _ deadline: ContinuousClock.Instant) throws {
+    func waitWhileBusy(_ conn: OpaquePointer, _ deadline: ContinuousClock.Instant) throws {
         while PQisBusy(conn) == 1 {
             _ = try wait(conn, for: Int16(POLLIN), deadline)
             guard PQconsumeInput(conn) == 1 else { throw lost(conn) }

@@ -51,7 +51,7 @@ public struct PostgresTimeouts: Sendable, Equatable {
         settings.map { "SET LOCAL \($0.name) = \($0.milliseconds)" }.joined(separator: "; ")
     }
 
-    private var settings: [(name: String, milliseconds: Int64)] {
+    var settings: [(name: String, milliseconds: Int64)] {
         [
             ("statement_timeout", Self.milliseconds(statement)),
             ("lock_timeout", Self.milliseconds(lock)),

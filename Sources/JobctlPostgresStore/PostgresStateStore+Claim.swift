@@ -15,6 +15,7 @@ extension PostgresStateStore {
     /// disagrees about the job's definition, and (for an exclusive job) no run of it is live —
     /// otherwise, for a fire, a `skipped` row. `ON CONFLICT DO NOTHING` covers both unique
     /// indexes: the fire's (`_fire`) and the one live run of an exclusive job (`_one_live`).
+    /// One autocommit round trip (`autocommit`).
     public func claimFire(_ start: ExecutionStart, policy: JobClaimPolicy) throws -> ClaimAnswer {
         try Self.validate(start)
         let parameters: [PostgresValue?] = [
@@ -23,7 +24,7 @@ extension PostgresStateStore {
             .int64(Int64(start.pid)), .int(start.attempt), start.user.map(PostgresValue.text),
             try recorded(start.startedAt),
         ]
-        let row = try transaction { tx in try tx.query(Self.claimSQL, parameters).first }
+        let row = try autocommit(Self.claimSQL, parameters).first
         guard let row else { throw PostgresError(.decoding, "CLAIM returned no row") }
         return try claimAnswer(row, manual: start.scheduledFor == nil)
     }
@@ -123,7 +124,7 @@ extension PostgresStateStore {
             .int64(Int64(start.pid)), .text(reason), try recorded(start.startedAt),
             .text(policies.policy(for: start.job).digest), .bool(policies.policy(for: start.job).exclusive),
         ]
-        let row = try transaction { tx in try tx.query(Self.skipSQL, parameters).first }
+        let row = try autocommit(Self.skipSQL, parameters).first
         guard let row, let now = try row.date("db_now") else { throw PostgresError(.decoding, "no db_now") }
         if let id = try row.int64("id") { return .claimed(RunClaim(runID: id, token: id)) }
         if try row.bool("due") != true {
@@ -151,6 +152,14 @@ extension PostgresStateStore {
         )
         SELECT c.db_now, c.due, i.id FROM ctx c LEFT JOIN ins i ON true
         """
+
+    /// Runs one statement in a transaction of its own in one round trip
+    /// (`PostgresConnection.autocommit`, the timeouts included) on a connection of the pool:
+    /// a claim, skip, finish or renew is one statement, and BEGIN and COMMIT around it were two
+    /// more round trips for nothing (docs/benchmarks.md, "PostgreSQL").
+    func autocommit(_ sql: String, _ parameters: [PostgresValue?]) throws -> [PostgresRow] {
+        try pool.with { try $0.autocommit(sql, parameters) }
+    }
 
     static func validate(_ start: ExecutionStart) throws {
         guard start.attempt >= 1, start.attempt <= Int(Int32.max) else {

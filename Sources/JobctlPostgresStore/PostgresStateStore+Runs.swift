@@ -11,7 +11,7 @@ extension PostgresStateStore {
     /// `FINISH`: the run's final status, end, duration, metrics, error and output (its last 4 KiB).
     /// False, and nothing written, when the run is no longer this node's running run (reaped,
     /// finished, or another node's). The lease is not checked: before any reaper has acted, the
-    /// owner's outcome is the truth.
+    /// owner's outcome is the truth. One autocommit round trip.
     @discardableResult
     public func finish(_ claim: RunClaim, _ end: ExecutionEnd) throws -> Bool {
         guard end.status != .running, end.status != .abandoned else {
@@ -23,7 +23,7 @@ extension PostgresStateStore {
             try end.metrics.map { .text(try PostgresExecutionRow.encode($0)) },
             end.error.map { .text(StoredText.clean($0)) }, end.output.map { .text(HistoryStore.tail(of: $0)) },
         ]
-        return try transaction { tx in try tx.query(Self.finishSQL, parameters).count == 1 }
+        return try autocommit(Self.finishSQL, parameters).count == 1
     }
 
     // PROTOCOL: FINISH
@@ -45,15 +45,13 @@ extension PostgresStateStore {
         try renew([claim]).contains(claim)
     }
 
-    /// `RENEW` of all the node's running runs in one statement; returns those renewed. Each
-    /// one not returned is `SUPERSEDED`.
+    /// `RENEW` of all the node's running runs in one statement (one autocommit round trip);
+    /// returns those renewed. Each one not returned is `SUPERSEDED`.
     public func renew(_ claims: [RunClaim]) throws -> Set<RunClaim> {
         if claims.isEmpty { return [] }
         let ids = "{" + claims.map { String($0.token) }.joined(separator: ",") + "}"
-        let renewed = try transaction { tx in
-            try tx.query(Self.renewSQL, [.text(ids), .text(node.id), .int64(leaseMilliseconds)])
-                .compactMap { try $0.int64("id") }
-        }
+        let renewed = try autocommit(Self.renewSQL, [.text(ids), .text(node.id), .int64(leaseMilliseconds)])
+            .compactMap { try $0.int64("id") }
         let tokens = Set(renewed)
         return Set(claims.filter { tokens.contains($0.token) })
     }

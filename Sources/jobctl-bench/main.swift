@@ -35,8 +35,20 @@ func measureCron() throws {
     }
 }
 
-let mode = CommandLine.arguments.dropFirst().first ?? "cron"
+let arguments = Array(CommandLine.arguments.dropFirst())
+let mode = arguments.first ?? "cron"
+let usage = "usage: jobctl-bench cron | pg-claim URL [COUNT] | pg-roundtrips URL [COUNT] | pg-burst URL single|batch [JOBS] [NODES]"
+func argument(_ index: Int, default value: Int) -> Int {
+    arguments.count > index ? Int(arguments[index]) ?? value : value
+}
 switch mode {
 case "cron": try measureCron()
-default: print("usage: jobctl-bench cron")
+case "pg-claim" where arguments.count >= 2:
+    try PostgresClaimBench.run(url: arguments[1], count: argument(2, default: 2000))
+case "pg-roundtrips" where arguments.count >= 2:
+    try PostgresRoundTripBench.run(url: arguments[1], count: argument(2, default: 2000))
+case "pg-burst" where arguments.count >= 3:
+    try PostgresBurstBench.run(
+        url: arguments[1], batch: arguments[2] == "batch", jobs: argument(3, default: 1000), nodes: argument(4, default: 3))
+default: print(usage)
 }
