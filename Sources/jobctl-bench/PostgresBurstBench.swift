@@ -2,6 +2,7 @@ import Foundation
 import JobctlPostgres
 import JobctlPostgresStore
 import JobctlStore
+import JobctlTime
 
 /// JOBS fires due at the same instant, claimed by NODES nodes at once, each node a store of its
 /// own (its own identity and connections) driven directly, without the scheduler:
@@ -83,7 +84,7 @@ enum PostgresBurstBench {
 
     static func fireStart(_ store: PostgresStateStore, _ job: String, _ fire: Date) -> ExecutionStart {
         ExecutionStart(
-            job: job, scheduledFor: fire, startedAt: Date(), attempt: 1, triggeredBy: .schedule, user: nil,
+            job: job, scheduledFor: Instant(date: fire), startedAt: Date(), attempt: 1, triggeredBy: .schedule, user: nil,
             host: store.node.host, pid: store.node.pid)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import JobctlPostgresStore
 import JobctlStore
+import JobctlTime
 
 /// One node's claim, renew and finish, one at a time, each a whole store call (the pool, the
 /// statement, the round trips): `jobctl-bench pg-claim URL [COUNT]`.
@@ -13,7 +14,7 @@ enum PostgresClaimBench {
         var claims = Samples(), renews = Samples(), finishes = Samples()
         for i in -50..<count {  // the first 50 warm up the pool and the server's plans
             let start = ExecutionStart(
-                job: "claim-\(tag)-\(i)", scheduledFor: fire, startedAt: Date(), attempt: 1, triggeredBy: .schedule,
+                job: "claim-\(tag)-\(i)", scheduledFor: Instant(date: fire), startedAt: Date(), attempt: 1, triggeredBy: .schedule,
                 user: nil, host: node.host, pid: node.pid)
             var began = DispatchTime.now()
             guard let claim = try store.claim(start).claim else { throw BenchError("fire \(i) not claimed") }
