@@ -34,7 +34,8 @@ extension PostgresStateStore {
         for start in starts {
             try Self.validate(start)
             guard start.scheduledFor != nil else {
-                throw PostgresStateStoreError.invalidArgument("a manual run of \(start.job) cannot be claimed in a batch")
+                throw PostgresStateStoreError.invalidArgument(
+                    "a manual run of \(start.job) cannot be claimed in a batch")
             }
         }
         guard Set(starts.map(\.job)).count == starts.count else {

@@ -20,7 +20,8 @@ enum PostgresBurstBench {
     static func run(url: String, batch: Bool, jobs: Int, nodes: Int) throws {
         let stores = try (0..<nodes).map { n in
             try PostgresStateStore(
-                configuration: PostgresConfiguration(url), node: NodeIdentity(host: "bench\(n)", pid: getpid(), random: UInt64.random(in: 1...UInt64.max)),
+                configuration: PostgresConfiguration(url),
+                node: NodeIdentity(host: "bench\(n)", pid: getpid(), random: UInt64.random(in: 1...UInt64.max)),
                 lease: .seconds(300), connections: 2)
         }
         let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -41,7 +42,8 @@ enum PostgresBurstBench {
         }
         if let failure = results.failure { throw BenchError(failure) }
         let fireMs = Int64((fire.timeIntervalSince1970 * 1000).rounded())
-        print("fire=\(fireMs) tag=\(tag) won=\(results.samples.count) nodes=\(nodes) path=\(batch ? "batch" : "single")")
+        print(
+            "fire=\(fireMs) tag=\(tag) won=\(results.samples.count) nodes=\(nodes) path=\(batch ? "batch" : "single")")
         print("lateness seen by the winning node: \(results.samples.summary)")
     }
 
@@ -84,7 +86,8 @@ enum PostgresBurstBench {
 
     static func fireStart(_ store: PostgresStateStore, _ job: String, _ fire: Date) -> ExecutionStart {
         ExecutionStart(
-            job: job, scheduledFor: Instant(date: fire), startedAt: Date(), attempt: 1, triggeredBy: .schedule, user: nil,
+            job: job, scheduledFor: Instant(date: fire), startedAt: Date(), attempt: 1, triggeredBy: .schedule,
+            user: nil,
             host: store.node.host, pid: store.node.pid)
     }
 

@@ -14,7 +14,8 @@ enum PostgresClaimBench {
         var claims = Samples(), renews = Samples(), finishes = Samples()
         for i in -50..<count {  // the first 50 warm up the pool and the server's plans
             let start = ExecutionStart(
-                job: "claim-\(tag)-\(i)", scheduledFor: Instant(date: fire), startedAt: Date(), attempt: 1, triggeredBy: .schedule,
+                job: "claim-\(tag)-\(i)", scheduledFor: Instant(date: fire), startedAt: Date(), attempt: 1,
+                triggeredBy: .schedule,
                 user: nil, host: node.host, pid: node.pid)
             var began = DispatchTime.now()
             guard let claim = try store.claim(start).claim else { throw BenchError("fire \(i) not claimed") }

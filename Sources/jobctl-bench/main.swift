@@ -37,7 +37,8 @@ func measureCron() throws {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first ?? "cron"
-let usage = "usage: jobctl-bench cron | pg-claim URL [COUNT] | pg-roundtrips URL [COUNT] | pg-burst URL single|batch [JOBS] [NODES]"
+let usage =
+    "usage: jobctl-bench cron | pg-claim URL [COUNT] | pg-roundtrips URL [COUNT] | pg-burst URL single|batch [JOBS] [NODES]"
 func argument(_ index: Int, default value: Int) -> Int {
     arguments.count > index ? Int(arguments[index]) ?? value : value
 }
@@ -49,6 +50,7 @@ case "pg-roundtrips" where arguments.count >= 2:
     try PostgresRoundTripBench.run(url: arguments[1], count: argument(2, default: 2000))
 case "pg-burst" where arguments.count >= 3:
     try PostgresBurstBench.run(
-        url: arguments[1], batch: arguments[2] == "batch", jobs: argument(3, default: 1000), nodes: argument(4, default: 3))
+        url: arguments[1], batch: arguments[2] == "batch", jobs: argument(3, default: 1000),
+        nodes: argument(4, default: 3))
 default: print(usage)
 }

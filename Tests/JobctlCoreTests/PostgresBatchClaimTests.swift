@@ -9,7 +9,9 @@ import Testing
 @Suite(.postgresCluster) struct PostgresBatchClaimTests {
     /// The situations a fire can be in, set up once under `prefix`; returns each job's held run
     /// (the row a claim of its fire must report, if any).
-    private func situations(_ a: PostgresStateStore, _ b: PostgresStateStore, prefix p: String) throws -> [String: Int64] {
+    private func situations(_ a: PostgresStateStore, _ b: PostgresStateStore, prefix p: String) throws -> [String:
+        Int64]
+    {
         let fire = historyBase
         var held: [String: Int64] = [:]
         held["\(p)taken"] = try #require(try b.claim(PostgresNodes.start("\(p)taken", fire: fire)).claim).runID
@@ -75,7 +77,9 @@ import Testing
             FROM jobctl_execution WHERE job LIKE $1 ORDER BY kind, scheduled_at
             """
         let rows = { (prefix: String) in
-            try nodes.sql().query(columns, [.text(prefix + "%")]).map { row in try row.columns.map { try row.string($0) } }
+            try nodes.sql().query(columns, [.text(prefix + "%")]).map { row in
+                try row.columns.map { try row.string($0) }
+            }
         }
         #expect(try rows("x-") == rows("y-"))
         #expect(try nodes.value("SELECT count(*) FROM jobctl_execution WHERE job = 'x-we\"ird\\,{NULL} x'") == "1")
@@ -106,7 +110,9 @@ import Testing
         let nodes = try PostgresNodes()
         let a = try nodes.node()
         #expect(throws: PostgresStateStoreError.self) {
-            try a.claimFires([PostgresNodes.start("j", fire: historyBase), PostgresNodes.start("j", fire: historyBase + 60)])
+            try a.claimFires([
+                PostgresNodes.start("j", fire: historyBase), PostgresNodes.start("j", fire: historyBase + 60),
+            ])
         }
         #expect(throws: PostgresStateStoreError.self) {
             try a.claimFires([PostgresNodes.start("k", fire: nil, trigger: .manual)])
