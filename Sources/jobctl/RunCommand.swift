@@ -74,23 +74,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
         let grace = Duration.seconds(grace)
-        let signalTask = Task {
-            var stopping = false
-            for await signal in signals {
-                if signal == SIGHUP {
-                    eventSink.yield(.reload)
-                } else if stopping {
-                    // Exiting now must not leave commands behind: their groups get SIGKILL (their
-                    // rows are marked interrupted by the next start, once the lock is free).
-                    logger.warning("Second signal: killing running commands and exiting now")
-                    RunningProcessGroups.killAll()
-                    Glibc.exit(130)
-                } else {
-                    stopping = true
-                    eventSink.yield(.shutdown(grace: grace))
-                }
-            }
-        }
+        let signalTask = Task { await Self.forward(signals, to: eventSink, grace: grace, logger: logger) }
         await scheduler.run(events: events)
         nodeLoops?.cancel()
         await nodeLoops?.value
@@ -99,6 +83,28 @@ struct RunCommand: AsyncParsableCommand {
         await httpServer?.stop()
         signalTask.cancel()
         withExtendedLifetime(instance) {}
+    }
+
+    /// SIGHUP reloads; the first SIGINT/SIGTERM shuts down with `grace`; a second one exits now.
+    static func forward(
+        _ signals: AsyncStream<Int32>, to eventSink: AsyncStream<SchedulerEvent>.Continuation, grace: Duration,
+        logger: Logger
+    ) async {
+        var stopping = false
+        for await signal in signals {
+            if signal == SIGHUP {
+                eventSink.yield(.reload)
+            } else if stopping {
+                // Exiting now must not leave commands behind: their groups get SIGKILL (their
+                // rows are marked interrupted by the next start, once the lock is free).
+                logger.warning("Second signal: killing running commands and exiting now")
+                RunningProcessGroups.killAll()
+                Glibc.exit(130)
+            } else {
+                stopping = true
+                eventSink.yield(.shutdown(grace: grace))
+            }
+        }
     }
 
     /// One `jobctl run` per SQLite STATE_DB: its lock file, or exit 75 naming the holder.
