@@ -42,9 +42,7 @@ public struct LeaderboardJob: BuiltinJob {
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
         let logger = context.logger
-        let database: any LeaderboardDatabase =
-            ArcadePostgresDatabase.isURL(context.appDatabasePath ?? "")
-            ? try ArcadePostgresDatabase.open(context) : try ArcadeDatabase.open(context, job: Self.name)
+        let database: any LeaderboardDatabase = try ArcadeJobDatabases.open(context, job: Self.name)
         let today = ArcadeTime.localDay(of: started, in: context.zone)
         let periods: [(type: String, date: String)] = [
             ("daily", ArcadeTime.dateString(day: today)),

@@ -77,9 +77,7 @@ public struct PrizePoolJob: BuiltinJob {
     public func run(_ context: JobContext) async throws -> JobResult {
         let started = context.now()
         let logger = context.logger
-        let database: any PrizePoolDatabase =
-            ArcadePostgresDatabase.isURL(context.appDatabasePath ?? "")
-            ? try ArcadePostgresDatabase.open(context) : try ArcadeDatabase.open(context, job: Self.name)
+        let database: any PrizePoolDatabase = try ArcadeJobDatabases.open(context, job: Self.name)
         let today = ArcadeTime.localDay(of: started, in: context.zone)
         let lastDaily = ArcadeTime.dateString(day: today - 1)
         let lastWeekly = ArcadeTime.dateString(day: today - 7)
