@@ -28,7 +28,7 @@ extension JobRunner {
         let result = await performTracked(
             job, claim: claim, claimStart: claimStart, fire: fire?.date, startedAt: startedAt, lock: lock)
         let finishedAt = clock.now()
-        if let liveClaims, !liveClaims.release(claim) { return .finished(result.status, runID: id) }
+        if let liveClaims, !liveClaims.release(claim) { return .leaseLost(runID: id) }
         recordEnd(job, claim: claim, fire: fire, result: result, at: finishedAt)
         logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
         let outcome = RunOutcome.finished(result.status, runID: id)

@@ -109,7 +109,7 @@ public struct JobRunner: Sendable {
             overdue?.cancel()
             let finishedAt = clock.now()
             // SELF_FENCE: a run past its lease deadline writes nothing more (LiveClaims logged it).
-            if let liveClaims, !liveClaims.release(claim) { return .finished(result.status, runID: id) }
+            if let liveClaims, !liveClaims.release(claim) { return .leaseLost(runID: id) }
             recordEnd(job, claim: claim, fire: fire, result: result, at: finishedAt)
             logEnd(job, id: id, fire: fire, result: result, duration: finishedAt.milliseconds(since: startedAt))
 

@@ -19,4 +19,8 @@ public enum RunOutcome: Sendable, Equatable {
     case queued
     /// Not started, nothing recorded: a manual run of a job this process is running.
     case runningHere(holder: String)
+    /// Started, then this process lost the run's lease (`SELF_FENCE`: its deadline passed
+    /// without a renewal, or a reaper took the run): the run was stopped and nothing more was
+    /// written about it. Its row is the reaper's (`abandoned`), whose node fires its hooks.
+    case leaseLost(runID: Int64)
 }

@@ -72,7 +72,10 @@ public struct Backfill: Sendable {
 extension RunOutcome {
     /// The final status of a run that finished; nil when it did not start.
     public var status: ExecutionStatus? {
-        if case .finished(let status, _) = self { return status }
-        return nil
+        switch self {
+        case .finished(let status, _): return status
+        case .leaseLost: return .abandoned  // what the reaper records
+        default: return nil
+        }
     }
 }

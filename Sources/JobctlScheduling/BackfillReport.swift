@@ -32,6 +32,7 @@ public enum BackfillReport {
         case .skipped(let reason, let runID): return "\(head)  skipped: \(reason)" + (runID.map { "  run \($0)" } ?? "")
         case .queued: return "\(head)  not run: queued behind a run of the job"
         case .runningHere(let holder): return "\(head)  not run: the job is running (\(holder))"
+        case .leaseLost(let runID): return "\(head)  lease lost: stopped, left to the reaper  run \(runID)"
         }
     }
 

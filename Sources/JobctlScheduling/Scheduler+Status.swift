@@ -49,6 +49,7 @@ extension Scheduler {
     static func triggerResult(_ outcome: RunOutcome) -> TriggerResult {
         switch outcome {
         case .finished(_, let id) where id > 0: .started(runID: id)
+        case .leaseLost(let id): .started(runID: id)
         case .finished: .notStarted(reason: "the run could not be recorded in the history")
         case .lockHeld(let holder, let id): .alreadyRunning(holder: holder, runID: id)
         case .runningHere(let holder): .alreadyRunning(holder: holder, runID: nil)

@@ -67,6 +67,10 @@ struct TriggerCommand: AsyncParsableCommand {
             throw fail(
                 "job '\(job)' \(status.rawValue.replacingOccurrences(of: "_", with: " ")) (run \(id))\(row?.error.map { ": \($0)" } ?? "")",
                 code: ExitStatus.failure)
+        case .leaseLost(let id):
+            throw fail(
+                "job '\(job)': run \(id) lost its lease (the database was not reached in time, or another node "
+                    + "reaped it): it was stopped, and is recorded abandoned by the reaper", code: ExitStatus.failure)
         case .lockHeld(let holder, _):
             throw fail("job '\(job)' is already running (\(holder)); recorded as skipped", code: ExitStatus.busy)
         case .alreadyRecorded, .skipped, .queued, .runningHere:  // the last three: not for a lone manual run
