@@ -179,6 +179,10 @@ public enum ArcadeSchema {
             var config = Configuration()
             config.readonly = true
             config.label = "arcade-check"
+            // Waits for another process's lock like the read-write connection does. Without a
+            // busy handler two runs opening a fresh copy at once failed "database is locked"
+            // here while the other recovered the WAL (seen in the exactly-once test under load).
+            config.busyMode = ArcadeDatabase.pollingBusyMode(timeout: ArcadeDatabase.defaultBusyTimeout)
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
             return try queue.read { try check($0) }
