@@ -138,3 +138,13 @@ extension PostgresStateStore {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }
+
+extension PostgresStateStore {
+    /// The database's `now()`, which a node's clock follows (`FIRE_LOOP`, §5.2:
+    /// `DatabaseTimedClock` in the executable).
+    public func databaseNow() throws -> Date {
+        let row = try transaction { tx in try tx.query("SELECT now() AS db_now").first }
+        guard let now = try row?.date("db_now") else { throw PostgresError(.decoding, "SELECT now() returned no row") }
+        return now
+    }
+}

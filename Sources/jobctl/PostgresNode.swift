@@ -23,8 +23,9 @@ import Logging
 /// fires its job's `on_failure` here (`fireFailureHook`).
 ///
 /// A fire due while the database is unreachable is claimed again by the runner with backoff
-/// (`JobRunner.waitIfUnavailable`). Not built yet (issue 11): the first fire after start-up
-/// taken from the database's clock, and `DEQUEUE` (`overlap=queue` acts as `skip` across nodes).
+/// (`JobRunner.waitIfUnavailable`); the node's clock follows the database's, measured every
+/// heartbeat (`DatabaseTimedClock`). Not built yet (issue 11): `DEQUEUE` (`overlap=queue` acts
+/// as `skip` across nodes).
 struct PostgresNode: Sendable {
     let store: PostgresStateStore
     let logger: Logger
@@ -65,6 +66,9 @@ struct PostgresNode: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await every(Self.heartbeatEvery) { heartbeat(published.digest ?? digest) } }
                 group.addTask { await housekeeping() }
+                if let clock = runner.clock as? DatabaseTimedClock {  // the database's time, kept current
+                    group.addTask { await every(Self.heartbeatEvery) { _ = try? clock.sync(with: store) } }
+                }
                 group.addTask { await renewLoop() }
                 group.addTask { await every(Self.fenceCheckEvery) { claims.fenceExpired() } }
                 while !Task.isCancelled {

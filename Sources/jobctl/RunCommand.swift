@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "jobctl")
         let store = try openStore(config)
         let identity = RunnerIdentity.current
-        let clock = SystemWallClock()
+        let clock = try Self.clock(for: store, logger: logger)
         // Several `run` share a PostgreSQL STATE_DB (that is its point): no instance lock there.
         let node = (store as? PostgresStateStore).map { PostgresNode(store: $0, logger: logger) }
         let instance = node == nil ? try acquireInstanceLock(config, identity: identity, clock: clock) : nil
@@ -85,6 +85,25 @@ struct RunCommand: AsyncParsableCommand {
         withExtendedLifetime(instance) {}
     }
 
+    /// The scheduler's clock: the system's on SQLite; on PostgreSQL the database's time as this
+    /// node estimates it (`DatabaseTimedClock`), measured now and at every heartbeat.
+    static func clock(for store: any StateStore, logger: Logger) throws -> any WallClock {
+        guard let store = store as? PostgresStateStore else { return SystemWallClock() }
+        let clock = DatabaseTimedClock(base: SystemWallClock())
+        let offset: TimeInterval
+        do {
+            offset = try clock.sync(with: store)
+        } catch {
+            throw fail("cannot read the STATE_DB's clock: \(error)", code: ExitStatus.failure)
+        }
+        if abs(offset) >= 1 {
+            logger.warning(
+                "This node's clock is \(String(format: "%+.1f", offset)) s off the database's; it plans by the database's time"
+            )
+        }
+        return clock
+    }
+
     /// SIGHUP reloads; the first SIGINT/SIGTERM shuts down with `grace`; a second one exits now.
     static func forward(
         _ signals: AsyncStream<Int32>, to eventSink: AsyncStream<SchedulerEvent>.Continuation, grace: Duration,
@@ -108,7 +127,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// One `jobctl run` per SQLite STATE_DB: its lock file, or exit 75 naming the holder.
-    private func acquireInstanceLock(_ config: JobsConfig, identity: RunnerIdentity, clock: SystemWallClock) throws
+    private func acquireInstanceLock(_ config: JobsConfig, identity: RunnerIdentity, clock: any WallClock) throws
         -> JobLock
     {
         let since = TimeText.rfc3339(clock.now().unixSeconds, in: try Zones.named("UTC"))

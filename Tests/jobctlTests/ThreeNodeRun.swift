@@ -10,10 +10,9 @@ import JobctlPostgres
 /// the database sees; the test asserts on the `Findings`.
 ///
 /// With `disturb`: after a quiet phase, `kill -9` of a node holding a `slow` run, then SIGSTOP
-/// of the other on-time node right after it started a `long` run, held until the late node has
-/// reaped every run it froze, then SIGCONT. The node at −5 s never wins a claim while an on-time
-/// node lives (it wakes 5 s after the fire), so it is never a victim, and it is the node left
-/// running fires alone (5 s late) while the other is stopped.
+/// of a survivor right after it started a `long` run, held until the other survivor has reaped
+/// every run it froze, then SIGCONT. The clocks at +5 s and −5 s are the nodes' own; they plan
+/// by the database's time as they measure it (`DatabaseTimedClock`), so any node may win a fire.
 final class ThreeNodeRun {
     /// The jobs of the scenario: name, period in seconds, seconds each run sleeps, and how long
     /// before the end a fire must be for its run to be over when the nodes stop: the run's
@@ -106,23 +105,30 @@ final class ThreeNodeRun {
         findings.killedRun = id
     }
 
-    /// SIGSTOP of the other on-time or early node right after its `long` child started; SIGCONT
-    /// once the late node has reaped every run it froze.
+    /// SIGSTOP of a surviving node right after its `long` child started (whichever survivor wins
+    /// the next `long` fire: the nodes plan by the database's time, so none of them is "late");
+    /// SIGCONT once the other survivor has reaped every run it froze.
     private func stopOne() throws {
-        guard let killed = victims.first,
-            let node = try nodes.prefix(2).first(where: { try db.nodeID(of: $0) != killed }),
-            let owner = try db.nodeID(of: node)
-        else { return }
-        let fresh = try db.poll(timeout: 15) { () throws -> Int64? in
-            let id = try db.connection.query(
-                """
-                SELECT id FROM jobctl_execution WHERE job = 'long' AND status = 'running' AND owner_node = $1::text
-                  AND started_at > now() - interval '2 seconds' ORDER BY id DESC LIMIT 1
-                """, [.text(owner)]
-            ).first?.int64("id")
-            return id.flatMap { db.pids(ofRun: $0).count == 2 ? $0 : nil }
+        guard let killed = victims.first else { return }
+        let survivors = try nodes.compactMap { node -> (Daemon, String)? in
+            guard let id = try db.nodeID(of: node), id != killed else { return nil }
+            return (node, id)
         }
-        guard let fresh else { return }
+        let found = try db.poll(timeout: 20) { () throws -> (Int64, String)? in
+            guard
+                let row = try db.connection.query(
+                    """
+                    SELECT id, owner_node FROM jobctl_execution WHERE job = 'long' AND status = 'running'
+                      AND owner_node = ANY($1::text[]) AND started_at > now() - interval '2 seconds'
+                    ORDER BY id DESC LIMIT 1
+                    """, [.text(Self.array(survivors.map(\.1)))]
+                ).first,
+                let id = try row.int64("id"), let owner = try row.string("owner_node")
+            else { return nil }
+            return db.pids(ofRun: id).count == 2 ? (id, owner) : nil
+        }
+        guard let found, let node = survivors.first(where: { $0.1 == found.1 })?.0 else { return }
+        let (fresh, owner) = found
         node.signal(SIGSTOP)
         stoppedNode = node
         victims.append(owner)
