@@ -31,21 +31,8 @@ extension ArcadePostgresDatabase: LeaderboardDatabase {
     /// A skip-scan of the board index, one seek per game, as on SQLite. `game_type` is NOT NULL
     /// text there, so no game is unnamed.
     func games() throws -> (games: [String], unnamed: [String]) {
-        let found = try read { c in
-            try c.query(
-                """
-                WITH RECURSIVE game(name) AS (
-                  SELECT min(game_type) FROM leaderboard_entries
-                  UNION ALL
-                  SELECT (SELECT min(game_type) FROM leaderboard_entries WHERE game_type > game.name)
-                  FROM game WHERE game.name IS NOT NULL)
-                SELECT name FROM game WHERE name IS NOT NULL
-                """
-            ).compactMap { try $0.string("name") }
-        }
-        var games = ArcadeSchema.games
-        for name in found.sorted() where !games.contains(name) { games.append(name) }
-        return (games, [])
+        let found = try read { c in try c.query(LeaderboardJob.gamesSQL).compactMap { try $0.string("name") } }
+        return (LeaderboardJob.withKnownGames(found), [])
     }
 
     func board(game: String, period: String, date: String) throws -> (ArcadeBoard, ArcadeBoard.Winner?) {

@@ -84,21 +84,27 @@ public struct LeaderboardJob: BuiltinJob {
     /// The five arcade games, then every other game with entries (a skip-scan of the board
     /// index, one seek per game); and the `game_type`s that are not text, described.
     static func games(_ db: Database) throws -> (games: [String], unnamed: [String]) {
-        let found = try Row.fetchAll(
-            db,
-            sql: """
-                WITH RECURSIVE game(name) AS (
-                  SELECT MIN(game_type) FROM leaderboard_entries
-                  UNION ALL
-                  SELECT (SELECT MIN(game_type) FROM leaderboard_entries WHERE game_type > game.name)
-                  FROM game WHERE game.name IS NOT NULL)
-                SELECT name FROM game WHERE name IS NOT NULL
-                """
-        ).map { $0.stored(0) }
-        var games = ArcadeSchema.games
-        for name in found.compactMap(\.text).sorted() where !games.contains(name) { games.append(name) }
+        let found = try Row.fetchAll(db, sql: gamesSQL).map { $0.stored(0) }
         let unnamed = found.filter { $0.text == nil }.map(\.storedDescription)
-        return (games, unnamed)
+        return (withKnownGames(found.compactMap(\.text)), unnamed)
+    }
+
+    /// The distinct `game_type`s by a skip-scan of the board index, one seek per game (the same
+    /// text on SQLite and PostgreSQL).
+    static let gamesSQL = """
+        WITH RECURSIVE game(name) AS (
+          SELECT MIN(game_type) FROM leaderboard_entries
+          UNION ALL
+          SELECT (SELECT MIN(game_type) FROM leaderboard_entries WHERE game_type > game.name)
+          FROM game WHERE game.name IS NOT NULL)
+        SELECT name FROM game WHERE name IS NOT NULL
+        """
+
+    /// The arcade's known games first, then the others found, sorted.
+    static func withKnownGames(_ found: [String]) -> [String] {
+        var games = ArcadeSchema.games
+        for name in found.sorted() where !games.contains(name) { games.append(name) }
+        return games
     }
 
     static func record(

@@ -74,8 +74,8 @@ struct PostgresNode: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.reapEvery)
                     if Task.isCancelled { break }
-                    let current = published.config ?? config
-                    for (retry, claimStart) in reap(Self.retryDigests(current)) {
+                    let (current, retrying) = published.retrying ?? (config, Self.retryDigests(config))
+                    for (retry, claimStart) in reap(retrying) {
                         guard let job = current.job(named: retry.job) else { continue }
                         group.addTask {
                             _ = await runner.runClaimed(

@@ -17,12 +17,7 @@ import Testing
 
         init() throws {
             let cluster = try PostgresTestCluster.require()
-            let name = "b_" + UUID().uuidString.prefix(8).lowercased()
-            let admin = try PostgresConnection(PostgresConfiguration(cluster.url))
-            _ = try admin.query("CREATE DATABASE \(name)")
-            admin.close()
-            guard let slash = cluster.url.lastIndex(of: "/") else { throw ClusterError("no database in the URL") }
-            url = cluster.url[..<slash] + "/" + name
+            url = try cluster.freshDatabase(prefix: "b_").url
             connection = try PostgresConnection(PostgresConfiguration(url))
             directory = try Binary.temporaryDirectory()
         }

@@ -21,12 +21,7 @@ final class ClusterDatabase {
         in cluster: PostgresTestCluster, jobs: [String], header: [String] = [],
         stateURL: (String) throws -> String = { $0 }
     ) throws {
-        name = "c_" + UUID().uuidString.prefix(8).lowercased()
-        let admin = try PostgresConnection(PostgresConfiguration(cluster.url))
-        defer { admin.close() }
-        _ = try admin.query("CREATE DATABASE \(name)")
-        guard let slash = cluster.url.lastIndex(of: "/") else { throw ClusterError("no database in the URL") }
-        url = cluster.url[..<slash] + "/" + name
+        (name, url) = try cluster.freshDatabase(prefix: "c_")
         connection = try PostgresConnection(PostgresConfiguration(url))
         directory = try Binary.temporaryDirectory()
         try Self.jobScript.write(to: directory.appendingPathComponent("job.sh"), atomically: true, encoding: .utf8)

@@ -18,12 +18,7 @@ import Testing
 
         init(_ jobs: String, lease: String? = nil) throws {
             let cluster = try PostgresTestCluster.require()
-            let name = "t_" + UUID().uuidString.prefix(8).lowercased()
-            let admin = try PostgresConnection(PostgresConfiguration(cluster.url))
-            _ = try admin.query("CREATE DATABASE \(name)")
-            admin.close()
-            guard let slash = cluster.url.lastIndex(of: "/") else { throw ClusterError("no database in the URL") }
-            url = cluster.url[..<slash] + "/" + name
+            url = try cluster.freshDatabase(prefix: "t_").url
             connection = try PostgresConnection(PostgresConfiguration(url))
             directory = try Binary.temporaryDirectory()
             let leaseLine = lease.map { "LEASE=\($0)\n" } ?? ""
