@@ -6,7 +6,7 @@ extension StatusPage {
         <script>
         "use strict";
         const REFRESH_MS = 5000, CHART_RUNS = 30;
-        const COLORS = { succeeded: "#3fb950", failed: "#f85149", timed_out: "#f85149", interrupted: "#f85149", abandoned: "#f85149", partial: "#d29922", skipped: "#6e7b88", running: "#58a6ff" };
+        const COLORS = { succeeded: "#3fb950", failed: "#f85149", timed_out: "#f85149", interrupted: "#f85149", abandoned: "#f85149", partial: "#d29922", skipped: "#6e7b88", running: "#58a6ff", queued: "#58a6ff" };
         let state = { jobs: [], histories: {} };
 
         function el(tag, attrs, text) {

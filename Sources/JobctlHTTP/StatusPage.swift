@@ -64,13 +64,13 @@ enum StatusPage {
         #jobs { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; }
         .job { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid var(--skip); border-radius: 10px; padding: 14px 16px; }
         .job.succeeded { border-left-color: var(--ok); } .job.failed, .job.timed_out, .job.interrupted, .job.abandoned { border-left-color: var(--fail); }
-        .job.partial { border-left-color: var(--partial); } .job.running { border-left-color: var(--run); }
+        .job.partial { border-left-color: var(--partial); } .job.running, .job.queued { border-left-color: var(--run); }
         .job .top { display: flex; align-items: baseline; gap: 10px; }
         .job .name { font-size: 17px; font-weight: 600; }
         .job .sched { color: var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
         .badge { margin-left: auto; font-size: 11.5px; font-weight: 600; padding: 2px 8px; border-radius: 10px; background: var(--panel2); color: var(--muted); text-transform: uppercase; letter-spacing: .4px; white-space: nowrap; }
         .badge.succeeded { color: var(--ok); background: rgba(63,185,80,.12); } .badge.failed, .badge.timed_out, .badge.interrupted, .badge.abandoned { color: var(--fail); background: rgba(248,81,73,.12); }
-        .badge.partial { color: var(--partial); background: rgba(210,153,34,.12); } .badge.running { color: var(--run); background: rgba(88,166,255,.14); }
+        .badge.partial { color: var(--partial); background: rgba(210,153,34,.12); } .badge.running, .badge.queued { color: var(--run); background: rgba(88,166,255,.14); }
         .kv { display: grid; grid-template-columns: 92px 1fr; gap: 3px 10px; margin-top: 10px; font-size: 13px; }
         .kv .k { color: var(--muted); }
         .countdown { font-variant-numeric: tabular-nums; font-weight: 600; color: var(--accent); }
@@ -87,11 +87,11 @@ enum StatusPage {
         tr.run.failed, tr.run.timed_out, tr.run.interrupted, tr.run.abandoned { background: rgba(248,81,73,.09); }
         tr.run.failed td:first-child, tr.run.timed_out td:first-child, tr.run.interrupted td:first-child, tr.run.abandoned td:first-child { border-left-color: var(--fail); }
         tr.run.partial { background: rgba(210,153,34,.09); } tr.run.partial td:first-child { border-left-color: var(--partial); }
-        tr.run.running { background: rgba(88,166,255,.09); } tr.run.running td:first-child { border-left-color: var(--run); }
+        tr.run.running, tr.run.queued { background: rgba(88,166,255,.09); } tr.run.running td:first-child, tr.run.queued td:first-child { border-left-color: var(--run); }
         tr.run.skipped { color: var(--muted); }
         .st { font-weight: 600; }
         tr.succeeded .st { color: var(--ok); } tr.failed .st, tr.timed_out .st, tr.interrupted .st, tr.abandoned .st { color: var(--fail); }
-        tr.partial .st { color: var(--partial); } tr.running .st { color: var(--run); }
+        tr.partial .st { color: var(--partial); } tr.running .st, tr.queued .st { color: var(--run); }
         .empty { color: var(--muted); padding: 18px; text-align: center; }
         #warnings div { background: rgba(210,153,34,.12); border: 1px solid var(--partial); color: var(--text);
           padding: 8px 14px; border-radius: 8px; margin-bottom: 14px; }

@@ -8,6 +8,9 @@ public enum ClaimOutcome: Sendable, Equatable {
     case claimed(RunClaim)
     /// `SKIPPED`: a run of the exclusive job is live; the fire is recorded `skipped` (this id).
     case skipped(runID: Int64)
+    /// `QUEUED` (`overlap=queue`): a run of the job is live and none of its fires waits yet;
+    /// the fire is recorded `queued` (this id), for `DEQUEUE` to start after the live run.
+    case queued(runID: Int64)
     /// `NOT_DUE`: the fire is after the database's clock. Never "taken": sleep and claim the
     /// same fire again.
     case notDue

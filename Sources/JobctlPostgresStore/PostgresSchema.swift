@@ -23,6 +23,7 @@ enum PostgresSchema {
         Migration(name: "pg v3 create jobctl pauses", sql: pausesSQL),
         Migration(name: "pg v4 create jobctl hook runs", sql: hookRunsSQL),
         Migration(name: "pg v5 index jobctl day summaries by day", sql: dayIndexesSQL),
+        Migration(name: "pg v6 let queued fires start", sql: PostgresQueueSchema.migrationSQL),
     ]
 
     /// `stats --since` and the windowed figures read the day tables by `day >= $1` over every
@@ -69,8 +70,8 @@ enum PostgresSchema {
         );
         """
 
-    /// Statuses the tables accept. `queued` is for `overlap=queue` across hosts (`DEQUEUE`,
-    /// not built yet); no claim writes it today.
+    /// Statuses the tables accept. `queued` is for `overlap=queue` across hosts (`CLAIM` writes
+    /// it, `DEQUEUE` starts it; "pg v6" lets the summaries' triggers follow it).
     static let tablesSQL = """
         CREATE TABLE jobctl_execution (
           id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -12,7 +12,7 @@ extension PostgresStateStore {
 
     /// `CLAIM` of each fire of `starts` in one autocommit statement; the answers in the same
     /// order, each what `claimFire(start, policy: <the job's policy>)` would have answered at
-    /// that moment (`ClaimOutcome`): claimed, skipped by overlap, not due, refused, taken,
+    /// that moment (`ClaimOutcome`): claimed, skipped or queued by overlap, not due, refused, taken,
     /// adopted, race.
     ///
     /// Decisions:
@@ -48,7 +48,8 @@ extension PostgresStateStore {
         return try rows.map { try claimAnswer($0, manual: false) }
     }
 
-    /// The twelve parameters of `batchClaimSQL`: ten arrays (one element per fire), node, lease.
+    /// The thirteen parameters of `batchClaimSQL`: ten arrays (one element per fire), node,
+    /// lease, and the eleventh array (queue).
     private func batchParameters(_ starts: [ExecutionStart]) throws -> [PostgresValue?] {
         let policies = starts.map { self.policies.policy(for: $0.job) }
         let fires = try starts.map { start -> String? in
@@ -65,6 +66,7 @@ extension PostgresStateStore {
             .text(Self.arrayLiteral(policies.map { $0.exclusive ? "t" : "f" })),
             .text(Self.optionalArrayLiteral(starteds)), .text(Self.optionalArrayLiteral(starts.map(\.user))),
             .text(node.id), .int64(leaseMilliseconds),
+            .text(Self.arrayLiteral(policies.map { $0.exclusive && $0.queue ? "t" : "f" })),
         ]
     }
 
@@ -78,12 +80,14 @@ extension PostgresStateStore {
     // PROTOCOL: CLAIM
     /// `claimSQL` over `unnest`: $1 jobs, $2 scheduled_at, $3 attempts, $4 triggered_by, $5 hosts,
     /// $6 pids, $7 digests, $8 exclusive, $9 recorded starts (NULL: now()), $10 users, $11 node,
-    /// $12 lease (ms). One answer row per fire, in the order given (`ord`).
+    /// $12 lease (ms), $13 queue (`overlap=queue`). One answer row per fire, in the order given
+    /// (`ord`). A batch names each job once, so two of its rows never queue the same job.
     static let batchClaimSQL = """
         WITH f AS (
           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::text[], $5::text[],
-                               $6::integer[], $7::text[], $8::boolean[], $9::timestamptz[], $10::text[])
-                 WITH ORDINALITY AS f(job, fire, attempt, trig, host, pid, digest, excl, rec, usr, ord)
+                               $6::integer[], $7::text[], $8::boolean[], $9::timestamptz[], $10::text[],
+                               $13::boolean[])
+                 WITH ORDINALITY AS f(job, fire, attempt, trig, host, pid, digest, excl, rec, usr, queue, ord)
         ), ctx AS (
           SELECT f.*, now() AS db_now, f.fire <= now() AS due,
                  EXISTS (SELECT 1 FROM jobctl_node_job nj JOIN jobctl_node n USING (node_id)
@@ -92,6 +96,8 @@ extension PostgresStateStore {
                         ) AS disagree,
                  f.excl AND EXISTS (SELECT 1 FROM jobctl_execution l
                          WHERE l.job = f.job AND l.status = 'running' AND l.exclusive) AS blocked,
+                 f.queue AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
+                         WHERE q.job = f.job AND q.status = 'queued') AS can_queue,
                  COALESCE(f.rec, \(recordedNowSQL)) AS started
           FROM f
         ), ins AS (
@@ -99,14 +105,14 @@ extension PostgresStateStore {
                  (job, scheduled_at, attempt, triggered_by, triggered_user, status, exclusive, owner_node,
                   lease_until, config_digest, host, pid, started_at, lateness_ms, finished_at, error)
           SELECT job, fire, attempt, trig, usr,
-                 CASE WHEN blocked THEN 'skipped' ELSE 'running' END, excl,
+                 CASE WHEN NOT blocked THEN 'running' WHEN can_queue THEN 'queued' ELSE 'skipped' END, excl,
                  CASE WHEN blocked THEN NULL ELSE $11::text END,
                  CASE WHEN blocked THEN NULL ELSE now() + $12::bigint * interval '1 millisecond' END,
                  digest, host, pid, started,
                  CASE WHEN NOT blocked AND trig IN ('schedule', 'catchup')
                       THEN jobctl_ms(started) - jobctl_ms(fire) END,
-                 CASE WHEN blocked THEN started END,
-                 CASE WHEN blocked THEN 'previous run still running (overlap=skip)' END
+                 CASE WHEN blocked AND NOT can_queue THEN started END,
+                 CASE WHEN blocked AND NOT can_queue THEN 'previous run still running (overlap=skip)' END
           FROM ctx WHERE due AND NOT disagree
           ORDER BY job
           ON CONFLICT DO NOTHING

@@ -13,8 +13,10 @@ extension PostgresStateStore {
     /// `CLAIM` (a fire: `start.scheduledFor` set) or `CLAIM_MANUAL` (none): one statement that
     /// inserts the run only when the fire is due by the database's clock, no live node
     /// disagrees about the job's definition, and (for an exclusive job) no run of it is live —
-    /// otherwise, for a fire, a `skipped` row. `ON CONFLICT DO NOTHING` covers both unique
-    /// indexes: the fire's (`_fire`) and the one live run of an exclusive job (`_one_live`).
+    /// otherwise, for a fire, a `skipped` row, or with `overlap=queue` a `queued` one when the
+    /// job has none yet. `ON CONFLICT DO NOTHING` covers the three unique indexes: the fire's
+    /// (`_fire`), the one live run of an exclusive job (`_one_live`) and its one queued fire
+    /// (`_one_queued`: a concurrent claim queued first, so this one is a `RACE`, then `SKIPPED`).
     /// One autocommit round trip (`autocommit`).
     public func claimFire(_ start: ExecutionStart, policy: JobClaimPolicy) throws -> ClaimAnswer {
         try Self.validate(start)
@@ -22,7 +24,7 @@ extension PostgresStateStore {
             .text(start.job), try start.scheduledFor.map(Self.timestamp), .text(node.id), .int64(leaseMilliseconds),
             .text(policy.digest), .bool(policy.exclusive), .text(start.triggeredBy.rawValue), .text(start.host),
             .int64(Int64(start.pid)), .int(start.attempt), start.user.map(PostgresValue.text),
-            try recorded(start.startedAt),
+            try recorded(start.startedAt), .bool(policy.exclusive && policy.queue),
         ]
         let row = try autocommit(Self.claimSQL, parameters).first
         guard let row else { throw PostgresError(.decoding, "CLAIM returned no row") }
@@ -35,7 +37,11 @@ extension PostgresStateStore {
         let answer = { (outcome: ClaimOutcome) in ClaimAnswer(outcome: outcome, databaseNow: now) }
         if let id = try row.int64("id") {
             let claim = RunClaim(runID: id, token: id)
-            return answer(try row.string("status") == "running" ? .claimed(claim) : .skipped(runID: id))
+            switch try row.string("status") {
+            case "running": return answer(.claimed(claim))
+            case "queued": return answer(.queued(runID: id))
+            default: return answer(.skipped(runID: id))
+            }
         }
         if try row.bool("due") != true { return answer(.notDue) }
         if try row.bool("disagree") == true { return answer(.refused) }
@@ -51,8 +57,10 @@ extension PostgresStateStore {
 
     // PROTOCOL: CLAIM, CLAIM_MANUAL
     /// $1 job, $2 scheduled_at (NULL: manual), $3 node, $4 lease (ms), $5 digest, $6 exclusive,
-    /// $7 triggered_by, $8 host, $9 pid, $10 attempt, $11 user, $12 recorded start (NULL: now()).
-    /// Pause (`jobctl_pause`) is not part of it yet: issue 12 ports it.
+    /// $7 triggered_by, $8 host, $9 pid, $10 attempt, $11 user, $12 recorded start (NULL: now()),
+    /// $13 queue (`overlap=queue`: a blocked fire is `queued` when the job has none yet).
+    /// Pause (`jobctl_pause`) is not part of it yet: issue 12 ports it. A `queued` row has no
+    /// owner, lease, end or lateness: `DEQUEUE` sets them when it starts.
     static let claimSQL = """
         WITH ctx AS (
           SELECT now() AS db_now,
@@ -63,20 +71,22 @@ extension PostgresStateStore {
                         ) AS disagree,
                  $6::boolean AND EXISTS (SELECT 1 FROM jobctl_execution l
                          WHERE l.job = $1::text AND l.status = 'running' AND l.exclusive) AS blocked,
+                 $13::boolean AND $2::timestamptz IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
+                         WHERE q.job = $1::text AND q.status = 'queued') AS can_queue,
                  COALESCE($12::timestamptz, \(recordedNowSQL)) AS started
         ), ins AS (
           INSERT INTO jobctl_execution AS e
                  (job, scheduled_at, attempt, triggered_by, triggered_user, status, exclusive, owner_node,
                   lease_until, config_digest, host, pid, started_at, lateness_ms, finished_at, error)
           SELECT $1::text, $2::timestamptz, $10::integer, $7::text, $11::text,
-                 CASE WHEN blocked THEN 'skipped' ELSE 'running' END, $6::boolean,
+                 CASE WHEN NOT blocked THEN 'running' WHEN can_queue THEN 'queued' ELSE 'skipped' END, $6::boolean,
                  CASE WHEN blocked THEN NULL ELSE $3::text END,
                  CASE WHEN blocked THEN NULL ELSE now() + $4::bigint * interval '1 millisecond' END,
                  $5::text, $8::text, $9::integer, started,
                  CASE WHEN NOT blocked AND $7::text IN ('schedule', 'catchup')
                       THEN jobctl_ms(started) - jobctl_ms($2::timestamptz) END,
-                 CASE WHEN blocked THEN started END,
-                 CASE WHEN blocked THEN 'previous run still running (overlap=skip)' END
+                 CASE WHEN blocked AND NOT can_queue THEN started END,
+                 CASE WHEN blocked AND NOT can_queue THEN 'previous run still running (overlap=skip)' END
           FROM ctx WHERE due AND NOT disagree AND ($2::timestamptz IS NOT NULL OR NOT blocked)
           ON CONFLICT DO NOTHING
           RETURNING e.id, e.status
@@ -93,7 +103,8 @@ extension PostgresStateStore {
     /// The protocol's claim: `CLAIM` with the job's policy (`setJobPolicies`). A running row →
     /// `.claimed`; a fire held by anyone (this node's own lost claim included: through the
     /// protocol a second claim of one fire is refused, whoever makes it), or recorded `skipped`
-    /// by overlap, or a manual run blocked by a live one → `.alreadyClaimed`. A fire not due by
+    /// or `queued` by overlap (the fire is recorded: the node moves on; `DEQUEUE` starts a
+    /// queued one), or a manual run blocked by a live one → `.alreadyClaimed`. A fire not due by
     /// the database's clock throws `.notDue`, a definition other live nodes disagree with
     /// `.refused`: neither is "taken".
     public func claim(_ start: ExecutionStart) throws -> FireClaim {
@@ -101,7 +112,7 @@ extension PostgresStateStore {
             let answer = try claimFire(start, policy: policies.policy(for: start.job))
             switch answer.outcome {
             case .claimed(let claim): return .claimed(claim)
-            case .skipped, .blocked, .adopt, .taken: return .alreadyClaimed
+            case .skipped, .queued, .blocked, .adopt, .taken: return .alreadyClaimed
             case .notDue:
                 let now = answer.databaseNow
                 throw PostgresStateStoreError.notDue(

@@ -18,6 +18,8 @@ public enum HistoryFormat {
             return record.error.map { firstLine($0) } ?? ""
         case .running:
             return "running"
+        case .queued:
+            return "queued (overlap=queue): waits for the running one"
         case .succeeded, .partial:
             var parts: [String] = []
             if let metrics = record.metrics { parts.append(metrics.summary(readings)) }
@@ -32,7 +34,7 @@ public enum HistoryFormat {
         case .failed, .timedOut, .interrupted, .abandoned: return "\u{1B}[31m"
         case .partial: return "\u{1B}[33m"
         case .skipped: return "\u{1B}[2m"
-        case .running: return "\u{1B}[36m"
+        case .running, .queued: return "\u{1B}[36m"
         }
     }
 }

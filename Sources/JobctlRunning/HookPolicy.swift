@@ -28,7 +28,7 @@ import Logging
 public enum HookPolicy {
     /// The run's final status fires `on_failure` (see the type's note).
     public static func isFailure(_ status: ExecutionStatus) -> Bool {
-        status != .succeeded && status != .skipped && status != .running
+        status != .succeeded && status != .skipped && status != .running && status != .queued
     }
 
     /// The failures this run's decision counts: the store's streak, plus the run itself when it

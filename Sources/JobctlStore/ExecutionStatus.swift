@@ -13,6 +13,11 @@ public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
     /// Several hosts (PostgreSQL, issue 11): the run's lease expired (its node died or stalled)
     /// and another node reaped it. Never recorded by the SQLite store.
     case abandoned
+    /// Several hosts (PostgreSQL, `overlap=queue`): a fire claimed while a run of its job was
+    /// live on any node, waiting for `DEQUEUE` to start it (then it is `running`). A state, as
+    /// `running` is: neither a success nor a failure; it counts in a job's runs (one recorded
+    /// fire). Never recorded by the SQLite store (one host keeps its queued fire in memory).
+    case queued
 
     /// Counted as a failure by stats and `consecutive failures`: failed, timed out, interrupted,
     /// abandoned.

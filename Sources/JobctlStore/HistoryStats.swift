@@ -63,7 +63,7 @@ extension JobStats {
             job: summary.job, runs: summary.runs, succeeded: count(.succeeded),
             failed: count(.failed) + count(.timedOut) + count(.interrupted) + count(.abandoned),
             partial: count(.partial),
-            skipped: count(.skipped), running: count(.running),
+            skipped: count(.skipped), running: count(.running) + count(.queued),
             durationP50Ms: summary.durations.percentile(0.50, maximum: summary.durationMaxMs),
             durationP95Ms: summary.durations.percentile(0.95, maximum: summary.durationMaxMs),
             durationMaxMs: summary.durationMaxMs,

@@ -16,6 +16,9 @@ public struct JobStats: Sendable, Equatable {
     public var failed: Int
     public var partial: Int
     public var skipped: Int
+    /// Fires under way: `running`, and `queued` (PostgreSQL, `overlap=queue`: claimed, waiting
+    /// for the job's live run to end). Decision: a queued fire counts in `runs` and here, never
+    /// as a success or a failure; once it runs it counts once, as its final status.
     public var running: Int
     /// succeeded ÷ (succeeded + failed + partial): skipped fires and running rows do not
     /// count. nil when there is nothing to divide by.

@@ -28,8 +28,8 @@ public enum PrometheusExporter {
             "jobctl_job_runs_total", "counter", "Finished executions recorded in the history, by job and final status."
         ) {
             for s in snapshots {
-                // `running` is a state, not an outcome: a counter of it would go down.
-                for status in ExecutionStatus.allCases where status != .running {
+                // `running` and `queued` are states, not outcomes: a counter of them would go down.
+                for status in ExecutionStatus.allCases where status != .running && status != .queued {
                     text.sample(
                         "jobctl_job_runs_total", [("job", s.job), ("status", status.rawValue)],
                         String(s.runs[status] ?? 0))

@@ -44,13 +44,14 @@ enum ConfigDigest {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Each enabled job's claim policy: its digest, and whether its runs exclude each other
-    /// across nodes (every overlap but `allow`; `queue` is claimed as `skip` there until
-    /// `DEQUEUE` is built).
+    /// Each enabled job's claim policy: its digest, whether its runs exclude each other across
+    /// nodes (every overlap but `allow`), and whether a blocked fire waits (`queue`: `CLAIM`
+    /// records it `queued`, `DEQUEUE` starts it).
     static func policies(_ config: JobsConfig) -> [String: JobClaimPolicy] {
         var policies: [String: JobClaimPolicy] = [:]
         for job in config.jobs where job.enabled {
-            policies[job.name] = JobClaimPolicy(exclusive: job.overlap != .allow, digest: fnv1a(canonicalText(job)))
+            policies[job.name] = JobClaimPolicy(
+                exclusive: job.overlap != .allow, queue: job.overlap == .queue, digest: fnv1a(canonicalText(job)))
         }
         return policies
     }
