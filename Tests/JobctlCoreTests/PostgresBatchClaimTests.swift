@@ -38,6 +38,7 @@ import Testing
         switch outcome {
         case .claimed: "claimed"
         case .skipped: "skipped"
+        case .queued: "queued"
         case .notDue: "notDue"
         case .refused: "refused"
         case .blocked: "blocked"
