@@ -8,9 +8,10 @@ import Logging
 extension JobRunner {
     /// Runs `request`: the overlap policy (`admit`), then the job under its guard
     /// (`runUnderLock`), then the hook its outcome calls for, started in `hookTasks` without
-    /// waiting for it.
+    /// waiting for it. A request whose claim is held already (`RunRequest.held`) was admitted
+    /// by whoever claimed it.
     public func run(_ request: RunRequest) async -> RunOutcome {
-        if let refused = admit(request) { return refused }
+        if request.held == nil, let refused = admit(request) { return refused }
         let outcome = await runUnderLock(request)
         failureHooks.afterRun(request.job, outcome: outcome, fire: request.fire?.date)
         return outcome

@@ -16,6 +16,17 @@ extension JobRunner {
             user: trigger == .manual ? request.user : nil, host: identity.host, pid: identity.pid)
     }
 
+    /// The first attempt's start of `request`, for a claim its caller makes (`HeldClaim`).
+    public func firstStart(_ request: RunRequest, at: Date) -> ExecutionStart {
+        start(request, trigger: request.trigger, attempt: request.firstAttempt, at: at)
+    }
+
+    /// A fire its caller's claim found recorded already: logged as the runner's own claim logs it.
+    public func alreadyRecorded(_ request: RunRequest) -> RunOutcome {
+        logger.info("Fire already recorded by another process", metadata: meta(request.job, nil, request.fire, [:]))
+        return .alreadyRecorded
+    }
+
     /// Claims the attempt's `running` row; nil when the fire is already recorded.
     func claimRunning(_ request: RunRequest, trigger: TriggerKind, attempt: Int, at: Date) throws -> RunClaim? {
         try store.claim(start(request, trigger: trigger, attempt: attempt, at: at)).claim
@@ -64,6 +75,24 @@ extension JobRunner {
         let id = skipped?.claim?.runID
         logger.warning("Job skipped", metadata: meta(request.job, id, request.fire, ["reason": .string(reason)]))
         return .lockHeld(holder: holder, runID: id)
+    }
+
+    /// A held claim (`RunRequest.held`) whose run could not take its guard: its `running` row is
+    /// ended `failed` with the reason, never left for the reaper.
+    func endHeld(_ request: RunRequest, _ held: HeldClaim, error failure: String) -> RunOutcome {
+        let now = clock.now()
+        let id = held.claim.runID
+        _ = try? store.finish(held.claim, ExecutionEnd(status: .failed, finishedAt: now, error: failure))
+        logger.error("Job failed", metadata: meta(request.job, id, request.fire, ["error": .string(failure)]))
+        return .finished(.failed, runID: id)
+    }
+
+    /// A held claim that is not started (the scheduler is stopping): its row ended `interrupted`.
+    public func endInterrupted(_ request: RunRequest, _ held: HeldClaim, reason: String) {
+        let end = ExecutionEnd(status: .interrupted, finishedAt: clock.now(), error: reason)
+        _ = try? store.finish(held.claim, end)
+        logger.warning(
+            "Run not started: \(reason)", metadata: meta(request.job, held.claim.runID, request.fire, [:]))
     }
 
     /// A run that could not even take its lock: recorded as failed so that it is visible.

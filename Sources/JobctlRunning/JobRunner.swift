@@ -54,11 +54,15 @@ public struct JobRunner: Sendable {
     /// after the job's next scheduled fire. The guard is released when this returns; `run`
     /// (`JobRunner+Hooks.swift`) then starts the hooks.
     ///
-    /// Long (about 80 lines): the retry loop with its log lines; its history writes are in
-    /// `JobRunner+Rows.swift`.
+    /// Long (about 70 lines): the retry loop with its log lines; its claims are in
+    /// `claimAttempt`, its history writes in `JobRunner+Rows.swift`.
     func runUnderLock(_ request: RunRequest) async -> RunOutcome {
         let (job, fire, trigger, firstAttempt) = (request.job, request.fire, request.trigger, request.firstAttempt)
-        if let skipped = await skipIfPaused(request, trigger: trigger, attempt: firstAttempt) { return skipped }
+        if request.held == nil,
+            let skipped = await skipIfPaused(request, trigger: trigger, attempt: firstAttempt)
+        {
+            return skipped
+        }
         let now = clock.now()
         let owner = "pid \(identity.pid) on \(identity.host) since \(TimeText.rfc3339(now.unixSeconds, in: job.zone))"
         let exclusive = request.overlap != .run(exclusive: false)
@@ -66,36 +70,30 @@ public struct JobRunner: Sendable {
         do {
             switch try await acquireGuard(job, exclusive: exclusive, owner: owner) {
             case .held(let held): lock = held
-            case .busy(let holder): return skipBusy(request, holder: holder, at: now)
+            case .busy(let holder):
+                if let held = request.held { return endHeld(request, held, error: "lock held by \(holder ?? "?")") }
+                return skipBusy(request, holder: holder, at: now)
             }
         } catch {
+            if let held = request.held { return endHeld(request, held, error: "\(error)") }
             return recordFailure(request, failure: "\(error)")
         }
         defer { withExtendedLifetime(lock) {} }
 
         var attempt = firstAttempt
         var currentTrigger = trigger
-        var notDueClaims = 0
-        var unavailableWaits = 0
+        var held = request.held  // the first attempt's claim, when the caller made it
         while true {
-            let startedAt = clock.now()
-            let claim: RunClaim
-            let leaseStart = BootClock.now()  // before CLAIM is sent: the lease's deadline counts from here
-            do {
-                guard let claimed = try claimRunning(request, trigger: currentTrigger, attempt: attempt, at: startedAt)
-                else {
-                    logger.info("Fire already recorded by another process", metadata: meta(job, nil, fire, [:]))
-                    return .alreadyRecorded
+            let current: HeldClaim
+            if let first = held {
+                (current, held) = (first, nil)
+            } else {
+                switch await claimAttempt(request, trigger: currentTrigger, attempt: attempt) {
+                case .claimed(let claimed): current = claimed
+                case .ended(let outcome): return outcome
                 }
-                claim = claimed
-            } catch {
-                if await waitIfNotDue(error, job: job, fire: fire, claims: &notDueClaims) { continue }
-                if await waitIfUnavailable(error, request: request, waits: &unavailableWaits) { continue }
-                logger.error(
-                    "Cannot record the run; not starting it",
-                    metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
-                return .finished(.failed, runID: 0)
             }
+            let (claim, startedAt) = (current.claim, current.startedAt)
             let id = claim.runID
             logger.info(
                 "Job started",
@@ -105,7 +103,7 @@ public struct JobRunner: Sendable {
             if attempt == firstAttempt { request.onStart?(id) }
             let overdue = watchOverdue(job, runID: id, fire: fire, startedAt: startedAt)
             let result = await performTracked(
-                job, claim: claim, claimStart: leaseStart, fire: fire?.date, startedAt: startedAt, lock: lock)
+                job, claim: claim, claimStart: current.leaseStart, fire: fire?.date, startedAt: startedAt, lock: lock)
             overdue?.cancel()
             let finishedAt = clock.now()
             // SELF_FENCE: a run past its lease deadline writes nothing more (LiveClaims logged it).
@@ -125,6 +123,38 @@ public struct JobRunner: Sendable {
             attempt += 1
             currentTrigger = .retry
             if let skipped = await skipIfPaused(request, trigger: .retry, attempt: attempt) { return skipped }
+        }
+    }
+
+    /// How claiming one attempt ended.
+    enum AttemptClaim: Sendable {
+        case claimed(HeldClaim)
+        /// Not started: the fire is recorded already, or the claim could not be written.
+        case ended(RunOutcome)
+    }
+
+    /// `CLAIM` of attempt `attempt`: a fire not yet due by the store's clock is claimed again
+    /// once due (`waitIfNotDue`), an unreachable store with backoff (`waitIfUnavailable`).
+    private func claimAttempt(_ request: RunRequest, trigger: TriggerKind, attempt: Int) async -> AttemptClaim {
+        let (job, fire) = (request.job, request.fire)
+        var notDueClaims = 0
+        var unavailableWaits = 0
+        while true {
+            let startedAt = clock.now()
+            let leaseStart = BootClock.now()  // before CLAIM is sent: the lease's deadline counts from here
+            do {
+                guard let claim = try claimRunning(request, trigger: trigger, attempt: attempt, at: startedAt) else {
+                    return .ended(alreadyRecorded(request))
+                }
+                return .claimed(HeldClaim(claim: claim, leaseStart: leaseStart, startedAt: startedAt))
+            } catch {
+                if await waitIfNotDue(error, job: job, fire: fire, claims: &notDueClaims) { continue }
+                if await waitIfUnavailable(error, request: request, waits: &unavailableWaits) { continue }
+                logger.error(
+                    "Cannot record the run; not starting it",
+                    metadata: meta(job, nil, fire, ["error": .string("\(error)")]))
+                return .ended(.finished(.failed, runID: 0))
+            }
         }
     }
 

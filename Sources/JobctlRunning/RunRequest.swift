@@ -21,6 +21,9 @@ public struct RunRequest: Sendable {
     /// Called with the run id once the first attempt's `running` row is recorded (the HTTP
     /// trigger answers 202 with it while the run goes on).
     public var onStart: (@Sendable (Int64) -> Void)?
+    /// Set when the first attempt's `running` row is claimed already (`HeldClaim`): the runner
+    /// neither reads the pause nor claims for it, and the overlap policy is not asked again.
+    public var held: HeldClaim?
 
     public init(
         job: JobDefinition, fire: Instant?, trigger: TriggerKind, nextFire: Instant? = nil, user: String? = nil,

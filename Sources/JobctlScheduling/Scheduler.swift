@@ -69,7 +69,7 @@ public actor Scheduler {
         await start()
         while !stopping {
             let now = clock.now()
-            for due in plan.takeDue(at: Instant(date: now)) { dispatch(due, trigger: .schedule) }
+            dispatchDue(plan.takeDue(at: Instant(date: now)))
             prune(now: now)
             var wake = now.addingTimeInterval(maxSleep)
             if let next = plan.nextDue?.date, next < wake { wake = next }
@@ -157,6 +157,31 @@ public actor Scheduler {
 
     /// `granted`: the fire already waited for its slot (`startWaiting`).
     func dispatch(_ due: DueFire, trigger: TriggerKind, granted: Bool = false) {
+        guard let (request, runner) = admitted(due, trigger: trigger, granted: granted) else { return }
+        startAdmitted(due, request: request, runner: runner)
+    }
+
+    /// Starts an admitted fire: its jitter delay (scheduled fires), then the runner.
+    func startAdmitted(_ due: DueFire, request: RunRequest, runner: JobRunner) {
+        let (job, clock, trigger) = (due.job, self.clock, request.trigger)
+        track(job.name, runner: runner) { runner in
+            if trigger == .schedule {
+                let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
+                if delay > 0 {
+                    let at = due.fire.adding(milliseconds: delay).date
+                    while clock.now() < at, !Task.isCancelled { try? await clock.sleep(until: at) }
+                }
+            }
+            if !Task.isCancelled {
+                _ = await runner.run(request)
+            }
+        }
+    }
+
+    /// The request for `due` and its runner when the fire is to start now: the overlap policy
+    /// let it (`JobRunner.admit`; a queued fire is kept in `queued`, a skipped one recorded) and
+    /// a slot is free (`holdForSlot`, unless `granted`); nil otherwise.
+    func admitted(_ due: DueFire, trigger: TriggerKind, granted: Bool) -> (RunRequest, JobRunner)? {
         let job = due.job
         if due.coalesced > 0 {
             logger.warning(
@@ -170,26 +195,14 @@ public actor Scheduler {
         switch runner.admit(request) {
         case .queued?:
             queued[job.name] = due
-            return
+            return nil
         case .some:
-            return  // skipped, recorded by the runner
+            return nil  // skipped, recorded by the runner
         case nil:
             break
         }
-        if !granted, holdForSlot(due, trigger: trigger) { return }
-        let clock = self.clock
-        track(job.name, runner: runner) { runner in
-            if trigger == .schedule {
-                let delay = Jitter.delay(job: job, fire: due.fire, nextFire: due.nextFire)
-                if delay > 0 {
-                    let at = due.fire.adding(milliseconds: delay).date
-                    while clock.now() < at, !Task.isCancelled { try? await clock.sleep(until: at) }
-                }
-            }
-            if !Task.isCancelled {
-                _ = await runner.run(request)
-            }
-        }
+        if !granted, holdForSlot(due, trigger: trigger) { return nil }
+        return (request, runner)
     }
 
     private func finished(_ name: String, task: UUID) {

@@ -2,6 +2,7 @@ import Foundation
 import JobctlConfig
 import JobctlPostgresStore
 import JobctlRunning
+import JobctlScheduling
 import JobctlStore
 import JobctlTime
 import Logging
@@ -58,15 +59,17 @@ struct PostgresNode: Sendable {
     }
 
     /// The node's loops (heartbeat, renewal, fence check, housekeeping, reaper); cancel the task
-    /// to stop them (and the retries they started). `runner` starts the `REAP_RETRY` attempts
-    /// of `on_lost=retry` jobs, as the config last published (a SIGHUP reload included) says.
-    func loops(_ config: JobsConfig, runner: JobRunner) -> Task<Void, Never> {
+    /// to stop them. The `REAP_RETRY` attempts of `on_lost=retry` jobs, as the config last
+    /// published (a SIGHUP reload included) says, are started as the scheduler's runs
+    /// (`Scheduler.startHeld`: counted under `MAX_CONCURRENT`, in the status, given the
+    /// shutdown's grace). Once the scheduler stops, the reaper abandons without retrying.
+    func loops(_ config: JobsConfig, scheduler: Scheduler, clock: any WallClock) -> Task<Void, Never> {
         let digest = ConfigDigest.whole(ConfigDigest.policies(config))
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await every(Self.heartbeatEvery) { heartbeat(published.digest ?? digest) } }
                 group.addTask { await housekeeping() }
-                if let clock = runner.clock as? DatabaseTimedClock {  // the database's time, kept current
+                if let clock = clock as? DatabaseTimedClock {  // the database's time, kept current
                     group.addTask { await every(Self.heartbeatEvery) { _ = try? clock.sync(with: store) } }
                 }
                 group.addTask { await renewLoop() }
@@ -74,15 +77,15 @@ struct PostgresNode: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: Self.reapEvery)
                     if Task.isCancelled { break }
-                    let (current, retrying) = published.retrying ?? (config, Self.retryDigests(config))
-                    for (retry, claimStart) in reap(retrying) {
+                    let (current, digests) = published.retrying ?? (config, Self.retryDigests(config))
+                    let accepting = await scheduler.acceptsHeldRuns
+                    for (retry, leaseStart) in reap(accepting ? digests : [:]) {
                         guard let job = current.job(named: retry.job) else { continue }
-                        group.addTask {
-                            _ = await runner.runClaimed(
-                                job, claim: retry.claim, claimStart: claimStart,
-                                fire: retry.scheduledAt.map(Instant.init(date:)),
-                                attempt: retry.attempt)
-                        }
+                        let held = HeldClaim(claim: retry.claim, leaseStart: leaseStart, startedAt: clock.now())
+                        await scheduler.startHeld(
+                            JobRunner.reclaimed(
+                                job, held: held, fire: retry.scheduledAt.map(Instant.init(date:)),
+                                attempt: retry.attempt))
                     }
                 }
             }

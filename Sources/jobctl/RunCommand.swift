@@ -65,13 +65,7 @@ struct RunCommand: AsyncParsableCommand {
                 return fresh
             })
         let httpServer = try await startHTTP(config: config, scheduler: scheduler, store: store, logger: logger)
-        let nodeLoops = node.map { node in
-            var retries = JobRunner(
-                environment: RunEnvironment(config), store: store, clock: clock, logger: logger, identity: identity,
-                jobs: ArcadeJobs.registry)
-            (retries.runGuard, retries.liveClaims) = (FreeRunGuard(), node.claims)
-            return node.loops(config, runner: retries)
-        }
+        let nodeLoops = node.map { $0.loops(config, scheduler: scheduler, clock: clock) }
         let (events, eventSink) = AsyncStream.makeStream(of: SchedulerEvent.self)
         let grace = Duration.seconds(grace)
         let signalTask = Task { await Self.forward(signals, to: eventSink, grace: grace, logger: logger) }

@@ -1,0 +1,95 @@
+import Foundation
+import JobctlConfig
+import JobctlRunning
+import JobctlStore
+import JobctlTime
+import Logging
+
+/// The fires due at one tick, claimed together where the store can (`FireBatchClaiming`:
+/// PostgreSQL): issue 11's 1,000 fires in one second cost one statement per node, not one per
+/// fire (docs/benchmarks.md).
+///
+/// Decisions:
+/// - Every fire is admitted first as on its own (`admitted`: overlap, `MAX_CONCURRENT`), and
+///   counted as running at once, so the policies of the others see it. Only then is the batch
+///   sent, off the scheduler's actor; each run waits for its answer.
+/// - Left out of the batch, claimed alone by the runner as before: a fire with a jitter delay
+///   (claimed when it starts, as on one host), a paused job's fire (the runner records its
+///   `skipped` row; the pauses are read once for the batch), and any fire whose batch answer
+///   does not settle it (not due yet by the database's clock, refused, a race) or whose batch
+///   failed (the runner's claim waits out an unreachable database).
+/// - A single due fire goes the ordinary way: a batch of one buys nothing.
+extension Scheduler {
+    /// Dispatches the fires of one tick (`FirePlan.takeDue`).
+    func dispatchDue(_ dues: [DueFire]) {
+        guard let batcher = store as? any FireBatchClaiming, dues.count > 1 else {
+            for due in dues { dispatch(due, trigger: .schedule) }
+            return
+        }
+        let (starts, answers) = AsyncStream.makeStream(of: [ExecutionStart].self)
+        let batch = Task { [store, logger, clock] in
+            var claims: [String: BatchAnswer] = [:]
+            for await wanted in starts {
+                claims = Self.claimTogether(wanted, batcher: batcher, store: store, clock: clock, logger: logger)
+            }
+            return claims
+        }
+        var wanted: [ExecutionStart] = []
+        for due in dues {
+            guard let (request, runner) = admitted(due, trigger: .schedule, granted: false) else { continue }
+            if Jitter.delay(job: due.job, fire: due.fire, nextFire: due.nextFire) > 0 {
+                startAdmitted(due, request: request, runner: runner)
+                continue
+            }
+            wanted.append(runner.firstStart(request, at: clock.now()))
+            track(due.job.name, runner: runner) { runner in
+                var request = request
+                switch await batch.value[due.job.name] {
+                case .held(let held)?: request.held = held
+                case .recorded?:
+                    _ = runner.alreadyRecorded(request)
+                    return
+                case nil: break  // claimed alone
+                }
+                _ = await runner.run(request)
+            }
+        }
+        answers.yield(wanted)
+        answers.finish()
+    }
+
+    /// One fire's settled batch answer.
+    enum BatchAnswer: Sendable {
+        /// Claimed by this node: the run starts under it.
+        case held(HeldClaim)
+        /// Recorded already (taken by another node, or `skipped` by overlap): nothing to run.
+        case recorded
+    }
+
+    /// The batch: the pauses once, then one claim of the fires of unpaused jobs. The settled
+    /// answers by job; a fire missing from them is claimed alone by its runner.
+    private static func claimTogether(
+        _ wanted: [ExecutionStart], batcher: any FireBatchClaiming, store: any StateStore, clock: any WallClock,
+        logger: Logger
+    ) -> [String: BatchAnswer] {
+        guard wanted.count > 1 else { return [:] }
+        do {
+            let paused = Set(try store.pauses().map(\.job))
+            let starts = wanted.filter { !paused.contains($0.job) }
+            let (leaseStart, startedAt) = (BootClock.now(), clock.now())  // before the statement is sent
+            var answers: [String: BatchAnswer] = [:]
+            for (start, answer) in zip(starts, try batcher.claimDueFires(starts)) {
+                switch answer {
+                case .claimed(let claim)?:
+                    answers[start.job] = .held(HeldClaim(claim: claim, leaseStart: leaseStart, startedAt: startedAt))
+                case .alreadyClaimed?: answers[start.job] = .recorded
+                case nil: break
+                }
+            }
+            return answers
+        } catch {
+            logger.warning("Claiming \(wanted.count) due fires together failed; claiming each alone: \(error)")
+            return [:]
+        }
+    }
+}
