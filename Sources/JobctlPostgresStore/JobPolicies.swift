@@ -11,6 +11,13 @@ final class JobPolicies: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Every job's policy.
+    var all: [String: JobClaimPolicy] {
+        lock.lock()
+        defer { lock.unlock() }
+        return policies
+    }
+
     func policy(for job: String) -> JobClaimPolicy {
         lock.lock()
         defer { lock.unlock() }

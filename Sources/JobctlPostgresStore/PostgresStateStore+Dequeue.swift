@@ -26,6 +26,12 @@ extension PostgresStateStore: QueuedFires {
         try dequeue(jobs: jobs, now: nil)
     }
 
+    /// The `overlap=queue` jobs of the policies this node claims with (`setJobPolicies`,
+    /// `startNode`), with their digests.
+    public var queueJobDigests: [String: String] {
+        policies.all.filter { $0.value.exclusive && $0.value.queue }.mapValues(\.digest)
+    }
+
     /// `dequeue(jobs:)`, recording `now` as the start in `.caller` mode (ignored otherwise).
     public func dequeue(jobs: [String: String], now: Date?) throws -> [HeldFire] {
         if jobs.isEmpty { return [] }

@@ -9,7 +9,7 @@ extension PostgresStateStore: FireBatchClaiming {
         try claimFires(starts).map { answer in
             switch answer.outcome {
             case .claimed(let claim): return .claimed(claim)
-            case .skipped, .blocked, .adopt, .taken: return .alreadyClaimed
+            case .skipped, .queued, .blocked, .adopt, .taken: return .alreadyClaimed
             case .notDue, .refused, .race: return nil
             }
         }

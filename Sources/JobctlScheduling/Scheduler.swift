@@ -216,6 +216,7 @@ public actor Scheduler {
             dispatch(current, trigger: .schedule)
         }
         if !stopping { startWaiting() }
+        dequeueAfterRun(name)  // overlap=queue across nodes (Scheduler+Dequeue)
         if stopping { wakeUp() }
     }
 

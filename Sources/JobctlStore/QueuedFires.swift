@@ -9,4 +9,8 @@ public protocol QueuedFires: Sendable {
     /// returned, for the caller to run at once. Several processes may call it at the same time:
     /// each queued fire is taken by one. A fire taken by nobody stays queued for a later call.
     func dequeue(jobs: [String: String]) throws -> [HeldFire]
+
+    /// The jobs this process dequeues, with the digests of its definitions of them: its
+    /// `overlap=queue` jobs, as its current config says.
+    var queueJobDigests: [String: String] { get }
 }

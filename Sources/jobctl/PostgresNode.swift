@@ -25,8 +25,8 @@ import Logging
 ///
 /// A fire due while the database is unreachable is claimed again by the runner with backoff
 /// (`JobRunner.waitIfUnavailable`); the node's clock follows the database's, measured every
-/// heartbeat (`DatabaseTimedClock`). Not built yet (issue 11): `DEQUEUE` (`overlap=queue` acts
-/// as `skip` across nodes).
+/// heartbeat (`DatabaseTimedClock`). `DEQUEUE` (`overlap=queue` across nodes) runs every 2 s after
+/// the reaper, and after each run of such a job here (`Scheduler+Dequeue`).
 struct PostgresNode: Sendable {
     let store: PostgresStateStore
     let logger: Logger
@@ -87,6 +87,7 @@ struct PostgresNode: Sendable {
                                 job, held: held, fire: retry.scheduledAt.map(Instant.init(date:)),
                                 attempt: retry.attempt))
                     }
+                    await scheduler.dequeueQueued()  // PROTOCOL: DEQUEUE (Scheduler+Dequeue)
                 }
             }
         }
