@@ -1,0 +1,92 @@
+import Foundation
+import JobctlPostgres
+import Testing
+
+/// `overlap=queue` across nodes end to end (docs/several-hosts.md §5.10, `DEQUEUE`): two real
+/// `jobctl run` nodes with `LEASE=3s` on one throw-away database, checked with independent SQL.
+@Suite(.postgresCluster) struct ClusterQueueTests {
+    /// What the rows of the queue job said once both nodes stopped.
+    struct Found: Sendable {
+        var started = false
+        /// Statuses of the job's rows.
+        var statuses: [String: Int64] = [:]
+        /// Pairs of runs (not skipped or queued) whose [started_at, finished_at] overlap.
+        var overlapping: Int64 = -1
+        /// Runs that started more than a second after their fire (they waited `queued`), and
+        /// those of them that started before the previous run of the job had ended.
+        var dequeued: Int64 = -1
+        var dequeuedEarly: Int64 = -1
+        /// Rows per fire above one.
+        var doubles: Int64 = -1
+        /// Fires that neither ran nor were recorded `skipped` or `interrupted` by the shutdown.
+        var unsettled: Int64 = -1
+        var logs = ""
+    }
+
+    /// About 16 s. Before `DEQUEUE`, a fire claimed while the other node ran the job was
+    /// recorded `skipped`: `overlap=queue` acted as `skip` across nodes. A job due every second
+    /// whose run lasts 2 s: every fire runs once or is skipped (one waits `queued` at a time),
+    /// never two runs at once, and the fires that waited start after the run before them ended.
+    @Test func aQueuedFireStartsAfterTheRunOnTheOtherNodeEnds() async throws {
+        let cluster = try PostgresTestCluster.require()
+        let found = try await offPool { () throws -> Found in
+            let db = try ClusterDatabase(in: cluster, jobs: [], header: ["LEASE=3s"])
+            try ClusterEndToEndTests.writeConfig(
+                db, jobs: ["* * * * * * q \(db.command(sleeping: 2)) overlap=queue"])
+            return try Self.run(db)
+        }
+        try #require(found.started, "\(found.logs)")
+        #expect(found.doubles == 0, "one row per fire")
+        #expect(found.overlapping == 0, "two runs of the job were live at once\n\(found.logs)")
+        #expect(found.dequeued >= 2, "fires that waited queued and ran: \(found.statuses)\n\(found.logs)")
+        #expect(found.dequeuedEarly == 0, "a queued fire started before the run it waited for ended")
+        #expect(found.unsettled == 0, "\(found.statuses)")
+        #expect((found.statuses["queued"] ?? 0) <= 1 && (found.statuses["skipped"] ?? 0) >= 1, "\(found.statuses)")
+    }
+
+    static func run(_ db: ClusterDatabase) throws -> Found {
+        var found = Found()
+        let nodes = [try db.node(), try db.node()]
+        defer { for node in nodes { _ = node.stop() } }
+        found.started = nodes.allSatisfy { $0.waitFor("Scheduler started", timeout: 30) }
+        guard found.started else {
+            found.logs = nodes.map(\.output).joined(separator: "\n----\n")
+            return found
+        }
+        ThreeNodeRun.pause(seconds: 12)
+        for node in nodes { _ = node.stop() }
+        found.logs = nodes.map(\.output).joined(separator: "\n----\n")
+        for row in try db.connection.query("SELECT status, count(*) AS n FROM jobctl_execution GROUP BY status") {
+            if let status = try row.string("status") { found.statuses[status] = try row.int64("n") ?? 0 }
+        }
+        found.overlapping = try db.count(
+            """
+            SELECT count(*) AS n FROM jobctl_execution a JOIN jobctl_execution b ON a.id < b.id
+            WHERE a.status NOT IN ('skipped', 'queued') AND b.status NOT IN ('skipped', 'queued')
+              AND a.started_at < COALESCE(b.finished_at, 'infinity') AND b.started_at < COALESCE(a.finished_at, 'infinity')
+            """)
+        found.dequeued = try db.count(Self.dequeuedSQL("true"))
+        found.dequeuedEarly = try db.count(
+            Self.dequeuedSQL(
+                """
+                EXISTS (SELECT 1 FROM jobctl_execution p WHERE p.status NOT IN ('skipped', 'queued')
+                        AND p.started_at < e.started_at AND COALESCE(p.finished_at, 'infinity') > e.started_at)
+                """))
+        found.doubles = try db.count(
+            "SELECT count(*) - count(DISTINCT (scheduled_at, attempt)) AS n FROM jobctl_execution")
+        found.unsettled = try db.count(
+            """
+            SELECT count(*) AS n FROM jobctl_execution
+            WHERE status NOT IN ('succeeded', 'skipped', 'queued', 'interrupted')
+            """)
+        return found
+    }
+
+    /// Runs that started more than a second after their fire and match `condition` (on `e`).
+    static func dequeuedSQL(_ condition: String) -> String {
+        """
+        SELECT count(*) AS n FROM jobctl_execution e
+        WHERE e.status NOT IN ('skipped', 'queued') AND e.lateness_ms > 1000 AND \(condition)
+        """
+    }
+}
