@@ -73,6 +73,34 @@ extension PostgresStateStore: QueuedFires {
             triggeredBy: trigger)
     }
 
+    /// Records `skipped` each queued fire that no node can start: queued more than `age` ago
+    /// (by its claim) while no live node has its job with the definition it was queued under
+    /// (the job left every node's config, or changed). Decision: housekeeping's, hourly on every
+    /// `run` node (`PostgresNode+Housekeeping`); a day, so a restart or a config roll-out
+    /// never loses a waiting fire, while a fire stranded for good does not wait forever (it
+    /// would start, very late, on the day a node brought the job back). Returns how many.
+    @discardableResult
+    public func skipStrandedQueued(olderThan age: Duration = .seconds(86_400), now: Date? = nil) throws -> Int {
+        let recordedNow = try now.flatMap { try recorded($0) }
+        return try Self.retryingDeadlocks {
+            try autocommit(Self.skipStrandedSQL, [.int64(Self.milliseconds(age)), recordedNow]).count
+        }
+    }
+
+    public static let strandedReason = "queued fire never started: no live node has its job with this definition"
+
+    /// $1 age (ms), $2 recorded end (NULL: now()).
+    static let skipStrandedSQL = """
+        UPDATE jobctl_execution q
+        SET status = 'skipped', finished_at = GREATEST(COALESCE($2::timestamptz, \(recordedNowSQL)), q.started_at),
+            error = '\(strandedReason)'
+        WHERE q.status = 'queued' AND q.started_at < now() - $1::bigint * interval '1 millisecond'
+          AND NOT EXISTS (SELECT 1 FROM jobctl_node_job nj JOIN jobctl_node n USING (node_id)
+                          WHERE nj.job = q.job AND nj.digest = q.config_digest AND n.stopped_at IS NULL
+                            AND n.heartbeat_at > now() - \(milliseconds(liveHeartbeat)) * interval '1 millisecond')
+        RETURNING q.id
+        """
+
     // PROTOCOL: DEQUEUE
     /// $1 jobs, $2 their digests, $3 node, $4 lease (ms), $5 host, $6 pid, $7 recorded start
     /// (NULL: now()).

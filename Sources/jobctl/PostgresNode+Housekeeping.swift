@@ -17,6 +17,7 @@ extension PostgresNode {
     func housekeeping() async {
         while !Task.isCancelled {
             deleteGoneNodes()
+            skipStrandedQueued()
             try? await Task.sleep(for: Self.housekeepingEvery)
         }
     }
@@ -27,6 +28,17 @@ extension PostgresNode {
             if deleted > 0 { logger.info("Deleted \(deleted) node row(s) stopped or silent for a day") }
         } catch {
             logger.error("Cannot delete the rows of gone nodes", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    /// Queued fires (`overlap=queue`) no live node can start, a day old: recorded `skipped`
+    /// (`PostgresStateStore.skipStrandedQueued`).
+    func skipStrandedQueued() {
+        do {
+            let skipped = try store.skipStrandedQueued()
+            if skipped > 0 { logger.warning("Recorded \(skipped) queued fire(s) no live node can start as skipped") }
+        } catch {
+            logger.error("Cannot skip stranded queued fires", metadata: ["error": .string("\(error)")])
         }
     }
 

@@ -11,7 +11,7 @@ import Testing
     static let queue = JobClaimPolicy(exclusive: true, queue: true, digest: "d1")
 
     /// Two nodes with the queue policy for `j`, and a live run of `j` on `a` (its claim).
-    private func liveRun(_ nodes: PostgresNodes, job: String = "j") throws -> (
+    func liveRun(_ nodes: PostgresNodes, job: String = "j") throws -> (
         PostgresStateStore, PostgresStateStore, RunClaim
     ) {
         let (a, b) = (try nodes.node(), try nodes.node())
@@ -193,4 +193,23 @@ import Testing
             """
         ),
     ]
+}
+
+extension PostgresQueueTests {
+    /// A queued fire whose job no live node has with its definition any more waits for ever
+    /// unless housekeeping records it: `skipped` with the reason, once it is a day old.
+    @Test func aQueuedFireNoLiveNodeCanStartIsSkippedAfterADay() throws {
+        let nodes = try PostgresNodes()
+        let (a, b, _) = try liveRun(nodes)
+        let queued = try b.claimFire(PostgresNodes.start("j", fire: historyBase + 60), policy: Self.queue)
+        guard case .queued(let id) = queued.outcome else { Issue.record("\(queued)"); return }  // months ago
+        try a.startNode(version: "2", configDigest: "c", jobs: ["j": Self.queue])
+        #expect(try b.skipStrandedQueued() == 0)  // a live node has j as it was queued
+        try a.startNode(version: "2", configDigest: "c", jobs: ["j": JobClaimPolicy(exclusive: true, digest: "d2")])
+        #expect(try b.skipStrandedQueued(olderThan: .seconds(86_400 * 10_000)) == 0)  // not that old
+        #expect(try b.skipStrandedQueued(now: historyBase + 3600) == 1)
+        let row = try #require(try b.execution(id: id))
+        #expect(row.status == .skipped && row.error == PostgresStateStore.strandedReason)
+        #expect(row.finishedAt == historyBase + 3600)
+    }
 }
