@@ -13,7 +13,8 @@ extension PostgresStateStore: QueuedFires {
     /// starts a fire queued under another definition): the row becomes this node's `running` run
     /// with a fresh lease, `started_at` = now (the fire's real start; `.caller` mode: `now`)
     /// and its lateness from there, as `CLAIM` computes it. It keeps its fire, trigger and
-    /// attempt. One autocommit statement; `FOR UPDATE SKIP LOCKED` keeps concurrent dequeuers
+    /// attempt. A paused job's queued fire is recorded `skipped` instead, with the pause's
+    /// reason (when its turn comes, as on one host), and not returned. One autocommit statement; `FOR UPDATE SKIP LOCKED` keeps concurrent dequeuers
     /// apart, so each queued fire is taken once.
     ///
     /// Decisions:
@@ -59,7 +60,7 @@ extension PostgresStateStore: QueuedFires {
             .text(node.id), .int64(leaseMilliseconds), .text(node.host), .int64(Int64(node.pid)), recordedNow,
         ]
         let rows = try Self.retryingDeadlocks { try autocommit(Self.dequeueSQL, parameters) }
-        return try rows.map(Self.heldFire)
+        return try rows.filter { try $0.string("status") == "running" }.map(Self.heldFire)
     }
 
     static func heldFire(_ row: PostgresRow) throws -> HeldFire {
@@ -103,12 +104,19 @@ extension PostgresStateStore: QueuedFires {
 
     // PROTOCOL: DEQUEUE
     /// $1 jobs, $2 their digests, $3 node, $4 lease (ms), $5 host, $6 pid, $7 recorded start
-    /// (NULL: now()).
+    /// (NULL: now()). A paused job's queued fire is recorded `skipped` with the pause's reason
+    /// when its turn comes (`JobPause.skipReason`), as on one host, where a queued fire meets
+    /// the pause check when it is started.
     static let dequeueSQL = """
         WITH want AS (
           SELECT * FROM unnest($1::text[], $2::text[]) AS w(job, digest)
         ), pick AS (
-          SELECT q.id FROM jobctl_execution q JOIN want w ON w.job = q.job AND w.digest = q.config_digest
+          SELECT q.id, p.job IS NOT NULL AS paused,
+                 'paused by ' || p.paused_by || ' at '
+                   || to_char(p.paused_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                   || COALESCE(': ' || p.note, '') AS reason
+          FROM jobctl_execution q JOIN want w ON w.job = q.job AND w.digest = q.config_digest
+          LEFT JOIN jobctl_pause p ON p.job = q.job
           WHERE q.status = 'queued'
             AND NOT EXISTS (SELECT 1 FROM jobctl_execution l
                             WHERE l.job = q.job AND l.status = 'running' AND l.exclusive)
@@ -118,12 +126,17 @@ extension PostgresStateStore: QueuedFires {
           SELECT COALESCE($7::timestamptz, \(recordedNowSQL)) AS t
         )
         UPDATE jobctl_execution e
-        SET status = 'running', owner_node = $3::text, lease_until = now() + $4::bigint * interval '1 millisecond',
-            started_at = s.t, host = $5::text, pid = $6::integer,
-            lateness_ms = CASE WHEN e.triggered_by IN ('schedule', 'catchup')
-                               THEN jobctl_ms(s.t) - jobctl_ms(e.scheduled_at) END
+        SET status = CASE WHEN pick.paused THEN 'skipped' ELSE 'running' END,
+            owner_node = CASE WHEN pick.paused THEN NULL ELSE $3::text END,
+            lease_until = CASE WHEN pick.paused THEN NULL ELSE now() + $4::bigint * interval '1 millisecond' END,
+            started_at = CASE WHEN pick.paused THEN e.started_at ELSE s.t END,
+            host = $5::text, pid = $6::integer,
+            lateness_ms = CASE WHEN NOT pick.paused AND e.triggered_by IN ('schedule', 'catchup')
+                               THEN jobctl_ms(s.t) - jobctl_ms(e.scheduled_at) END,
+            finished_at = CASE WHEN pick.paused THEN GREATEST(s.t, e.started_at) END,
+            error = CASE WHEN pick.paused THEN pick.reason END
         FROM pick, s
         WHERE e.id = pick.id AND e.status = 'queued'
-        RETURNING e.id, e.job, jobctl_ms(e.scheduled_at) AS scheduled_ms, e.attempt, e.triggered_by
+        RETURNING e.id, e.job, jobctl_ms(e.scheduled_at) AS scheduled_ms, e.attempt, e.triggered_by, e.status
         """
 }

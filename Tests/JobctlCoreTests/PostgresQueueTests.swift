@@ -213,3 +213,23 @@ extension PostgresQueueTests {
         #expect(row.finishedAt == historyBase + 3600)
     }
 }
+
+extension PostgresQueueTests {
+    /// As on one host, where a queued fire meets the pause check when it is started: a paused
+    /// job's queued fire is recorded `skipped` with the pause's reason when its turn comes.
+    @Test func aPausedJobsQueuedFireIsSkippedWhenItsTurnComes() throws {
+        let nodes = try PostgresNodes()
+        let (a, b, live) = try liveRun(nodes)
+        let queued = try b.claimFire(PostgresNodes.start("j", fire: historyBase + 60), policy: Self.queue)
+        guard case .queued(let id) = queued.outcome else { Issue.record("\(queued)"); return }
+        _ = try a.pause(job: "j", by: "ops", note: "maintenance", at: historyBase + 30)
+        #expect(try b.dequeue(jobs: ["j": "d1"], now: historyBase + 80).isEmpty)
+        #expect(try b.execution(id: id)?.status == .queued)  // its turn has not come
+        try a.finish(live, ExecutionEnd(status: .succeeded, finishedAt: historyBase + 90))
+        #expect(try b.dequeue(jobs: ["j": "d1"], now: historyBase + 95).isEmpty)
+        let row = try #require(try b.execution(id: id))
+        let pause = try #require(try b.activePause(job: "j"))
+        #expect(row.status == .skipped && row.error == pause.skipReason && row.finishedAt == historyBase + 95)
+        #expect(row.startedAt == historyBase + 60 && row.latenessMs == nil)
+    }
+}
