@@ -37,7 +37,7 @@ public enum RunDetailText {
             ("trigger", trigger),
             ("attempt", String(run.attempt)),
             ("scheduled", run.scheduledAt.map { HistoryTime.local($0, in: tz) } ?? "- (a manual run has no fire)"),
-            ("started", HistoryTime.local(run.startedAt, in: tz)),
+            ("started", HistoryTime.local(run.startedAt, in: tz) + (run.status == .queued ? " (queued; not started yet)" : "")),
             ("finished", run.finishedAt.map { HistoryTime.local($0, in: tz) } ?? "-"),
             ("duration", DurationText.readable(milliseconds: run.durationMs) + exact(run.durationMs)),
             ("lateness", DurationText.readable(milliseconds: run.latenessMs) + exact(run.latenessMs)),
