@@ -26,6 +26,9 @@ public enum RunDetailText {
         return out
     }
 
+    /// After a queued row's `started_at`: its claim, not its start (`overlap=queue` across nodes).
+    static let queuedNote = " (queued; not started)"
+
     static func fields(_ run: ExecutionRecord, tz: TimeZone) -> String {
         let trigger =
             run.triggeredBy == .manual
@@ -37,7 +40,7 @@ public enum RunDetailText {
             ("trigger", trigger),
             ("attempt", String(run.attempt)),
             ("scheduled", run.scheduledAt.map { HistoryTime.local($0, in: tz) } ?? "- (a manual run has no fire)"),
-            ("started", HistoryTime.local(run.startedAt, in: tz) + (run.status == .queued ? " (queued; not started yet)" : "")),
+            ("started", HistoryTime.local(run.startedAt, in: tz) + (run.status == .queued ? queuedNote : "")),
             ("finished", run.finishedAt.map { HistoryTime.local($0, in: tz) } ?? "-"),
             ("duration", DurationText.readable(milliseconds: run.durationMs) + exact(run.durationMs)),
             ("lateness", DurationText.readable(milliseconds: run.latenessMs) + exact(run.latenessMs)),

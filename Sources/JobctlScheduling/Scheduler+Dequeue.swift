@@ -63,7 +63,8 @@ extension Scheduler {
             let end = ExecutionEnd(
                 status: .interrupted, finishedAt: clock.now(), error: "not started: the job left this node's config")
             _ = try? store.finish(fire.claim, end)
-            logger.warning("A dequeued fire of a job no longer configured was ended", metadata: ["job": .string(fire.job)])
+            logger.warning(
+                "A dequeued fire of a job no longer configured was ended", metadata: ["job": .string(fire.job)])
             return
         }
         var request = RunRequest(

@@ -33,7 +33,8 @@ import Testing
         #expect(try nodes.value(unowned, [.int64(id)]) == "t")
         // The protocol's claim: the fire is recorded, the node moves on.
         #expect(try b.claim(PostgresNodes.start("j", fire: historyBase + 120)) == .alreadyClaimed)
-        let skipped = try nodes.value("SELECT status || ' ' || error FROM jobctl_execution WHERE scheduled_at = $1",
+        let skipped = try nodes.value(
+            "SELECT status || ' ' || error FROM jobctl_execution WHERE scheduled_at = $1",
             [.timestamp(historyBase + 120)])
         #expect(skipped == "skipped previous run still running (overlap=skip)")
         // A manual trigger is never queued: refused, nothing recorded.
@@ -96,8 +97,10 @@ import Testing
         _ = try b.claim(PostgresNodes.start("j", fire: historyBase + 60))
         try a.finish(live, ExecutionEnd(status: .succeeded, finishedAt: historyBase + 90))
         #expect(try a.dequeue(jobs: ["j": "d2"]).isEmpty)
-        #expect(try nodes.value("SELECT status FROM jobctl_execution WHERE scheduled_at = $1",
-            [.timestamp(historyBase + 60)]) == "queued")
+        #expect(
+            try nodes.value(
+                "SELECT status FROM jobctl_execution WHERE scheduled_at = $1",
+                [.timestamp(historyBase + 60)]) == "queued")
         #expect(try a.dequeue(jobs: ["j": "d1"]).count == 1)
     }
 
@@ -109,14 +112,17 @@ import Testing
         _ = try b.claim(PostgresNodes.start("j", fire: historyBase + 60))
         try a.finish(live, ExecutionEnd(status: .succeeded, finishedAt: historyBase + 90))
         let waiting = try nodes.sql().transaction { tx in
-            try tx.execute(StoreConformanceTests.insertRunningSQL, [.text("j"), .timestamp(historyBase + 120), .bool(true)])
+            try tx.execute(
+                StoreConformanceTests.insertRunningSQL, [.text("j"), .timestamp(historyBase + 120), .bool(true)])
             let waiting = BackgroundCall { try b.dequeue(jobs: ["j": "d1", "k": "d1"]) }
             try nodes.waitForALockWaiter()
             return waiting
         }
         #expect(try waiting.wait().isEmpty)
-        #expect(try nodes.value("SELECT status FROM jobctl_execution WHERE scheduled_at = $1",
-            [.timestamp(historyBase + 60)]) == "queued")
+        #expect(
+            try nodes.value(
+                "SELECT status FROM jobctl_execution WHERE scheduled_at = $1",
+                [.timestamp(historyBase + 60)]) == "queued")
     }
 
     /// A fire queued on one day, run on another and ended is counted once, as its final status

@@ -1,9 +1,9 @@
 import Foundation
 import JobctlPostgresStore
-@testable import JobctlReports
 import JobctlRunning
 import Testing
 
+@testable import JobctlReports
 @testable import JobctlStore
 
 /// Status `queued` (`overlap=queue` across nodes) through every reader, from a real queued row:
@@ -20,7 +20,7 @@ import Testing
         #expect(table.contains("queued") && table.contains("waits for the running one"), "\(table)")
         #expect(try HistoryRenderer.json(records).contains("\"status\" : \"queued\""))
         let show = RunDetailText.fields(try #require(records.first), tz: try #require(TimeZone(secondsFromGMT: 0)))
-        #expect(show.contains("(queued; not started yet)"), "\(show)")
+        #expect(show.contains("(queued; not started)"), "\(show)")
         let stats = HistoryStats(try a.summaryReport(SummaryRequest(job: "j")))
         #expect(stats.overall.runs == 2 && stats.overall.running == 2 && stats.overall.failed == 0)
         #expect(stats.overall.successRate == nil && stats.jobs.first?.consecutiveFailures == 0)
