@@ -20,8 +20,10 @@ import Logging
 /// - The statement is sent off the scheduler's actor; the lease's deadline counts from
 ///   `BootClock.now()` read before it is sent (`HeldClaim.leaseStart`, as a claim's does).
 /// - A fire queued on one host (this scheduler's `queued`, a fire due while this node runs the
-///   job) is unchanged: it is claimed when the local run ends; a fire queued in the database
-///   meanwhile makes that claim `skipped` or `queued` as the database says.
+///   job) is unchanged: it is claimed when the local run ends, at the moment this node also
+///   dequeues the job. Both go through the database, so only one of them starts: when the
+///   dequeue wins, the claim is recorded `queued` (or `skipped`) behind it; when the claim wins,
+///   the fire queued in the database waits for that run.
 /// - Started even after a reload dropped the job? No: a dequeued fire of a job this scheduler
 ///   no longer has (a reload between the statement and the start) is ended `interrupted`.
 extension Scheduler {

@@ -23,16 +23,17 @@ import Testing
         var logs = ""
     }
 
-    /// About 16 s. Before `DEQUEUE`, a fire claimed while the other node ran the job was
+    /// About 17 s. Before `DEQUEUE`, a fire claimed while the other node ran the job was
     /// recorded `skipped`: `overlap=queue` acted as `skip` across nodes. A job due every second
-    /// whose run lasts 2 s: every fire runs once or is skipped (one waits `queued` at a time),
-    /// never two runs at once, and the fires that waited start after the run before them ended.
+    /// whose run lasts 4 s (longer than the 3 s lease: a dequeued run is renewed like any other):
+    /// every fire runs once or is skipped (one waits `queued` at a time), never two runs at once,
+    /// none is `abandoned`, and the fires that waited start after the run before them ended.
     @Test func aQueuedFireStartsAfterTheRunOnTheOtherNodeEnds() async throws {
         let cluster = try PostgresTestCluster.require()
         let found = try await offPool { () throws -> Found in
             let db = try ClusterDatabase(in: cluster, jobs: [], header: ["LEASE=3s"])
             try ClusterEndToEndTests.writeConfig(
-                db, jobs: ["* * * * * * q \(db.command(sleeping: 2)) overlap=queue"])
+                db, jobs: ["* * * * * * q \(db.command(sleeping: 4)) overlap=queue"])
             return try Self.run(db)
         }
         try #require(found.started, "\(found.logs)")
@@ -53,7 +54,7 @@ import Testing
             found.logs = nodes.map(\.output).joined(separator: "\n----\n")
             return found
         }
-        ThreeNodeRun.pause(seconds: 12)
+        ThreeNodeRun.pause(seconds: 14)
         for node in nodes { _ = node.stop() }
         found.logs = nodes.map(\.output).joined(separator: "\n----\n")
         for row in try db.connection.query("SELECT status, count(*) AS n FROM jobctl_execution GROUP BY status") {
