@@ -12,6 +12,8 @@
 /// - **Rows are append-only where the summaries look**: a BEFORE trigger refuses what SQLite's
 ///   guard refuses (check_violation).
 /// - Statuses are rows (`jobctl_summary_status`), not columns: a new status needs no migration.
+/// - "pg v6" (`PostgresQueueSchema`) replaces the guard, the change trigger and the delete
+///   function so that a `queued` row (`overlap=queue` across nodes) is a state like `running`.
 /// - Work counters are rows too (`jobctl_work_counters`), learned from the jobs that declare
 ///   them (`StateStore.learnCounters`); the two this migration seeds are history (migrations are
 ///   append-only), not a list the store keeps.

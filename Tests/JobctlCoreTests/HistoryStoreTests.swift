@@ -459,6 +459,7 @@ import Testing
         #expect(
             ExecutionStatus.allCases.map(\.rawValue) == [
                 "running", "succeeded", "failed", "partial", "timed_out", "skipped", "interrupted", "abandoned",
+                "queued",
             ])
         #expect(TriggerKind.allCases.map(\.rawValue) == ["schedule", "catchup", "retry", "manual", "backfill"])
         #expect(ExecutionStatus.allCases.filter(\.isFailure) == [.failed, .timedOut, .interrupted, .abandoned])
