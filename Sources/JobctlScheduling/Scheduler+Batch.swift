@@ -19,11 +19,13 @@ import Logging
 ///   does not settle it (not due yet by the database's clock, refused, a race) or whose batch
 ///   failed (the runner's claim waits out an unreachable database).
 /// - A single due fire goes the ordinary way: a batch of one buys nothing.
+/// - The catch-up fires at start are claimed together the same way (a node restarting with
+///   many `catchup=` jobs); `@reboot` fires are claimed one by one.
 extension Scheduler {
-    /// Dispatches the fires of one tick (`FirePlan.takeDue`).
-    func dispatchDue(_ dues: [DueFire]) {
+    /// Dispatches the fires of one tick (`FirePlan.takeDue`), or the catch-up fires at start.
+    func dispatchDue(_ dues: [DueFire], trigger: TriggerKind = .schedule) {
         guard let batcher = store as? any FireBatchClaiming, dues.count > 1 else {
-            for due in dues { dispatch(due, trigger: .schedule) }
+            for due in dues { dispatch(due, trigger: trigger) }
             return
         }
         let (starts, answers) = AsyncStream.makeStream(of: [ExecutionStart].self)
@@ -36,8 +38,8 @@ extension Scheduler {
         }
         var wanted: [ExecutionStart] = []
         for due in dues {
-            guard let (request, runner) = admitted(due, trigger: .schedule, granted: false) else { continue }
-            if Jitter.delay(job: due.job, fire: due.fire, nextFire: due.nextFire) > 0 {
+            guard let (request, runner) = admitted(due, trigger: trigger, granted: false) else { continue }
+            if trigger == .schedule, Jitter.delay(job: due.job, fire: due.fire, nextFire: due.nextFire) > 0 {
                 startAdmitted(due, request: request, runner: runner)
                 continue
             }

@@ -126,6 +126,7 @@ public actor Scheduler {
         logger.info(
             "Scheduler started with \(config.jobs.count) job(s)\n\(config.jobTable(after: now.unixSeconds))",
             metadata: ["pid": .stringConvertible(identity.pid)])
+        var catchups: [DueFire] = []
         for job in config.jobs where job.enabled {
             if job.isReboot {
                 dispatch(DueFire(job: job, fire: instant, nextFire: nil, coalesced: 0), trigger: .schedule)
@@ -147,10 +148,10 @@ public actor Scheduler {
                         "job": .string(job.name),
                         "scheduled": .string(TimeText.rfc3339(fire.unixSeconds, in: job.zone)),
                     ])
-                let due = DueFire(job: job, fire: fire, nextFire: job.nextFire(after: instant), coalesced: 0)
-                dispatch(due, trigger: .catchup)
+                catchups.append(DueFire(job: job, fire: fire, nextFire: job.nextFire(after: instant), coalesced: 0))
             }
         }
+        dispatchDue(catchups, trigger: .catchup)
     }
 
     // MARK: Dispatch

@@ -24,12 +24,17 @@ import Testing
         let events: AsyncStream<SchedulerEvent>.Continuation
         let task: Task<Void, Never>
 
-        init(_ nodes: PostgresNodes, host: String, jobs: [JobDefinition], directory: HistoryTempDirectory) throws {
+        init(
+            _ nodes: PostgresNodes, host: String, jobs: [JobDefinition], directory: HistoryTempDirectory,
+            maxConcurrent: Int? = nil
+        ) throws {
             store = try nodes.node(times: .database)
-            let config = JobsConfig(
+            var draft = JobsConfig(
                 path: directory.file("jobs.conf"), stateDatabasePath: "postgresql://test/unused",
                 appDatabasePath: nil, lockDirectory: directory.path, historyRetentionMilliseconds: 86_400_000,
                 httpListen: nil, httpTokenFile: nil, jobs: jobs)
+            draft.maxConcurrent = maxConcurrent
+            let config = draft
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             scheduler = Scheduler(
@@ -96,6 +101,30 @@ import Testing
             "SELECT count(*) FILTER (WHERE status = 'skipped' AND error LIKE '%paused%') = count(*) AND count(*) > 0 FROM jobctl_execution WHERE job = 'paused'"
         )
         #expect(paused == "t")
+    }
+
+    @Test func theBatchClaimsOnlyTheFiresThatHaveASlot() async throws {
+        let nodes = try PostgresNodes()
+        let directory = try HistoryTempDirectory()
+        defer { directory.cleanup() }
+        let jobs = try (0..<4).map {
+            try job("capped\($0)", "* * * * * *", action: .builtin(testKind, options: ["block_ms": .integer(150)]))
+        }
+        let node = try Node(nodes, host: "a", jobs: jobs, directory: directory, maxConcurrent: 2)
+        try await Task.sleep(for: .milliseconds(2_300))
+        await node.stop()
+        // Two slots: the batch claimed two fires of an instant; the others waited and were
+        // claimed alone when a slot freed up (their own statement, later).
+        let together = try nodes.value(
+            "SELECT max(c) FROM (SELECT count(*) AS c FROM jobctl_execution GROUP BY scheduled_at, started_at) n")
+        #expect(together == "2")
+        let alone = try nodes.value(
+            "SELECT count(*) FROM jobctl_execution WHERE status = 'succeeded' AND lateness_ms >= 100")
+        #expect((Int(alone ?? "") ?? 0) >= 2)
+        #expect(
+            try nodes.value(
+                "SELECT count(*) FROM (SELECT job, scheduled_at FROM jobctl_execution GROUP BY 1, 2 HAVING count(*) > 1) d"
+            ) == "0")
     }
 
     @Test func aRunClaimedBeforeTheSchedulerSawItCountsAsItsRunAndIsInterruptedOnShutdown() async throws {
