@@ -96,7 +96,7 @@ extension PostgresStateStore {
                         ) AS disagree,
                  f.excl AND EXISTS (SELECT 1 FROM jobctl_execution l
                          WHERE l.job = f.job AND l.status = 'running' AND l.exclusive) AS blocked,
-                 f.queue AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
+                 f.queue AND f.trig NOT IN ('manual', 'backfill') AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
                          WHERE q.job = f.job AND q.status = 'queued') AS can_queue,
                  COALESCE(f.rec, \(recordedNowSQL)) AS started
           FROM f

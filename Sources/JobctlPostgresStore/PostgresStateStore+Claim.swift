@@ -58,7 +58,9 @@ extension PostgresStateStore {
     // PROTOCOL: CLAIM, CLAIM_MANUAL
     /// $1 job, $2 scheduled_at (NULL: manual), $3 node, $4 lease (ms), $5 digest, $6 exclusive,
     /// $7 triggered_by, $8 host, $9 pid, $10 attempt, $11 user, $12 recorded start (NULL: now()),
-    /// $13 queue (`overlap=queue`: a blocked fire is `queued` when the job has none yet).
+    /// $13 queue (`overlap=queue`: a blocked fire of the schedule is `queued` when the job has
+    /// none yet; a manual run or a backfill never waits, as on one host, where both are refused
+    /// or skipped while the job runs).
     /// Pause (`jobctl_pause`) is not part of it yet: issue 12 ports it. A `queued` row has no
     /// owner, lease, end or lateness: `DEQUEUE` sets them when it starts.
     static let claimSQL = """
@@ -71,7 +73,7 @@ extension PostgresStateStore {
                         ) AS disagree,
                  $6::boolean AND EXISTS (SELECT 1 FROM jobctl_execution l
                          WHERE l.job = $1::text AND l.status = 'running' AND l.exclusive) AS blocked,
-                 $13::boolean AND $2::timestamptz IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
+                 $13::boolean AND $7::text NOT IN ('manual', 'backfill') AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
                          WHERE q.job = $1::text AND q.status = 'queued') AS can_queue,
                  COALESCE($12::timestamptz, \(recordedNowSQL)) AS started
         ), ins AS (

@@ -14,8 +14,9 @@ extension PostgresStateStore: QueuedFires {
     /// with a fresh lease, `started_at` = now (the fire's real start; `.caller` mode: `now`)
     /// and its lateness from there, as `CLAIM` computes it. It keeps its fire, trigger and
     /// attempt. A paused job's queued fire is recorded `skipped` instead, with the pause's
-    /// reason (when its turn comes, as on one host), and not returned. One autocommit statement; `FOR UPDATE SKIP LOCKED` keeps concurrent dequeuers
-    /// apart, so each queued fire is taken once.
+    /// reason (when its turn comes, as on one host), and not returned. One autocommit
+    /// statement; `FOR UPDATE SKIP LOCKED` keeps concurrent dequeuers apart, so each queued fire
+    /// is taken once.
     ///
     /// Decisions:
     /// - All the listed jobs in one statement (at most one queued row per job, the one-queued

@@ -37,10 +37,15 @@ import Testing
             "SELECT status || ' ' || error FROM jobctl_execution WHERE scheduled_at = $1",
             [.timestamp(historyBase + 120)])
         #expect(skipped == "skipped previous run still running (overlap=skip)")
-        // A manual trigger is never queued: refused, nothing recorded.
+        // A manual trigger is never queued: refused, nothing recorded. Nor is a backfill: skipped.
         let manual = PostgresNodes.start("j", fire: nil, trigger: .manual)
         #expect(try b.claimFire(manual, policy: Self.queue).outcome == .blocked)
-        #expect(try nodes.rowCount() == 3)
+        let backfill = PostgresNodes.start("j", fire: historyBase - 3600, trigger: .backfill)
+        guard case .skipped = try b.claimFire(backfill, policy: Self.queue).outcome else {
+            Issue.record("a backfill blocked by a live run was not skipped")
+            return
+        }
+        #expect(try nodes.rowCount() == 4)
     }
 
     @Test func theBatchedClaimQueuesLikeTheSingleOne() throws {

@@ -64,7 +64,8 @@ import Testing
             """
             SELECT count(*) AS n FROM jobctl_execution a JOIN jobctl_execution b ON a.id < b.id
             WHERE a.status NOT IN ('skipped', 'queued') AND b.status NOT IN ('skipped', 'queued')
-              AND a.started_at < COALESCE(b.finished_at, 'infinity') AND b.started_at < COALESCE(a.finished_at, 'infinity')
+              AND a.started_at < COALESCE(b.finished_at, 'infinity')
+              AND b.started_at < COALESCE(a.finished_at, 'infinity')
             """)
         found.dequeued = try db.count(Self.dequeuedSQL("true"))
         found.dequeuedEarly = try db.count(
