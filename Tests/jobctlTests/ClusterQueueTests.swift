@@ -134,9 +134,10 @@ extension ClusterQueueTests {
         #expect(found.early == 0, "a run started while the lost run was still live")
     }
 
-    /// The live run (id, owner) of the job once a fire waits `queued` behind it (20 s at most).
+    /// The live run (id, owner) of the job once a fire waits `queued` behind it (30 s at most:
+    /// the first fire comes up to 10 s after the start, the queued one 10 s later).
     static func runWithAQueuedFire(_ db: ClusterDatabase) throws -> (Int64, String)? {
-        try db.poll(timeout: 20) { () -> (Int64, String)? in
+        try db.poll(timeout: 30) { () -> (Int64, String)? in
             let row = try db.connection.query(
                 """
                 SELECT l.id, l.owner_node FROM jobctl_execution l
