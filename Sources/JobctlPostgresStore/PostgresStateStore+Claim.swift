@@ -73,8 +73,9 @@ extension PostgresStateStore {
                         ) AS disagree,
                  $6::boolean AND EXISTS (SELECT 1 FROM jobctl_execution l
                          WHERE l.job = $1::text AND l.status = 'running' AND l.exclusive) AS blocked,
-                 $13::boolean AND $7::text NOT IN ('manual', 'backfill') AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
-                         WHERE q.job = $1::text AND q.status = 'queued') AS can_queue,
+                 $13::boolean AND $7::text NOT IN ('manual', 'backfill')
+                   AND NOT EXISTS (SELECT 1 FROM jobctl_execution q
+                                   WHERE q.job = $1::text AND q.status = 'queued') AS can_queue,
                  COALESCE($12::timestamptz, \(recordedNowSQL)) AS started
         ), ins AS (
           INSERT INTO jobctl_execution AS e
