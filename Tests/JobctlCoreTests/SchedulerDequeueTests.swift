@@ -48,7 +48,9 @@ import Testing
         #expect(ended, "the queued fire was not run within 120 s")
         let row = try #require(try node.store.execution(id: id))
         let firstRow = try #require(try node.store.execution(id: claim.runID))
-        #expect(row.status == .succeeded && firstRow.status == .succeeded)
+        // `succeeded`; or `abandoned` when the machine is so busy that the scheduler's start
+        // (which reaps expired leases) came after the 30 s lease of the held run: it ends either way.
+        #expect(row.status == .succeeded && [.succeeded, .abandoned].contains(firstRow.status))
         #expect(row.startedAt >= (firstRow.finishedAt ?? .distantFuture))
         let owner = "SELECT owner_node FROM jobctl_execution WHERE id = $1"
         #expect(try nodes.value(owner, [.int64(id)]) == node.store.node.id)
