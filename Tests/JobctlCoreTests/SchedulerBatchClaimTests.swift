@@ -28,7 +28,9 @@ import Testing
             _ nodes: PostgresNodes, host: String, jobs: [JobDefinition], directory: HistoryTempDirectory,
             maxConcurrent: Int? = nil
         ) throws {
-            store = try nodes.node(times: .database)
+            // A lease far longer than any test: nothing renews it here, and a starved machine
+            // (the whole suite in parallel) must not see a run reaped under it.
+            store = try nodes.node(lease: .seconds(3600), times: .database)
             var draft = JobsConfig(
                 path: directory.file("jobs.conf"), stateDatabasePath: "postgresql://test/unused",
                 appDatabasePath: nil, lockDirectory: directory.path, historyRetentionMilliseconds: 86_400_000,
@@ -54,18 +56,33 @@ import Testing
         }
     }
 
+    /// Waits (hang guard: 120 s, for a machine starved by the whole suite) until `condition`
+    /// (one boolean) holds in the database.
+    func waitUntil(_ nodes: PostgresNodes, _ condition: String) async throws {
+        let deadline = Date().addingTimeInterval(120)
+        while try nodes.value(condition) != "t" {
+            guard Date() < deadline else { throw ClusterError("not within 120 s: \(condition)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     @Test func firesDueTogetherAreClaimedInOneStatementPerNode() async throws {
         let nodes = try PostgresNodes()
         let directory = try HistoryTempDirectory()
         defer { directory.cleanup() }
+        // overlap=allow: on a starved machine a run may outlast its second, and an overlap skip is
+        // a row of its own statement.
         let jobs =
-            try (0..<5).map { try job("every\($0)", "* * * * * *", action: .builtin(testKind, options: [:])) }
+            try (0..<5).map {
+                try job("every\($0)", "* * * * * *", overlap: .allow, action: .builtin(testKind, options: [:]))
+            }
             + [try job("paused", "* * * * * *", action: .builtin(testKind, options: [:]))]
         let pauser = try nodes.node()
         _ = try pauser.pause(job: "paused", by: "tester", note: "maintenance", at: Date())
         let a = try Node(nodes, host: "a", jobs: jobs, directory: directory)
         let b = try Node(nodes, host: "b", jobs: jobs, directory: directory)
-        try await Task.sleep(for: .milliseconds(3_300))
+        try await waitUntil(
+            nodes, "SELECT count(DISTINCT scheduled_at) >= 3 FROM jobctl_execution WHERE job <> 'paused'")
         await a.stop()
         await b.stop()
 
@@ -111,7 +128,8 @@ import Testing
             try job("capped\($0)", "* * * * * *", action: .builtin(testKind, options: ["block_ms": .integer(150)]))
         }
         let node = try Node(nodes, host: "a", jobs: jobs, directory: directory, maxConcurrent: 2)
-        try await Task.sleep(for: .milliseconds(2_300))
+        try await waitUntil(
+            nodes, "SELECT count(*) >= 2 FROM jobctl_execution WHERE status = 'succeeded' AND lateness_ms >= 100")
         await node.stop()
         // Two slots: the batch claimed two fires of an instant; the others waited and were
         // claimed alone when a slot freed up (their own statement, later).
