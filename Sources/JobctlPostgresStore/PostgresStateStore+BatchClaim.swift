@@ -73,7 +73,7 @@ extension PostgresStateStore {
     /// `arrayLiteral` with NULL elements: nil is an unquoted NULL (every value is quoted, so a
     /// text "NULL" stays text).
     static func optionalArrayLiteral(_ values: [String?]) -> String {
-        let elements = values.map { value in value.map { arrayLiteral([$0]).dropFirst().dropLast() } ?? "NULL" }
+        let elements = values.map { value in value.map(arrayElement) ?? "NULL" }
         return "{" + elements.joined(separator: ",") + "}"
     }
 

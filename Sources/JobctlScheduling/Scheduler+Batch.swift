@@ -37,8 +37,11 @@ extension Scheduler {
             return claims
         }
         var wanted: [ExecutionStart] = []
+        let prepared = makeRunner()
         for due in dues {
-            guard let (request, runner) = admitted(due, trigger: trigger, granted: false) else { continue }
+            guard let (request, runner) = admitted(due, trigger: trigger, granted: false, runner: prepared) else {
+                continue
+            }
             if trigger == .schedule, Jitter.delay(job: due.job, fire: due.fire, nextFire: due.nextFire) > 0 {
                 startAdmitted(due, request: request, runner: runner)
                 continue
