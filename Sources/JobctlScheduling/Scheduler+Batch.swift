@@ -11,8 +11,9 @@ import Logging
 ///
 /// Decisions:
 /// - Every fire is admitted first as on its own (`admitted`: overlap, `MAX_CONCURRENT`), and
-///   counted as running at once, so the policies of the others see it. Only then is the batch
-///   sent, off the scheduler's actor; each run waits for its answer.
+///   counted as running at once, so the policies of the others see it. Then the batch is sent,
+///   off the scheduler's actor, and the runs' tasks are made while it is under way; each run
+///   waits for its answer.
 /// - Left out of the batch, claimed alone by the runner as before: a fire with a jitter delay
 ///   (claimed when it starts, as on one host), a paused job's fire (the runner records its
 ///   `skipped` row; the pauses are read once for the batch), and any fire whose batch answer
@@ -28,15 +29,8 @@ extension Scheduler {
             for due in dues { dispatch(due, trigger: trigger) }
             return
         }
-        let (starts, answers) = AsyncStream.makeStream(of: [ExecutionStart].self)
-        let batch = Task { [store, logger, clock] in
-            var claims: [String: BatchAnswer] = [:]
-            for await wanted in starts {
-                claims = Self.claimTogether(wanted, batcher: batcher, store: store, clock: clock, logger: logger)
-            }
-            return claims
-        }
         var wanted: [ExecutionStart] = []
+        var admittedFires: [(DueFire, RunRequest, JobRunner)] = []
         let prepared = makeRunner()
         for due in dues {
             guard let (request, runner) = admitted(due, trigger: trigger, granted: false, runner: prepared) else {
@@ -47,7 +41,16 @@ extension Scheduler {
                 continue
             }
             wanted.append(runner.firstStart(request, at: clock.now()))
-            track(due.job.name, runner: runner) { runner in
+            reserve(due.job.name)  // counted now: the policies of the fires after it see it
+            admittedFires.append((due, request, runner))
+        }
+        // The statement goes out before the runs' tasks are made: making a thousand tasks on
+        // this actor is milliseconds the claim need not wait for.
+        let batch = Task.detached { [store, logger, clock] in
+            Self.claimTogether(wanted, batcher: batcher, store: store, clock: clock, logger: logger)
+        }
+        for (due, request, runner) in admittedFires {
+            launch(due.job.name, runner: runner) { runner in
                 var request = request
                 switch await batch.value[due.job.name] {
                 case .held(let held)?: request.held = held
@@ -59,8 +62,6 @@ extension Scheduler {
                 _ = await runner.run(request)
             }
         }
-        answers.yield(wanted)
-        answers.finish()
     }
 
     /// One fire's settled batch answer.

@@ -95,7 +95,17 @@ public actor Scheduler {
     /// trigger): counted as running, so overlap policies see it, and awaited, then
     /// interrupted, on shutdown.
     func track(_ name: String, runner: JobRunner, _ body: @escaping @Sendable (JobRunner) async -> Void) {
+        reserve(name)
+        launch(name, runner: runner, body)
+    }
+
+    /// `track` in two steps, for a burst (`dispatchDue`): a run of `name` is counted at once
+    /// (`reserve`), and its task made later (`launch`, exactly once per `reserve`).
+    func reserve(_ name: String) {
         running[name, default: 0] += 1
+    }
+
+    func launch(_ name: String, runner: JobRunner, _ body: @escaping @Sendable (JobRunner) async -> Void) {
         let id = UUID()
         tasks[id] = Task { [weak self] in
             await body(runner)
