@@ -7,7 +7,12 @@ import Testing
     /// prizepool runs that found 0 pools due for 3 days while sessions were played, written
     /// into the running scheduler's history (the status re-reads it when it changes).
     static func recordIdleDays(_ daemon: HTTPDaemon) throws {
-        let queue = try DatabaseQueue(path: daemon.directory.appendingPathComponent("jobctl.db").path)
+        // The daemon writes its own rows meanwhile (start-up, pruning): wait for its lock instead
+        // of failing at once with SQLITE_BUSY ("database is locked", seen once in CI).
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(
+            path: daemon.directory.appendingPathComponent("jobctl.db").path, configuration: configuration)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try queue.write { db in
             for (daysAgo, due) in [(4, 1), (3, 0), (2, 0), (1, 0)] {
