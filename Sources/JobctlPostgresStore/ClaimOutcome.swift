@@ -27,4 +27,16 @@ public enum ClaimOutcome: Sendable, Equatable {
     /// `RACE`: no row inserted and none found: a concurrent insert blocked this one after the
     /// statement's snapshot. Claim again at once.
     case race
+
+    /// How the protocol's claim (`claim(_:)`, `claimDueFires(_:)`) reads this answer: a
+    /// `running` row of this node, or a fire recorded already (by anyone: taken, skipped or
+    /// queued by overlap, this node's own lost claim, a manual run blocked); nil for the
+    /// answers that settle nothing yet (`NOT_DUE`, `REFUSED`, `RACE`).
+    public var settled: FireClaim? {
+        switch self {
+        case .claimed(let claim): return .claimed(claim)
+        case .skipped, .queued, .blocked, .adopt, .taken: return .alreadyClaimed
+        case .notDue, .refused, .race: return nil
+        }
+    }
 }

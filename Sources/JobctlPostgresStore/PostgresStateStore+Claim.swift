@@ -113,15 +113,14 @@ extension PostgresStateStore {
     public func claim(_ start: ExecutionStart) throws -> FireClaim {
         for _ in 0..<Self.raceRetries {
             let answer = try claimFire(start, policy: policies.policy(for: start.job))
+            if let settled = answer.outcome.settled { return settled }
             switch answer.outcome {
-            case .claimed(let claim): return .claimed(claim)
-            case .skipped, .queued, .blocked, .adopt, .taken: return .alreadyClaimed
             case .notDue:
                 let now = answer.databaseNow
                 throw PostgresStateStoreError.notDue(
                     job: start.job, fire: start.scheduledFor?.date ?? now, databaseNow: now)
             case .refused: throw PostgresStateStoreError.refused(job: start.job)
-            case .race: continue
+            default: continue  // RACE: claim again at once
             }
         }
         throw PostgresStateStoreError.claimRace(job: start.job)

@@ -6,12 +6,6 @@ extension PostgresStateStore: FireBatchClaiming {
     /// `claimFires(_:)` with each `CLAIM_RESULT` read as `claim(_:)` reads it; `NOT_DUE`,
     /// `REFUSED` and `RACE` are left to the single claim (nil), which sleeps, logs or retries.
     public func claimDueFires(_ starts: [ExecutionStart]) throws -> [FireClaim?] {
-        try claimFires(starts).map { answer in
-            switch answer.outcome {
-            case .claimed(let claim): return .claimed(claim)
-            case .skipped, .queued, .blocked, .adopt, .taken: return .alreadyClaimed
-            case .notDue, .refused, .race: return nil
-            }
-        }
+        try claimFires(starts).map(\.outcome.settled)
     }
 }

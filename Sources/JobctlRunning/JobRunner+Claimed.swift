@@ -8,16 +8,14 @@ import Logging
 /// an `on_lost=retry` job (docs/several-hosts.md §5.8), started by the reaping node under the new
 /// token.
 extension JobRunner {
-    /// The request that runs `job` once under `held` (its row is `running`, owned by this
-    /// node, attempt `attempt`), through `run(_:)`: the lease counts from `held.leaseStart`
-    /// (read before the reaping transaction was sent), the row is `FINISH`ed unless it was
-    /// fenced meanwhile, and its failure hooks run as for any run. One attempt: no `retries=`
-    /// loop (the fire already had its first attempt).
-    public static func reclaimed(_ job: JobDefinition, held: HeldClaim, fire: Instant?, attempt: Int) -> RunRequest {
+    /// The request that runs `job` once as attempt `attempt`, whose row the reaper claimed
+    /// (run under that claim, `RunRequest.held`, through `run(_:)`: the lease counts from the
+    /// claim's `leaseStart`, read before the reaping transaction was sent; the row is
+    /// `FINISH`ed unless it was fenced meanwhile; its failure hooks run as for any run). One
+    /// attempt: no `retries=` loop (the fire already had its first attempt).
+    public static func reclaimed(_ job: JobDefinition, fire: Instant?, attempt: Int) -> RunRequest {
         var once = job
         once.retries = 0
-        var request = RunRequest(job: once, fire: fire, trigger: .retry, firstAttempt: attempt)
-        request.held = held
-        return request
+        return RunRequest(job: once, fire: fire, trigger: .retry, firstAttempt: attempt)
     }
 }

@@ -72,13 +72,12 @@ extension Scheduler {
         var request = RunRequest(
             job: job, fire: instant, trigger: fire.triggeredBy,
             nextFire: job.nextFire(after: Instant(date: clock.now())), firstAttempt: fire.attempt)
-        request.held = held
         logger.info(
             "Starting a fire that waited for the run on another node (overlap=queue)",
             metadata: [
                 "job": .string(job.name), "run": .stringConvertible(fire.claim.runID),
                 "scheduled": .string(instant.map { TimeText.rfc3339($0.unixSeconds, in: job.zone) } ?? "-"),
             ])
-        startHeld(request)
+        startHeld(request, held: held)
     }
 }

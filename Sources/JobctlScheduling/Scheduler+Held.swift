@@ -17,19 +17,16 @@ import Logging
 /// - One that arrives while the scheduler is stopping is not started: its row is ended
 ///   `interrupted` at once ("the node is shutting down"), never left for the reaper.
 extension Scheduler {
-    /// Starts `request` (its `held` claim set) as one of this scheduler's runs.
-    public func startHeld(_ request: RunRequest) {
+    /// Starts `request` under `held`, its first attempt's claim, as one of this scheduler's runs.
+    public func startHeld(_ request: RunRequest, held: HeldClaim) {
         let runner = makeRunner()
-        guard let held = request.held else {
-            logger.error(
-                "A run without its claim was handed to the scheduler", metadata: ["job": .string(request.job.name)])
-            return
-        }
+        var request = request
+        request.held = held
         guard !isStopping else {
             runner.endInterrupted(request, held, reason: "not started: the node is shutting down")
             return
         }
-        track(request.job.name, runner: runner) { runner in
+        track(request.job.name, runner: runner) { [request] runner in
             _ = await runner.run(request)
         }
     }

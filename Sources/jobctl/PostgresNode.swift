@@ -82,10 +82,9 @@ struct PostgresNode: Sendable {
                     for (retry, leaseStart) in reap(accepting ? digests : [:]) {
                         guard let job = current.job(named: retry.job) else { continue }
                         let held = HeldClaim(claim: retry.claim, leaseStart: leaseStart, startedAt: clock.now())
+                        let fire = retry.scheduledAt.map(Instant.init(date:))
                         await scheduler.startHeld(
-                            JobRunner.reclaimed(
-                                job, held: held, fire: retry.scheduledAt.map(Instant.init(date:)),
-                                attempt: retry.attempt))
+                            JobRunner.reclaimed(job, fire: fire, attempt: retry.attempt), held: held)
                     }
                     await scheduler.dequeueQueued()  // PROTOCOL: DEQUEUE (Scheduler+Dequeue)
                 }

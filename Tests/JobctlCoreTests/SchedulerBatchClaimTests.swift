@@ -162,7 +162,7 @@ import Testing
             return HeldClaim(claim: claim, leaseStart: BootClock.now(), startedAt: Date())
         }
         let first = try held(2)
-        await node.scheduler.startHeld(JobRunner.reclaimed(slow, held: first, fire: fire, attempt: 2))
+        await node.scheduler.startHeld(JobRunner.reclaimed(slow, fire: fire, attempt: 2), held: first)
         #expect(await node.scheduler.runningCount == 1)
         #expect(await node.scheduler.snapshot().jobs.first { $0.name == "slow" }?.running == 1)
         await node.stop(grace: .zero)
@@ -172,7 +172,7 @@ import Testing
 
         // One handed over once the scheduler stopped is ended at once, not left for the reaper.
         let late = try held(3)
-        await node.scheduler.startHeld(JobRunner.reclaimed(slow, held: late, fire: fire, attempt: 3))
+        await node.scheduler.startHeld(JobRunner.reclaimed(slow, fire: fire, attempt: 3), held: late)
         let lateRow = try #require(try node.store.execution(id: late.claim.runID))
         #expect(lateRow.status == .interrupted)
         #expect(lateRow.error?.contains("shutting down") == true)

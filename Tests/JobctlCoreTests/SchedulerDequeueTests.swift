@@ -31,9 +31,9 @@ import Testing
             job: "q", scheduledFor: first, startedAt: Date(), attempt: 1, triggeredBy: .schedule, user: nil, host: "a",
             pid: 1)
         let claim = try #require(try node.store.claim(start).claim)
-        var request = RunRequest(job: q, fire: first, trigger: .schedule)
-        request.held = HeldClaim(claim: claim, leaseStart: BootClock.now(), startedAt: Date())
-        await node.scheduler.startHeld(request)
+        let request = RunRequest(job: q, fire: first, trigger: .schedule)
+        await node.scheduler.startHeld(
+            request, held: HeldClaim(claim: claim, leaseStart: BootClock.now(), startedAt: Date()))
 
         let other = try nodes.node()
         let queued = try other.claimFire(
